@@ -1,0 +1,2 @@
+//! The `weifen` command.
+fn main() {}

@@ -1,0 +1,130 @@
+//! `Dual<S>`: a value and one tangent.
+
+use crate::ops::{Binary, Unary};
+use crate::{Real, Scalar};
+use std::cmp::Ordering;
+
+/// A dual number `value + tangent·ε` with `ε² = 0`: evaluating `f` at `x + ε` gives
+/// `f(x) + f′(x)·ε`.
+///
+/// The parts are any [`Scalar`], so `Dual<Dual<f64>>` carries second derivatives with no extra
+/// code: the rules of the op table, evaluated on the inner dual, are themselves differentiated.
+///
+/// ```
+/// use weifen::{forward::Dual, Scalar};
+///
+/// let x = Dual::variable(2.0);
+/// let y = x * x.sin();
+/// assert_eq!(y.value, 2.0 * 2f64.sin());
+/// assert_eq!(y.tangent, 2f64.sin() + 2.0 * 2f64.cos());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Dual<S> {
+    /// The primal value.
+    pub value: S,
+    /// The tangent: the derivative along the seeded direction.
+    pub tangent: S,
+}
+
+impl<S: Scalar> Dual<S> {
+    /// A dual number from its parts.
+    #[inline]
+    pub fn new(value: S, tangent: S) -> Self {
+        Dual { value, tangent }
+    }
+
+    /// The independent variable at `x`: tangent 1.
+    #[inline]
+    pub fn variable(x: S) -> Self {
+        Dual::new(x, S::constant(1.0))
+    }
+
+    /// `x` as a constant of this dual type (tangent 0). This is how a value from an outer
+    /// differentiation enters an inner one without perturbation confusion.
+    #[inline]
+    pub fn lift(x: S) -> Self {
+        Dual::new(x, S::constant(0.0))
+    }
+
+    #[inline]
+    fn add_f64(self, c: f64) -> Self {
+        Dual::new(self.value + c, self.tangent)
+    }
+
+    #[inline]
+    fn mul_f64(self, c: f64) -> Self {
+        Dual::new(self.value * c, self.tangent * c)
+    }
+
+    #[inline]
+    fn div_f64(self, c: f64) -> Self {
+        Dual::new(self.value / c, self.tangent / c)
+    }
+}
+
+impl<S: Scalar> Scalar for Dual<S> {
+    #[inline]
+    fn constant(c: f64) -> Self {
+        Dual::lift(S::constant(c))
+    }
+
+    #[inline]
+    fn unary(self, op: Unary) -> Self {
+        // Negation is linear: its tangent map is itself (saves a multiply by −1 per level).
+        if op == Unary::Neg {
+            return Dual::new(-self.value, -self.tangent);
+        }
+        let y = self.value.clone().unary(op);
+        let dy = op.derivative(&self.value, &y);
+        Dual::new(y, self.tangent * dy)
+    }
+
+    #[inline]
+    fn binary(self, op: Binary, rhs: Self) -> Self {
+        // Addition and subtraction are linear: their tangent map is the op itself, which
+        // avoids multiplying by the constant partials ±1 (not free for nested duals).
+        match op {
+            Binary::Add => return Dual::new(self.value + rhs.value, self.tangent + rhs.tangent),
+            Binary::Sub => return Dual::new(self.value - rhs.value, self.tangent - rhs.tangent),
+            _ => {}
+        }
+        let y = self.value.clone().binary(op, rhs.value.clone());
+        let (da, db) = op.partials(&self.value, &rhs.value, &y);
+        Dual::new(y, self.tangent * da + rhs.tangent * db)
+    }
+}
+
+scalar_operators!([S: Scalar] Dual<S>);
+
+// Dual numbers compare by value only, which is what a function that branches on its input
+// means; compare `tangent` explicitly to test derivatives.
+impl<S: Real> PartialEq for Dual<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<S: Real> PartialOrd for Dual<S> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.value.partial_cmp(&other.value)
+    }
+}
+
+impl<S: Real> PartialEq<f64> for Dual<S> {
+    fn eq(&self, other: &f64) -> bool {
+        self.value.value() == *other
+    }
+}
+
+impl<S: Real> PartialOrd<f64> for Dual<S> {
+    fn partial_cmp(&self, other: &f64) -> Option<Ordering> {
+        self.value.value().partial_cmp(other)
+    }
+}
+
+impl<S: Real> Real for Dual<S> {
+    #[inline]
+    fn value(&self) -> f64 {
+        self.value.value()
+    }
+}

@@ -1,0 +1,141 @@
+//! `DualVec<S, N>`: a value and N tangents, one evaluation for N directions.
+
+use crate::ops::{Binary, Unary};
+use crate::{Real, Scalar};
+use std::array;
+use std::cmp::Ordering;
+
+/// A value with `N` tangents: evaluating `f` once on `DualVec`s seeded with `N` directions
+/// gives the `N` directional derivatives, so a gradient of `n` inputs takes `⌈n/N⌉`
+/// evaluations (the chunk size of ForwardDiff.jl). `N` is a const generic: the tangents live
+/// in a stack array and their loops are unrolled and vectorised.
+///
+/// ```
+/// use weifen::{forward::DualVec, Scalar};
+///
+/// let x = DualVec::<f64, 2>::seeded(3.0, 0);
+/// let y = DualVec::<f64, 2>::seeded(4.0, 1);
+/// let r = (x * x + y * y).sqrt();
+/// assert_eq!(r.value, 5.0);
+/// // ∇r = (x, y)/r
+/// assert!((r.tangent[0] - 0.6).abs() < 1e-15 && (r.tangent[1] - 0.8).abs() < 1e-15);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct DualVec<S, const N: usize> {
+    /// The primal value.
+    pub value: S,
+    /// The derivatives along the `N` seeded directions.
+    pub tangent: [S; N],
+}
+
+impl<S: Scalar, const N: usize> DualVec<S, N> {
+    /// A value with the given tangents.
+    #[inline]
+    pub fn new(value: S, tangent: [S; N]) -> Self {
+        DualVec { value, tangent }
+    }
+
+    /// `x` as a constant (all tangents 0).
+    #[inline]
+    pub fn lift(x: S) -> Self {
+        DualVec::new(x, array::from_fn(|_| S::constant(0.0)))
+    }
+
+    /// The input variable number `k` of a chunk: tangent 1 in direction `k`, 0 elsewhere.
+    /// A `k ≥ N` gives a constant, which is how the last, partial chunk is seeded.
+    #[inline]
+    pub fn seeded(x: S, k: usize) -> Self {
+        DualVec::new(
+            x,
+            array::from_fn(|i| S::constant(if i == k { 1.0 } else { 0.0 })),
+        )
+    }
+
+    #[inline]
+    fn add_f64(self, c: f64) -> Self {
+        DualVec::new(self.value + c, self.tangent)
+    }
+
+    #[inline]
+    fn mul_f64(self, c: f64) -> Self {
+        DualVec::new(self.value * c, self.tangent.map(|t| t * c))
+    }
+
+    #[inline]
+    fn div_f64(self, c: f64) -> Self {
+        DualVec::new(self.value / c, self.tangent.map(|t| t / c))
+    }
+}
+
+impl<S: Scalar, const N: usize> Scalar for DualVec<S, N> {
+    #[inline]
+    fn constant(c: f64) -> Self {
+        DualVec::lift(S::constant(c))
+    }
+
+    #[inline]
+    fn unary(self, op: Unary) -> Self {
+        // Negation is linear: its tangent map is itself.
+        if op == Unary::Neg {
+            return DualVec::new(-self.value, self.tangent.map(|t| -t));
+        }
+        let y = self.value.clone().unary(op);
+        let dy = op.derivative(&self.value, &y);
+        DualVec::new(y, self.tangent.map(|t| t * dy.clone()))
+    }
+
+    #[inline]
+    fn binary(self, op: Binary, rhs: Self) -> Self {
+        let (a, b) = (self.tangent, rhs.tangent);
+        // Addition and subtraction are linear: their tangent map is the op itself.
+        match op {
+            Binary::Add => {
+                let t = array::from_fn(|i| a[i].clone() + b[i].clone());
+                return DualVec::new(self.value + rhs.value, t);
+            }
+            Binary::Sub => {
+                let t = array::from_fn(|i| a[i].clone() - b[i].clone());
+                return DualVec::new(self.value - rhs.value, t);
+            }
+            _ => {}
+        }
+        let y = self.value.clone().binary(op, rhs.value.clone());
+        let (da, db) = op.partials(&self.value, &rhs.value, &y);
+        let t = array::from_fn(|i| a[i].clone() * da.clone() + b[i].clone() * db.clone());
+        DualVec::new(y, t)
+    }
+}
+
+scalar_operators!([S: Scalar, const N: usize] DualVec<S, N>);
+
+// Compared by value only, as a function that branches on its input sees them.
+impl<S: Real, const N: usize> PartialEq for DualVec<S, N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<S: Real, const N: usize> PartialOrd for DualVec<S, N> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.value.partial_cmp(&other.value)
+    }
+}
+
+impl<S: Real, const N: usize> PartialEq<f64> for DualVec<S, N> {
+    fn eq(&self, other: &f64) -> bool {
+        self.value.value() == *other
+    }
+}
+
+impl<S: Real, const N: usize> PartialOrd<f64> for DualVec<S, N> {
+    fn partial_cmp(&self, other: &f64) -> Option<Ordering> {
+        self.value.value().partial_cmp(other)
+    }
+}
+
+impl<S: Real, const N: usize> Real for DualVec<S, N> {
+    #[inline]
+    fn value(&self) -> f64 {
+        self.value.value()
+    }
+}

@@ -1,0 +1,74 @@
+//! Jacobians of `ℝⁿ → ℝᵐ`, in chunks of directions.
+
+use super::gradient::seed_chunk;
+use super::{CHUNK, ChunkDual};
+use crate::Scalar;
+use ndarray::Array2;
+
+/// Returns `(f(x), J(x))` with `J[i][j] = ∂fᵢ/∂xⱼ` of shape `(m, n)`, by `⌈n/CHUNK⌉`
+/// evaluations of `f` on [`ChunkDual`]s.
+///
+/// An empty `x` gives an `(m, 0)` Jacobian.
+///
+/// # Panics
+/// If `f` returns outputs of different lengths on different evaluations (it must depend only
+/// on the length of its input).
+///
+/// ```
+/// use weifen::{forward, Scalar};
+/// use ndarray::array;
+///
+/// fn f<S: Scalar>(x: &[S]) -> Vec<S> {
+///     vec![x[0].clone().powi(2) + x[1].clone(), x[1].clone() * x[2].clone()]
+/// }
+/// let (y, j) = forward::value_and_jacobian(f, &[1.0, 2.0, 3.0]);
+/// assert_eq!(y, vec![3.0, 6.0]);
+/// assert_eq!(j, array![[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]);
+/// ```
+#[track_caller]
+pub fn value_and_jacobian<S: Scalar>(
+    f: impl Fn(&[ChunkDual<S>]) -> Vec<ChunkDual<S>>,
+    x: &[S],
+) -> (Vec<S>, Array2<S>) {
+    let n = x.len();
+    let mut values: Option<Vec<S>> = None;
+    let mut columns: Vec<Vec<S>> = Vec::with_capacity(n);
+    let mut start = 0;
+    loop {
+        let y = f(&seed_chunk(x, start));
+        let m = values
+            .get_or_insert_with(|| y.iter().map(|yi| yi.value.clone()).collect())
+            .len();
+        assert_eq!(
+            y.len(),
+            m,
+            "jacobian: the function returned {} outputs on one evaluation and {m} on another; \
+             its output length must depend only on its input length",
+            y.len()
+        );
+        for k in 0..CHUNK.min(n.saturating_sub(start)) {
+            columns.push(y.iter().map(|yi| yi.tangent[k].clone()).collect());
+        }
+        start += CHUNK;
+        if start >= n {
+            break;
+        }
+    }
+    let values = values.expect("evaluated at least once");
+    let jacobian = Array2::from_shape_fn((values.len(), n), |(i, j)| columns[j][i].clone());
+    (values, jacobian)
+}
+
+/// Returns the Jacobian `J[i][j] = ∂fᵢ/∂xⱼ` of shape `(m, n)`. See [`value_and_jacobian`].
+///
+/// ```
+/// use weifen::forward;
+///
+/// let j = forward::jacobian(|x| vec![x[0] * x[1]], &[2.0, 5.0]);
+/// assert_eq!(j.shape(), &[1, 2]);
+/// assert_eq!(j[[0, 0]], 5.0);
+/// ```
+#[track_caller]
+pub fn jacobian<S: Scalar>(f: impl Fn(&[ChunkDual<S>]) -> Vec<ChunkDual<S>>, x: &[S]) -> Array2<S> {
+    value_and_jacobian(f, x).1
+}
