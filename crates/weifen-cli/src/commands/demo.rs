@@ -1,0 +1,89 @@
+//! `weifen demo`: the worked examples, end to end.
+
+use ndarray::Array2;
+use std::io::{self, Write};
+use weifen::Scalar;
+use weifen::forward::{self, Dual};
+
+/// Prints every part of the demo.
+pub fn run(out: &mut impl Write) -> io::Result<()> {
+    forward_trace(out)?;
+    writeln!(out)?;
+    seed_jacobian(out)
+}
+
+/// The forward-mode worked example: `y = (x1 + x2)·x3` at (1, 2, 3), seeded with ẋ1 = 1.
+/// Every number is computed by dual-number arithmetic; the rows name its steps.
+fn forward_trace(out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "Forward mode: y = (x1 + x2)·x3 at (x1, x2, x3) = (1, 2, 3), seed ẋ1 = 1"
+    )?;
+    let v1 = Dual::variable(1.0);
+    let v2 = Dual::lift(2.0);
+    let v3 = Dual::lift(3.0);
+    let v4 = v1 + v2;
+    let v5 = v4 * v3;
+    let rows = [
+        ("v1", "x1", v1),
+        ("v2", "x2", v2),
+        ("v3", "x3", v3),
+        ("v4", "v1 + v2", v4),
+        ("v5", "v4 · v3", v5),
+    ];
+    writeln!(
+        out,
+        "  {:<4} {:<10} {:>8} {:>8}",
+        "v", "operation", "value", "tangent"
+    )?;
+    for (name, operation, v) in rows {
+        writeln!(
+            out,
+            "  {name:<4} {operation:<10} {:>8} {:>8}",
+            v.value, v.tangent
+        )?;
+    }
+    writeln!(
+        out,
+        "  y = v5 = {}, ∂y/∂x1 = v̇5 = {} (= x3)",
+        v5.value, v5.tangent
+    )
+}
+
+/// f(x) = [x0² + x1, x1·x2], written once for every scalar type.
+fn seed_map<S: Scalar>(x: &[S]) -> Vec<S> {
+    vec![
+        x[0].clone().powi(2) + x[1].clone(),
+        x[1].clone() * x[2].clone(),
+    ]
+}
+
+fn seed_jacobian(out: &mut impl Write) -> io::Result<()> {
+    let x = [1.0, 2.0, 3.0];
+    let (y, j) = forward::value_and_jacobian(seed_map, &x);
+    writeln!(
+        out,
+        "Jacobian of f(x) = [x0² + x1, x1·x2] at x = {}",
+        vector(&x)
+    )?;
+    writeln!(out, "  f(x) = {}", vector(&y))?;
+    writeln!(
+        out,
+        "  J (forward mode), shape ({}, {}):",
+        j.nrows(),
+        j.ncols()
+    )?;
+    writeln!(out, "  {}", matrix(&j))
+}
+
+/// `[1, 2, 3]`
+fn vector(v: &[f64]) -> String {
+    let items: Vec<String> = v.iter().map(f64::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// `[[2, 1, 0], [0, 3, 2]]`
+fn matrix(m: &Array2<f64>) -> String {
+    let rows: Vec<String> = m.outer_iter().map(|r| vector(&r.to_vec())).collect();
+    format!("[{}]", rows.join(", "))
+}
