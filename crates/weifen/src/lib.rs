@@ -50,6 +50,7 @@ mod error;
 pub mod forward;
 mod function;
 pub mod ops;
+pub mod reverse;
 mod scalar;
 
 pub use error::LengthError;

@@ -213,9 +213,10 @@ pub trait Scalar:
     }
 }
 
-/// A [`Scalar`] that carries a real number: it is `Copy`, can be compared, and its value can
-/// be read (`f64`, dual numbers, tape variables). Use it for functions that branch on values.
-pub trait Real: Scalar + Copy + PartialOrd {
+/// A [`Scalar`] that carries a real number: it is `Copy`, can be compared (with its own type
+/// and with `f64`), and its value can be read (`f64`, dual numbers, tape variables). Use it
+/// for functions that branch on values.
+pub trait Real: Scalar + Copy + PartialOrd + PartialOrd<f64> {
     /// The real value (the primal part of a dual number).
     fn value(&self) -> f64;
 }

@@ -81,7 +81,7 @@ pub fn jvp<S: Scalar>(
     x: &[S],
     v: &[S],
 ) -> Result<(Vec<S>, Vec<S>), LengthError> {
-    check_length("jvp direction", x.len(), v.len())?;
+    check_length("jvp direction", "the input x", x.len(), v.len())?;
     let seeded: Vec<_> = x
         .iter()
         .zip(v)

@@ -67,7 +67,7 @@ pub fn hvp<S: Scalar>(
     x: &[S],
     v: &[S],
 ) -> Result<Vec<S>, LengthError> {
-    check_length("hvp vector", x.len(), v.len())?;
+    check_length("hvp vector", "the input x", x.len(), v.len())?;
     let mut hv = Vec::with_capacity(x.len());
     for start in (0..x.len()).step_by(CHUNK) {
         let seeded: Vec<HvpDual<S>> = seed_chunk(x, start)

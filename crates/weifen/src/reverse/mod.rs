@@ -1,0 +1,42 @@
+//! Reverse-mode automatic differentiation on a tape.
+//!
+//! The function runs once on [`Var`]s, recording each operation on a [`Tape`] with its local
+//! partials (from the same [op table](crate::ops) rules forward mode uses). A backward sweep
+//! from the output then propagates adjoints `v̄ = ∂y/∂v` by the chain rule, last node first:
+//! the whole gradient costs a small constant times one evaluation, whatever the number of
+//! inputs.
+//!
+//! The tape is an arena stored as a structure of arrays (operand indices as `u32`, partials as
+//! `f64`: 24 bytes per operation), and a `Var` is a `Copy` handle that borrows it. An explicit
+//! tape rather than a thread-local one: every `Var` knows its tape, so variables of two tapes
+//! cannot be mixed silently (it panics), a `Var` cannot outlive its tape (it does not
+//! compile), and tapes nest: a tape of `Var`s (reverse over reverse) or a dual number of
+//! `Var`s (reverse over forward, for Hessians) needs no special code.
+//!
+//! Because `Var` borrows its tape, the operators take closures that work for any tape
+//! lifetime: pass a generic function as `|x| f(x)`.
+//!
+//! A [`Tape::replayable`] tape also keeps the operations, values and comparisons: it can be
+//! listed ([`Tape::rows`]) and re-evaluated at new inputs ([`record`], [`Recording`]).
+
+mod adjoints;
+mod gradient;
+mod hessian;
+mod jacobian;
+mod record;
+mod replay;
+mod rows;
+mod tape;
+mod var;
+
+pub use adjoints::Adjoints;
+pub use gradient::{
+    derivative, gradient, second_derivative, value_and_derivative, value_and_gradient, vjp,
+};
+pub use hessian::{HessianVar, hessian, hvp};
+pub use jacobian::{jacobian, value_and_jacobian};
+pub use record::ReplayError;
+pub use replay::{Recording, record};
+pub use rows::Row;
+pub use tape::Tape;
+pub use var::Var;

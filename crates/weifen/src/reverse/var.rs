@@ -1,0 +1,233 @@
+//! `Var`: a `Copy` handle to a node on a tape, implementing the scalar trait.
+
+use super::record::{Guard, Op, Operand};
+use super::tape::{SINK, Tape};
+use crate::ops::{Binary, Unary};
+use crate::{Real, Scalar};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A variable recorded on a [`Tape`]: its value, and the index of the node that made it.
+///
+/// Every operation on `Var`s computes its value and records one node with the local partials
+/// from the op table. A constant (`Var::constant`, or a result of constants only) has no tape
+/// and records nothing.
+///
+/// ```
+/// use weifen::reverse::Tape;
+///
+/// let tape = Tape::new();
+/// let x = tape.var(3.0);
+/// let y = x * x + x;
+/// let adjoints = y.backward();
+/// assert_eq!(adjoints.wrt(x), 7.0); // 2x + 1
+/// ```
+#[derive(Clone, Copy)]
+pub struct Var<'t, S = f64> {
+    tape: Option<&'t Tape<S>>,
+    index: u32,
+    value: S,
+}
+
+impl<S: fmt::Debug> fmt::Debug for Var<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.tape {
+            Some(_) => write!(f, "Var(v{} = {:?})", self.index, self.value),
+            None => write!(f, "Var(constant {:?})", self.value),
+        }
+    }
+}
+
+impl<S: Real> Tape<S> {
+    /// A new input variable with value `x`.
+    pub fn var(&self, x: S) -> Var<'_, S> {
+        let zero = S::constant(0.0);
+        let index = self.push([SINK, SINK], [zero, zero], Op::Input, x);
+        Var {
+            tape: Some(self),
+            index,
+            value: x,
+        }
+    }
+
+    /// One input variable per value of `x`, in order.
+    pub fn vars(&self, x: &[S]) -> Vec<Var<'_, S>> {
+        x.iter().map(|&xi| self.var(xi)).collect()
+    }
+}
+
+impl<'t, S: Real> Var<'t, S> {
+    /// The value (as `S`; [`Real::value`] reads it as `f64`).
+    pub fn primal(&self) -> S {
+        self.value
+    }
+
+    /// The node's index on its tape (`None` for a constant).
+    pub fn index(&self) -> Option<u32> {
+        self.tape.map(|_| self.index)
+    }
+
+    /// The tape it was recorded on (`None` for a constant).
+    pub fn tape(&self) -> Option<&'t Tape<S>> {
+        self.tape
+    }
+
+    /// `value` as a constant: it records nothing and has no tape.
+    pub fn constant_of(value: S) -> Self {
+        Var::constant_var(value)
+    }
+
+    fn constant_var(value: S) -> Self {
+        Var {
+            tape: None,
+            index: SINK,
+            value,
+        }
+    }
+
+    /// Records a node with one operand.
+    #[inline]
+    fn unary_node(self, value: S, partial: S, op: Op<S>) -> Self {
+        match self.tape {
+            None => Var::constant_var(value),
+            Some(tape) => {
+                let zero = S::constant(0.0);
+                let index = tape.push([self.index, SINK], [partial, zero], op, value);
+                Var {
+                    tape: Some(tape),
+                    index,
+                    value,
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn add_f64(self, c: f64) -> Self {
+        self.unary_node(self.value + c, S::constant(1.0), Op::AddConst(c))
+    }
+
+    #[inline]
+    fn mul_f64(self, c: f64) -> Self {
+        self.unary_node(self.value * c, S::constant(c), Op::MulConst(c))
+    }
+
+    #[inline]
+    fn div_f64(self, c: f64) -> Self {
+        self.unary_node(self.value / c, S::constant(1.0 / c), Op::DivConst(c))
+    }
+
+    fn operand(&self) -> Operand<S> {
+        match self.tape {
+            Some(_) => Operand::Node(self.index),
+            None => Operand::Const(self.value),
+        }
+    }
+
+    /// Compares values, recording the comparison as a guard for replay.
+    fn compare(
+        &self,
+        rhs: Operand<S>,
+        rhs_value: S,
+        rhs_tape: Option<&Tape<S>>,
+    ) -> Option<Ordering> {
+        let outcome = self.value.partial_cmp(&rhs_value);
+        if let Some(tape) = self.tape.or(rhs_tape) {
+            tape.push_guard(Guard {
+                lhs: self.operand(),
+                rhs,
+                outcome,
+            });
+        }
+        outcome
+    }
+}
+
+#[track_caller]
+fn same_tape<'t, S>(a: &'t Tape<S>, b: &'t Tape<S>) -> &'t Tape<S> {
+    assert!(
+        std::ptr::eq(a, b),
+        "an operation mixes variables recorded on two different tapes; \
+         a function must be evaluated on the variables of a single tape"
+    );
+    a
+}
+
+impl<S: Real> Scalar for Var<'_, S> {
+    #[inline]
+    fn constant(c: f64) -> Self {
+        Var::constant_var(S::constant(c))
+    }
+
+    #[inline]
+    fn unary(self, op: Unary) -> Self {
+        let y = self.value.unary(op);
+        if self.tape.is_none() {
+            return Var::constant_var(y);
+        }
+        let d = op.derivative(&self.value, &y);
+        self.unary_node(y, d, Op::Unary(op))
+    }
+
+    #[inline]
+    fn binary(self, op: Binary, rhs: Self) -> Self {
+        let (a, b) = (self.value, rhs.value);
+        let y = a.binary(op, b);
+        match (self.tape, rhs.tape) {
+            (None, None) => Var::constant_var(y),
+            (Some(_), None) => {
+                let (da, _) = op.partials(&a, &b, &y);
+                self.unary_node(y, da, Op::ConstRight(op, b))
+            }
+            (None, Some(_)) => {
+                let (_, db) = op.partials(&a, &b, &y);
+                rhs.unary_node(y, db, Op::ConstLeft(op, a))
+            }
+            (Some(ta), Some(tb)) => {
+                let tape = same_tape(ta, tb);
+                let (da, db) = op.partials(&a, &b, &y);
+                let index = tape.push([self.index, rhs.index], [da, db], Op::Binary(op), y);
+                Var {
+                    tape: Some(tape),
+                    index,
+                    value: y,
+                }
+            }
+        }
+    }
+}
+
+scalar_operators!(['t, S: Real] Var<'t, S>);
+
+// Comparisons look at values, as a function that branches sees them, and are recorded as
+// guards so that a replay at inputs that would take another branch is refused.
+impl<S: Real> PartialEq for Var<'_, S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl<S: Real> PartialOrd for Var<'_, S> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        self.compare(other.operand(), other.value, other.tape)
+    }
+}
+
+impl<S: Real> PartialEq<f64> for Var<'_, S> {
+    fn eq(&self, other: &f64) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl<S: Real> PartialOrd<f64> for Var<'_, S> {
+    fn partial_cmp(&self, other: &f64) -> Option<Ordering> {
+        let c = S::constant(*other);
+        self.compare(Operand::Const(c), c, None)
+    }
+}
+
+impl<S: Real> Real for Var<'_, S> {
+    fn value(&self) -> f64 {
+        self.value.value()
+    }
+}
