@@ -200,7 +200,8 @@ impl Unary {
     }
 
     /// The derivative rule: `dy/dx` for `y = op(x)`, written in `Scalar` operations so that it
-    /// can itself be differentiated. `y` is the op's result at `x`.
+    /// can itself be differentiated. `y` is the op's result at `x`. Outside the op's domain,
+    /// where `y` is NaN, so is the derivative.
     #[inline]
     pub fn derivative<S: Scalar>(self, x: &S, y: &S) -> S {
         use Unary::*;
@@ -215,10 +216,10 @@ impl Unary {
             Exp2 => y * LN_2,
             // eˣ, not y + 1, which cancels to 0 for very negative x.
             ExpM1 => x.exp(),
-            Ln => x.recip(),
-            Log2 => (x * LN_2).recip(),
-            Log10 => (x * LN_10).recip(),
-            Ln1p => (x + 1.0).recip(),
+            Ln => nan_where_nan(x.recip(), y),
+            Log2 => nan_where_nan((x * LN_2).recip(), y),
+            Log10 => nan_where_nan((x * LN_10).recip(), y),
+            Ln1p => nan_where_nan((x + 1.0).recip(), y),
             Sin => x.cos(),
             Cos => -x.sin(),
             // 1 + tan² is as accurate as 1/cos² here (y carries the relative accuracy) and cheaper.
@@ -235,7 +236,7 @@ impl Unary {
             Asinh => x.hypot(S::constant(1.0)).recip(),
             // √(x−1)·√(x+1): accurate near 1 and no overflow for large x.
             Acosh => ((x.clone() - 1.0).sqrt() * (x + 1.0).sqrt()).recip(),
-            Atanh => ((-x.clone() + 1.0) * (x + 1.0)).recip(),
+            Atanh => nan_where_nan(((-x.clone() + 1.0) * (x + 1.0)).recip(), y),
             Abs => x.sign(),
             Sign => S::constant(0.0),
             Erf => (-(x.clone() * x)).exp() * FRAC_2_SQRT_PI,
@@ -248,4 +249,13 @@ impl Unary {
             Powf(c) => x.powf(c - 1.0) * c,
         }
     }
+}
+
+/// `d`, made NaN where the op's value `y` is NaN: outside its domain an op's derivative is
+/// NaN like its value (`ln(−1)` and `ln′(−1)`), where the bare formula (`1/x`) would give a
+/// number. `sign(y)·0` is ±0 for every non-NaN `y`, infinities included, so it changes nothing
+/// inside the domain.
+#[inline]
+fn nan_where_nan<S: Scalar>(d: S, y: S) -> S {
+    d + y.sign() * 0.0
 }

@@ -20,6 +20,7 @@
 //! listed ([`Tape::rows`]) and re-evaluated at new inputs ([`record`], [`Recording`]).
 
 mod adjoints;
+mod checkpoint;
 mod gradient;
 mod hessian;
 mod jacobian;
@@ -30,6 +31,7 @@ mod tape;
 mod var;
 
 pub use adjoints::Adjoints;
+pub use checkpoint::checkpoint;
 pub use gradient::{
     derivative, gradient, second_derivative, value_and_derivative, value_and_gradient, vjp,
 };

@@ -21,6 +21,8 @@ pub(crate) enum Op<S> {
     AddConst(f64),
     MulConst(f64),
     DivConst(f64),
+    /// An output of a checkpointed segment (not re-run by replay).
+    Checkpointed,
 }
 
 /// One side of a recorded comparison.
@@ -89,6 +91,8 @@ pub enum ReplayError {
         /// Its outcome at the new inputs.
         now: Option<Ordering>,
     },
+    /// The recording holds a checkpointed segment, which replay does not re-run.
+    Checkpointed,
 }
 
 impl fmt::Display for ReplayError {
@@ -107,6 +111,11 @@ impl fmt::Display for ReplayError {
                 "comparison #{guard} made while recording was {recorded:?} and is {now:?} at \
                  the new inputs: the function branches on its input there; record it again"
             ),
+            ReplayError::Checkpointed => write!(
+                f,
+                "the recording holds a checkpointed segment, which replay cannot re-run; \
+                 record the function without reverse::checkpoint to replay it"
+            ),
         }
     }
 }
@@ -118,7 +127,7 @@ impl<S: Real> Op<S> {
     fn eval(self, a: S, b: S) -> (S, [S; 2]) {
         let zero = S::constant(0.0);
         match self {
-            Op::Input => unreachable!("inputs are set, not evaluated"),
+            Op::Input | Op::Checkpointed => unreachable!("set by replay, not evaluated"),
             Op::Unary(op) => {
                 let y = a.unary(op);
                 (y, [op.derivative(&a, &y), zero])
@@ -151,6 +160,7 @@ impl<S: Real> Nodes<S> {
             args,
             partials,
             record,
+            ..
         } = self;
         let record = record
             .as_mut()
@@ -166,6 +176,9 @@ impl<S: Real> Nodes<S> {
                 expected,
                 found: inputs.len(),
             });
+        }
+        if record.ops.iter().any(|op| matches!(op, Op::Checkpointed)) {
+            return Err(ReplayError::Checkpointed);
         }
         let mut next_input = inputs.iter();
         for i in 1..args.len() {

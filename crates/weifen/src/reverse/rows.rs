@@ -67,6 +67,7 @@ fn describe<S: Real>(op: Op<S>, l: u32, r: u32) -> String {
     let (a, b) = (format!("v{l}"), format!("v{r}"));
     match op {
         Op::Input => "input".to_string(),
+        Op::Checkpointed => "checkpointed segment output".to_string(),
         Op::Unary(Unary::Neg) => format!("−{a}"),
         Op::Unary(Unary::Powi(n)) => format!("{a}^{n}"),
         Op::Unary(Unary::Powf(c)) => format!("{a}^{c}"),

@@ -1,8 +1,10 @@
 //! The tape: an arena of recorded operations, stored as a structure of arrays.
 
+use super::checkpoint::{Checkpoint, sweep_with_checkpoints};
 use super::record::{Guard, Op, Record};
 use crate::Real;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
+use std::ops::Range;
 
 /// Index of the sink node: every tape starts with it. A unary node names it as its second
 /// operand with partial 0, so the backward sweep needs no branch on the operand count; the
@@ -26,6 +28,8 @@ pub(crate) const SINK: u32 = 0;
 #[derive(Debug)]
 pub struct Tape<S = f64> {
     pub(crate) nodes: RefCell<Nodes<S>>,
+    /// The largest scratch tape a checkpoint has used (see [`Tape::peak_len`]).
+    scratch_peak: Cell<usize>,
 }
 
 #[derive(Debug)]
@@ -33,6 +37,7 @@ pub(crate) struct Nodes<S> {
     pub args: Vec<[u32; 2]>,
     pub partials: Vec<[S; 2]>,
     pub record: Option<Record<S>>,
+    pub checkpoints: Vec<Checkpoint<S>>,
 }
 
 impl<S: Real> Default for Tape<S> {
@@ -60,18 +65,30 @@ impl<S: Real> Tape<S> {
             args: vec![[SINK, SINK]],
             partials: vec![[zero, zero]],
             record,
+            checkpoints: Vec::new(),
         };
         if let Some(r) = &mut nodes.record {
             r.push(Op::Input, zero);
         }
         Tape {
             nodes: RefCell::new(nodes),
+            scratch_peak: Cell::new(0),
         }
     }
 
     /// The number of recorded operations (inputs included, the sink excluded).
     pub fn len(&self) -> usize {
         self.nodes.borrow().args.len() - 1
+    }
+
+    /// The most operations held at once: this tape's plus the largest scratch tape that a
+    /// [`checkpoint`](super::checkpoint) used while recording or sweeping.
+    pub fn peak_len(&self) -> usize {
+        self.len() + self.scratch_peak.get()
+    }
+
+    pub(crate) fn note_scratch(&self, len: usize) {
+        self.scratch_peak.set(self.scratch_peak.get().max(len));
     }
 
     /// Whether nothing has been recorded.
@@ -120,7 +137,11 @@ impl<S: Real> Tape<S> {
     /// `Σⱼ seedⱼ·∂yⱼ/∂vᵢ`. `adjoints` has one entry per node, sink first.
     pub(crate) fn sweep(&self, adjoints: &mut [S]) {
         let n = self.nodes.borrow();
-        sweep(&n.args, &n.partials, adjoints);
+        if n.checkpoints.is_empty() {
+            sweep(&n.args, &n.partials, adjoints, 1..n.args.len());
+        } else {
+            sweep_with_checkpoints(self, &n.args, &n.partials, &n.checkpoints, adjoints);
+        }
     }
 
     pub(crate) fn nodes(&self) -> Ref<'_, Nodes<S>> {
@@ -133,10 +154,16 @@ impl<S: Real> Tape<S> {
     }
 }
 
-/// The backward sweep: one tight loop over the arena, last node first.
+/// The backward sweep over the nodes in `range`: one tight loop over the arena, last node
+/// first. Indices are global: `adjoints` covers every node up to the end of `range`.
 #[inline]
-pub(crate) fn sweep<S: Real>(args: &[[u32; 2]], partials: &[[S; 2]], adjoints: &mut [S]) {
-    for i in (1..args.len()).rev() {
+pub(crate) fn sweep<S: Real>(
+    args: &[[u32; 2]],
+    partials: &[[S; 2]],
+    adjoints: &mut [S],
+    range: Range<usize>,
+) {
+    for i in range.rev() {
         let a = adjoints[i];
         let [l, r] = args[i];
         let [dl, dr] = partials[i];

@@ -72,6 +72,14 @@ impl<'t, S: Real> Var<'t, S> {
         self.tape
     }
 
+    pub(crate) fn on_tape(tape: &'t Tape<S>, index: u32, value: S) -> Self {
+        Var {
+            tape: Some(tape),
+            index,
+            value,
+        }
+    }
+
     /// `value` as a constant: it records nothing and has no tape.
     pub fn constant_of(value: S) -> Self {
         Var::constant_var(value)

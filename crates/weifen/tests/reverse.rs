@@ -1,0 +1,329 @@
+//! Reverse mode against forward mode, closed forms, replay, checkpoints and misuse.
+
+use weifen::forward::{self, Dual};
+use weifen::reverse::{self, ReplayError, Tape, Var};
+use weifen::{Real, Scalar};
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
+}
+
+/// Extended Rosenbrock: Σ 100(x_{i+1} − x_i²)² + (1 − x_i)².
+fn rosenbrock<S: Scalar>(x: &[S]) -> S {
+    let mut sum = S::constant(0.0);
+    for w in x.windows(2) {
+        let (a, b) = (w[0].clone(), w[1].clone());
+        sum = sum + (b - a.clone().powi(2)).powi(2) * 100.0 + (-a + 1.0).powi(2);
+    }
+    sum
+}
+
+fn rosenbrock_gradient(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    let mut g = vec![0.0; n];
+    for i in 0..n - 1 {
+        g[i] += -400.0 * x[i] * (x[i + 1] - x[i] * x[i]) - 2.0 * (1.0 - x[i]);
+        g[i + 1] += 200.0 * (x[i + 1] - x[i] * x[i]);
+    }
+    g
+}
+
+/// A mix of every op family, ℝⁿ → ℝ.
+fn mixed<S: Scalar>(x: &[S]) -> S {
+    let (a, b, c) = (x[0].clone(), x[1].clone(), x[2].clone());
+    (a.clone() * b.clone()).sin() + (b.clone() / c.clone()).exp() * a.clone().tanh()
+        - c.clone().hypot(a.clone()).ln()
+        + b.clone().atan2(c.clone())
+        + a.clone().powf(1.5)
+        + b.clone().max(c.clone()) * c.clone().cbrt().asinh()
+        + (a.clone() * 0.1).erf()
+        + b.pow(a)
+}
+
+fn beale<S: Scalar>(x: &[S]) -> S {
+    let (a, b) = (x[0].clone(), x[1].clone());
+    let t = |k: i32, c: f64| (-(a.clone()) * (-b.clone().powi(k) + 1.0) + c).powi(2);
+    t(1, 1.5) + t(2, 2.25) + t(3, 2.625)
+}
+
+fn himmelblau<S: Scalar>(x: &[S]) -> S {
+    let (a, b) = (x[0].clone(), x[1].clone());
+    (a.clone().powi(2) + b.clone() - 11.0).powi(2) + (a + b.powi(2) - 7.0).powi(2)
+}
+
+#[test]
+fn gradient_matches_analytic_rosenbrock_for_many_sizes() {
+    for n in [2, 3, 10, 17, 100] {
+        let x: Vec<f64> = (0..n).map(|i| 0.5 + 0.1 * (i as f64).sin()).collect();
+        let g = reverse::gradient(|x| rosenbrock(x), &x);
+        for (gi, ei) in g.iter().zip(rosenbrock_gradient(&x)) {
+            assert!(close(*gi, ei, 1e-13), "n = {n}: {gi} vs {ei}");
+        }
+    }
+}
+
+#[test]
+fn gradient_matches_analytic_beale_and_himmelblau() {
+    let (a, b) = (1.3, 0.7);
+    let g = reverse::gradient(|x| beale(x), &[a, b]);
+    let r = [
+        1.5 - a + a * b,
+        2.25 - a + a * b * b,
+        2.625 - a + a * b.powi(3),
+    ];
+    let ga = 2.0 * (r[0] * (b - 1.0) + r[1] * (b * b - 1.0) + r[2] * (b.powi(3) - 1.0));
+    let gb = 2.0 * (r[0] * a + r[1] * 2.0 * a * b + r[2] * 3.0 * a * b * b);
+    assert!(close(g[0], ga, 1e-13) && close(g[1], gb, 1e-13), "{g:?}");
+
+    let h = reverse::gradient(|x| himmelblau(x), &[a, b]);
+    let (p, q) = (a * a + b - 11.0, a + b * b - 7.0);
+    assert!(close(h[0], 4.0 * a * p + 2.0 * q, 1e-13));
+    assert!(close(h[1], 2.0 * p + 4.0 * b * q, 1e-13));
+}
+
+#[test]
+fn gradient_jacobian_and_hessian_agree_with_forward_mode() {
+    let x = [0.7, 1.9, 2.3];
+    let gr = reverse::gradient(|x| mixed(x), &x);
+    let gf = forward::gradient(mixed, &x);
+    for (a, b) in gr.iter().zip(&gf) {
+        assert!(close(*a, *b, 1e-12), "{gr:?} vs {gf:?}");
+    }
+    let hr = reverse::hessian(|x| mixed(x), &x);
+    let hf = forward::hessian(mixed, &x);
+    for (a, b) in hr.iter().zip(hf.iter()) {
+        assert!(close(*a, *b, 1e-12), "{hr} vs {hf}");
+    }
+    let jr = reverse::jacobian(|x| vec![x[0] * x[1], x[2].sin() * x[0], mixed(x)], &x);
+    let jf = forward::jacobian(|x| vec![x[0] * x[1], x[2].sin() * x[0], mixed(x)], &x);
+    for (a, b) in jr.iter().zip(jf.iter()) {
+        assert!(close(*a, *b, 1e-12), "{jr} vs {jf}");
+    }
+}
+
+#[test]
+fn hessian_of_rosenbrock_is_symmetric_and_matches_forward_for_sizes_across_chunks() {
+    for n in [1, 7, 9, 17] {
+        let x: Vec<f64> = (0..n).map(|i| 1.0 + 0.2 * (i as f64).cos()).collect();
+        let hr = reverse::hessian(|x| rosenbrock(x), &x);
+        let hf = forward::hessian(rosenbrock, &x);
+        assert_eq!(hr.shape(), &[n, n]);
+        for i in 0..n {
+            for j in 0..n {
+                assert!(close(hr[[i, j]], hf[[i, j]], 1e-12), "n={n} ({i},{j})");
+                assert_eq!(hr[[i, j]], hr[[j, i]]);
+            }
+        }
+        let v: Vec<f64> = (0..n).map(|i| (i as f64) - 1.5).collect();
+        let hv = reverse::hvp(|x| rosenbrock(x), &x, &v).unwrap();
+        for i in 0..n {
+            let expect: f64 = (0..n).map(|j| hf[[i, j]] * v[j]).sum();
+            assert!(close(hv[i], expect, 1e-12));
+        }
+    }
+}
+
+#[test]
+fn seed_jacobian_by_reverse_mode() {
+    let j = reverse::jacobian(|x| vec![x[0].powi(2) + x[1], x[1] * x[2]], &[1.0, 2.0, 3.0]);
+    assert_eq!(j.shape(), &[2, 3]);
+    assert_eq!(j, ndarray::array![[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]);
+}
+
+#[test]
+fn derivative_and_second_derivative_of_seed_match_closed_forms() {
+    fn seed<S: Scalar>(x: S) -> S {
+        let x2 = x.clone().powi(2);
+        (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+    }
+    for x in [-1.0, 0.0, 1.3, 4.0] {
+        let e = (-x * x / 2.0f64).exp();
+        let d1 = (2.0 * x.powi(3) - 4.0 * x * x - 5.0 * x + 4.0) * e;
+        // f″ = (−2x⁴ + 4x³ + 11x² − 12x − 5)·e^{−x²/2}
+        let d2 = (-2.0 * x.powi(4) + 4.0 * x.powi(3) + 11.0 * x * x - 12.0 * x - 5.0) * e;
+        assert!(close(reverse::derivative(|x| seed(x), x), d1, 1e-13));
+        assert!(close(reverse::second_derivative(|x| seed(x), x), d2, 1e-13));
+    }
+}
+
+#[test]
+fn nested_reverse_inside_reverse_has_no_perturbation_confusion() {
+    // D(x ↦ x · D(y ↦ x + y)(1))(1) = 1
+    let d = reverse::derivative(
+        |x| x * reverse::derivative(|y| Var::constant_of(x) + y, Var::constant(1.0)),
+        1.0,
+    );
+    assert_eq!(d, 1.0);
+    // D(x ↦ x · D(y ↦ x·y)(3))(5) = 10
+    let d = reverse::derivative(
+        |x| x * reverse::derivative(|y| Var::constant_of(x) * y, Var::constant(3.0)),
+        5.0,
+    );
+    assert_eq!(d, 10.0);
+}
+
+#[test]
+fn forward_inside_reverse_and_reverse_inside_forward_nest() {
+    // D(x ↦ x · D(y ↦ x·y)(3))(5) = 10 with the inner derivative in the other mode.
+    let d = reverse::derivative(
+        |x| x * forward::derivative(|y| Dual::lift(x) * y, Var::constant(3.0)),
+        5.0,
+    );
+    assert_eq!(d, 10.0);
+    let d = forward::derivative(
+        |x| x * reverse::derivative(|y| Var::constant_of(x) * y, Dual::lift(3.0)),
+        5.0,
+    );
+    assert_eq!(d, 10.0);
+}
+
+#[test]
+fn vjp_equals_transposed_jacobian_times_u() {
+    let x = [0.4, 1.1, 2.0];
+    let u = [2.0, -1.0, 0.5];
+    let (_, ju) = reverse::vjp(|x| vec![x[0] * x[1], x[1].exp(), mixed(x)], &x, &u).unwrap();
+    let j = forward::jacobian(|x| vec![x[0] * x[1], x[1].exp(), mixed(x)], &x);
+    for k in 0..3 {
+        let expect: f64 = (0..3).map(|i| u[i] * j[[i, k]]).sum();
+        assert!(close(ju[k], expect, 1e-12));
+    }
+}
+
+#[test]
+fn empty_input_gives_empty_gradient_and_zero_column_jacobian() {
+    assert!(reverse::gradient(|_| Var::constant(1.0), &[] as &[f64]).is_empty());
+    let j = reverse::jacobian(
+        |_| vec![Var::constant(1.0), Var::constant(2.0)],
+        &[] as &[f64],
+    );
+    assert_eq!(j.shape(), &[2, 0]);
+}
+
+#[test]
+fn wrong_length_cotangent_and_hvp_vector_are_errors_naming_both_lengths() {
+    let e = reverse::vjp(|x| vec![x[0]], &[1.0, 2.0], &[1.0, 1.0, 1.0]).unwrap_err();
+    assert_eq!((e.expected, e.found), (1, 3));
+    let e = reverse::hvp(|x| x[0] * x[1], &[1.0, 2.0], &[1.0]).unwrap_err();
+    assert!(
+        e.to_string().contains("length 1") && e.to_string().contains("length 2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn replay_at_new_inputs_matches_recording_again() {
+    let mut rec = reverse::record(|x| rosenbrock(x), &[0.5; 10]);
+    for k in 0..5 {
+        let x: Vec<f64> = (0..10).map(|i| (i + k) as f64 * 0.13 - 0.4).collect();
+        let (v, g) = rec.value_and_gradient(&x).unwrap();
+        let (v2, g2) = reverse::value_and_gradient(|x| rosenbrock(x), &x);
+        assert_eq!(v, v2);
+        assert_eq!(g, g2);
+    }
+    assert_eq!(
+        rec.value_and_gradient(&[1.0; 3]),
+        Err(ReplayError::WrongLength {
+            expected: 10,
+            found: 3
+        })
+    );
+}
+
+#[test]
+fn replay_reports_a_flipped_guard_instead_of_a_wrong_gradient() {
+    fn relu_sq<S: Real>(x: &[S]) -> S {
+        if x[0] > x[1] { x[0] * x[0] } else { x[1] * 3.0 }
+    }
+    let mut rec = reverse::record(|x| relu_sq(x), &[2.0, 1.0]);
+    assert_eq!(rec.gradient(&[3.0, 0.0]), Ok(vec![6.0, 0.0]));
+    match rec.gradient(&[0.0, 3.0]) {
+        Err(ReplayError::GuardFlipped { guard: 0, .. }) => {}
+        other => panic!("expected a flipped guard, got {other:?}"),
+    }
+}
+
+#[test]
+fn checkpointing_gives_the_same_gradient_with_a_smaller_peak_tape() {
+    const T: usize = 400;
+    fn step<S: Scalar>(x: &[S]) -> Vec<S> {
+        let (a, b) = (x[0].clone(), x[1].clone());
+        vec![
+            (a.clone() * b.clone()).sin() + a.clone() * 0.9,
+            (a * 0.3).cos() * b * 0.99,
+        ]
+    }
+    let plain = Tape::new();
+    let (p0, q0) = (plain.var(0.4), plain.var(0.8));
+    let mut x = vec![p0, q0];
+    for _ in 0..T {
+        x = step(&x);
+    }
+    let y = x[0] + x[1];
+    let adj = y.backward();
+    let g_plain = [adj.wrt(p0), adj.wrt(q0)];
+
+    let tape = Tape::new();
+    let (p, q) = (tape.var(0.4), tape.var(0.8));
+    let mut x = vec![p, q];
+    for _ in 0..T {
+        x = reverse::checkpoint(&tape, |x| step(x), &x);
+    }
+    let y = x[0] + x[1];
+    let adj = y.backward();
+    assert!(close(adj.wrt(p), g_plain[0], 1e-12) && close(adj.wrt(q), g_plain[1], 1e-12));
+    assert!(
+        tape.peak_len() * 3 < plain.peak_len(),
+        "{} vs {}",
+        tape.peak_len(),
+        plain.peak_len()
+    );
+}
+
+#[test]
+#[should_panic(expected = "two different tapes")]
+fn mixing_variables_of_two_tapes_panics_with_a_message() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = t1.var(1.0) + t2.var(2.0);
+}
+
+#[test]
+fn seed_trace_rows_give_adjoints_x3_x3_and_x1_plus_x2() {
+    let tape = Tape::replayable();
+    let (x1, x2, x3) = (tape.var(1.0), tape.var(2.0), tape.var(3.0));
+    let y = (x1 + x2) * x3;
+    let rows = tape.rows(&y.backward());
+    let got: Vec<(&str, f64, f64)> = rows
+        .iter()
+        .map(|r| (r.operation.as_str(), r.value, r.adjoint))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("input", 1.0, 3.0),
+            ("input", 2.0, 3.0),
+            ("input", 3.0, 3.0),
+            ("v1 + v2", 3.0, 3.0),
+            ("v4 · v3", 9.0, 1.0)
+        ]
+    );
+}
+
+#[test]
+fn nan_propagates_through_values_and_adjoints() {
+    let (y, g) = reverse::value_and_gradient(|x| x[0].ln() * x[1], &[-1.0, 2.0]);
+    assert!(y.is_nan() && g[0].is_nan() && g[1].is_nan());
+}
+
+#[test]
+fn tape_uses_24_bytes_per_operation() {
+    let tape = Tape::new();
+    let x = tape.var(1.0);
+    let mut y = x;
+    for _ in 0..1023 {
+        y = y * x;
+    }
+    assert_eq!(tape.len(), 1024);
+    // Capacity grows by doubling: 1025 nodes (with the sink) sit in 2048 slots at most.
+    assert!(tape.bytes() <= 24 * 2048, "{}", tape.bytes());
+    assert!(tape.bytes() >= 24 * 1025);
+}
