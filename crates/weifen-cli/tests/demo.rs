@@ -23,6 +23,23 @@ fn demo_prints_forward_trace_ending_in_x3() {
 }
 
 #[test]
+fn demo_prints_reverse_trace_with_adjoints() {
+    let out = weifen()
+        .arg("demo")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("v5   v4 · v3           9        1"), "{out}");
+    assert!(
+        out.contains("x̄1 = 3, x̄2 = 3 (= x3), x̄3 = 3 (= x1 + x2)"),
+        "{out}"
+    );
+}
+
+#[test]
 fn demo_prints_seed_jacobian_with_shape() {
     let out = weifen()
         .arg("demo")

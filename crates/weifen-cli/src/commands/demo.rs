@@ -4,10 +4,13 @@ use ndarray::Array2;
 use std::io::{self, Write};
 use weifen::Scalar;
 use weifen::forward::{self, Dual};
+use weifen::reverse::Tape;
 
 /// Prints every part of the demo.
 pub fn run(out: &mut impl Write) -> io::Result<()> {
     forward_trace(out)?;
+    writeln!(out)?;
+    reverse_trace(out)?;
     writeln!(out)?;
     seed_jacobian(out)
 }
@@ -48,6 +51,38 @@ fn forward_trace(out: &mut impl Write) -> io::Result<()> {
         "  y = v5 = {}, ∂y/∂x1 = v̇5 = {} (= x3)",
         v5.value, v5.tangent
     )
+}
+
+/// The reverse-mode worked example: the same `y = (x1 + x2)·x3`, recorded on a tape and swept
+/// backwards from `ȳ = 1`; the rows are the tape's own listing.
+fn reverse_trace(out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "Reverse mode: y = (x1 + x2)·x3 at (1, 2, 3), backward sweep from ȳ = 1"
+    )?;
+    let tape = Tape::replayable();
+    let (x1, x2, x3) = (tape.var(1.0), tape.var(2.0), tape.var(3.0));
+    let y = (x1 + x2) * x3;
+    let adjoints = y.backward();
+    writeln!(
+        out,
+        "  {:<4} {:<10} {:>8} {:>8}",
+        "v", "operation", "value", "adjoint"
+    )?;
+    for row in tape.rows(&adjoints) {
+        let name = format!("v{}", row.index);
+        let operation = match row.index {
+            1..=3 => format!("x{}", row.index),
+            _ => row.operation,
+        };
+        writeln!(
+            out,
+            "  {name:<4} {operation:<10} {:>8} {:>8}",
+            row.value, row.adjoint
+        )?;
+    }
+    let [g1, g2, g3] = [x1, x2, x3].map(|x| adjoints.wrt(x));
+    writeln!(out, "  x̄1 = {g1}, x̄2 = {g2} (= x3), x̄3 = {g3} (= x1 + x2)")
 }
 
 /// f(x) = [x0² + x1, x1·x2], written once for every scalar type.
