@@ -5,9 +5,9 @@
 //! elementary operation has its derivative written once, in the [op table](ops).
 //!
 //! ```
-//! use weifen::{forward, Scalar};
+//! use weifen::{forward, reverse, Scalar};
 //!
-//! /// f(x) = (−2x² + 4x + 1)·exp(−x²/2)
+//! /// f(x) = (−2x² + 4x + 1)·exp(−x²/2), written once.
 //! fn f<S: Scalar>(x: S) -> S {
 //!     let x2 = x.clone().powi(2);
 //!     (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
@@ -15,10 +15,14 @@
 //!
 //! // f′(x) = (2x³ − 4x² − 5x + 4)·exp(−x²/2), by hand.
 //! let exact = |x: f64| (2.0 * x.powi(3) - 4.0 * x * x - 5.0 * x + 4.0) * (-x * x / 2.0).exp();
-//!
 //! let x = 1.3;
-//! let d = forward::derivative(f, x);
-//! assert!((d - exact(x)).abs() < 1e-15);
+//!
+//! // Forward mode: one evaluation on a dual number.
+//! let d_forward = forward::derivative(f, x);
+//! // Reverse mode: one recording on a tape and one backward sweep.
+//! let d_reverse = reverse::derivative(|x| f(x), x);
+//! assert!((d_forward - exact(x)).abs() < 1e-15);
+//! assert!((d_reverse - exact(x)).abs() < 1e-15);
 //!
 //! // Higher orders come from the same rules: second derivative by nesting dual numbers,
 //! // and the n-th by Taylor arithmetic.
@@ -29,18 +33,20 @@
 //!
 //! ## Choosing a method
 //!
-//! | method | cost for f: ℝⁿ → ℝᵐ | exact? | higher orders | use it when |
+//! | method | cost of a Jacobian of f: ℝⁿ → ℝᵐ | exact? | higher orders | use it when |
 //! |---|---|---|---|---|
-//! | [`forward`] (dual numbers) | ≈ n/8 evaluations (chunks of 8 directions) | to rounding | nested duals, Taylor jets | few inputs, many outputs; any derivative of ℝ → ℝ |
-//!
-//! The other methods of weifen's design (finite differences, reverse mode on a tape,
-//! symbolic expressions, tensors) are not in this crate yet.
+//! | [`forward`] (dual numbers) | ⌈n/8⌉ evaluations (chunks of 8 directions) | to rounding | nested duals, Taylor jets | few inputs, many outputs; any derivative of ℝ → ℝ |
+//! | [`reverse`] (tape) | one recording + m backward sweeps; memory ∝ operations | to rounding | reverse over forward (Hessians, hvp) | many inputs, few outputs: gradients |
 //!
 //! ## A function written once
 //!
-//! A generic `fn` item is passed straight to an operator, which instantiates it with its own
-//! scalar type. A function that carries data implements [`ScalarFn`], [`MultivariateFn`] or
+//! A generic `fn` item is passed straight to a forward-mode operator, which instantiates it
+//! with its own scalar type. Reverse-mode operators take a closure that works for any tape
+//! lifetime, so a generic function is passed to them as `|x| f(x)` (which every operator
+//! accepts too). A function that carries data implements [`ScalarFn`], [`MultivariateFn`] or
 //! [`VectorFn`] and is passed as `|x| f.eval(x)`.
+//!
+//! The design of the crate, its invariants and its conventions are in `docs/ARCHITECTURE.md`.
 #![doc(test(attr(deny(warnings))))]
 
 #[macro_use]
