@@ -189,6 +189,25 @@ impl Scalar for Jet {
     }
 
     fn unary(self, op: Unary) -> Jet {
+        let mut y = self.unary_series(op);
+        // Outside the op's domain every derivative is NaN like the value, as in the rules.
+        if y.c[0].is_nan() {
+            y.c.iter_mut().for_each(|c| *c = f64::NAN);
+        }
+        y
+    }
+
+    fn binary(self, op: Binary, rhs: Jet) -> Jet {
+        let mut y = self.binary_series(op, rhs);
+        if y.c[0].is_nan() {
+            y.c.iter_mut().for_each(|c| *c = f64::NAN);
+        }
+        y
+    }
+}
+
+impl Jet {
+    fn unary_series(self, op: Unary) -> Jet {
         match op {
             Unary::Neg => self.mul_f64(-1.0),
             Unary::Recip => Jet::constant(1.0).div(&self),
@@ -231,7 +250,7 @@ impl Scalar for Jet {
         }
     }
 
-    fn binary(self, op: Binary, rhs: Jet) -> Jet {
+    fn binary_series(self, op: Binary, rhs: Jet) -> Jet {
         match op {
             Binary::Add => self.zip(rhs, |a, b| a + b),
             Binary::Sub => self.zip(rhs, |a, b| a - b),
