@@ -226,11 +226,11 @@ impl Scalar for f64 {
     fn constant(c: f64) -> Self {
         c
     }
-    #[inline]
+    #[inline(always)]
     fn unary(self, op: Unary) -> Self {
         op.eval(self)
     }
-    #[inline]
+    #[inline(always)]
     fn binary(self, op: Binary, rhs: Self) -> Self {
         op.eval(self, rhs)
     }

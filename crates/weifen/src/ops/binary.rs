@@ -84,7 +84,9 @@ impl Binary {
 
     /// The `f64` kernel (IEEE semantics; NaN propagates through `min` and `max` too, unlike
     /// `f64::min`).
-    #[inline]
+    // Always inlined: with the op known at the call site the match folds away, and a
+    // constant `powi` exponent becomes multiplications instead of a library call.
+    #[inline(always)]
     pub fn eval(self, a: f64, b: f64) -> f64 {
         use Binary::*;
         match self {
@@ -114,7 +116,7 @@ impl Binary {
 
     /// The partial derivatives `(∂y/∂a, ∂y/∂b)` of `y = op(a, b)`, written in `Scalar`
     /// operations so that they can themselves be differentiated. `y` is the op's result.
-    #[inline]
+    #[inline(always)]
     pub fn partials<S: Scalar>(self, a: &S, b: &S, y: &S) -> (S, S) {
         use Binary::*;
         let (a, b, y) = (a.clone(), b.clone(), y.clone());

@@ -155,7 +155,9 @@ impl Unary {
     }
 
     /// The `f64` kernel: the op evaluated on a plain float (IEEE semantics: `ln(−1)` is NaN).
-    #[inline]
+    // Always inlined: with the op known at the call site the match folds away, and a
+    // constant `powi` exponent becomes multiplications instead of a library call.
+    #[inline(always)]
     pub fn eval(self, x: f64) -> f64 {
         use Unary::*;
         match self {
@@ -194,7 +196,16 @@ impl Unary {
                 }
             }
             Erf => libm::erf(x),
-            Powi(n) => x.powi(n),
+            // Small exponents spelled out (the same products LLVM emits for a constant
+            // exponent), so that an op chosen at run time (replay, parsed formulas) does not
+            // pay for a library call.
+            Powi(n) => match n {
+                0 => 1.0,
+                1 => x,
+                2 => x * x,
+                3 => x * x * x,
+                _ => x.powi(n),
+            },
             Powf(c) => x.powf(c),
         }
     }
@@ -202,7 +213,7 @@ impl Unary {
     /// The derivative rule: `dy/dx` for `y = op(x)`, written in `Scalar` operations so that it
     /// can itself be differentiated. `y` is the op's result at `x`. Outside the op's domain,
     /// where `y` is NaN, so is the derivative.
-    #[inline]
+    #[inline(always)]
     pub fn derivative<S: Scalar>(self, x: &S, y: &S) -> S {
         use Unary::*;
         let x = x.clone();

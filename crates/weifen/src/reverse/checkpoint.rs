@@ -1,6 +1,6 @@
 //! Checkpointing: trade recomputation for tape memory.
 
-use super::tape::{SINK, Tape, sweep};
+use super::tape::{Node, SINK, Tape, sweep};
 use super::{Adjoints, Var};
 use crate::Real;
 use std::fmt;
@@ -120,16 +120,15 @@ impl<S: Real> Tape<S> {
 /// adjoints, with the result added to its inputs' adjoints.
 pub(crate) fn sweep_with_checkpoints<S: Real>(
     tape: &Tape<S>,
-    args: &[[u32; 2]],
-    partials: &[[S; 2]],
+    nodes: &[Node<S>],
     checkpoints: &[Checkpoint<S>],
     adjoints: &mut [S],
 ) {
-    let mut end = args.len();
+    let mut end = nodes.len();
     for c in checkpoints.iter().rev() {
         let after = (c.first_output + c.outputs) as usize;
         if after <= end {
-            sweep(args, partials, adjoints, after..end);
+            sweep(nodes, adjoints, after..end);
             end = c.first_output as usize;
         }
         let scratch = Tape::new();
@@ -151,5 +150,5 @@ pub(crate) fn sweep_with_checkpoints<S: Real>(
             }
         }
     }
-    sweep(args, partials, adjoints, 1..end);
+    sweep(nodes, adjoints, 1..end);
 }

@@ -6,8 +6,8 @@
 //! the whole gradient costs a small constant times one evaluation, whatever the number of
 //! inputs.
 //!
-//! The tape is an arena stored as a structure of arrays (operand indices as `u32`, partials as
-//! `f64`: 24 bytes per operation), and a `Var` is a `Copy` handle that borrows it. An explicit
+//! The tape is an arena: one flat array of nodes, each two operand indices (`u32`) and two
+//! partials (`f64`), 24 bytes per operation; a `Var` is a `Copy` handle that borrows it. An explicit
 //! tape rather than a thread-local one: every `Var` knows its tape, so variables of two tapes
 //! cannot be mixed silently (it panics), a `Var` cannot outlive its tape (it does not
 //! compile), and tapes nest: a tape of `Var`s (reverse over reverse) or a dual number of

@@ -156,12 +156,7 @@ impl<S: Real> Nodes<S> {
     /// Re-evaluates every node at new `inputs` (in the order the inputs were created) and
     /// re-checks the guards.
     pub(crate) fn replay(&mut self, inputs: &[S]) -> Result<(), ReplayError> {
-        let Nodes {
-            args,
-            partials,
-            record,
-            ..
-        } = self;
+        let Nodes { nodes, record, .. } = self;
         let record = record
             .as_mut()
             .expect("replay needs a tape made with Tape::replayable");
@@ -181,17 +176,17 @@ impl<S: Real> Nodes<S> {
             return Err(ReplayError::Checkpointed);
         }
         let mut next_input = inputs.iter();
-        for i in 1..args.len() {
+        for i in 1..nodes.len() {
             let op = record.ops[i];
             if let Op::Input = op {
                 record.values[i] = *next_input.next().expect("counted above");
                 continue;
             }
-            let [l, r] = args[i];
+            let [l, r] = nodes[i].args;
             let (a, b) = (record.values[l as usize], record.values[r as usize]);
             let (y, p) = op.eval(a, b);
             record.values[i] = y;
-            partials[i] = p;
+            nodes[i].partials = p;
         }
         let value = |o: Operand<S>| match o {
             Operand::Node(i) => record.values[i as usize],

@@ -65,7 +65,7 @@ impl<S: Real> Recording<S> {
         let value = nodes.record.as_ref().expect("replayable").values[out];
         let mut adjoints = vec![zero; out + 1];
         adjoints[out] = S::constant(1.0);
-        sweep(&nodes.args, &nodes.partials, &mut adjoints, 1..out + 1);
+        sweep(&nodes.nodes, &mut adjoints, 1..out + 1);
         let mut gradient = vec![zero; self.inputs];
         let known = self.inputs.min(out);
         gradient[..known].copy_from_slice(&adjoints[1..=known]);

@@ -45,9 +45,9 @@ impl<S: Real> Tape<S> {
             .record
             .as_ref()
             .expect("Tape::rows needs a tape made with Tape::replayable, which keeps operations");
-        (1..nodes.args.len())
+        (1..nodes.nodes.len())
             .map(|i| {
-                let [l, r] = nodes.args[i];
+                let [l, r] = nodes.nodes[i].args;
                 Row {
                     index: i as u32,
                     operation: describe(record.ops[i], l, r),

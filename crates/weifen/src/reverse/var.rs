@@ -94,7 +94,7 @@ impl<'t, S: Real> Var<'t, S> {
     }
 
     /// Records a node with one operand.
-    #[inline]
+    #[inline(always)]
     fn unary_node(self, value: S, partial: S, op: Op<S>) -> Self {
         match self.tape {
             None => Var::constant_var(value),
@@ -161,13 +161,15 @@ fn same_tape<'t, S>(a: &'t Tape<S>, b: &'t Tape<S>) -> &'t Tape<S> {
     a
 }
 
+// Always inlined: at a call site the op is a constant, so the kernel's and the rule's
+// `match`es fold away.
 impl<S: Real> Scalar for Var<'_, S> {
     #[inline]
     fn constant(c: f64) -> Self {
         Var::constant_var(S::constant(c))
     }
 
-    #[inline]
+    #[inline(always)]
     fn unary(self, op: Unary) -> Self {
         let y = self.value.unary(op);
         if self.tape.is_none() {
@@ -177,7 +179,7 @@ impl<S: Real> Scalar for Var<'_, S> {
         self.unary_node(y, d, Op::Unary(op))
     }
 
-    #[inline]
+    #[inline(always)]
     fn binary(self, op: Binary, rhs: Self) -> Self {
         let (a, b) = (self.value, rhs.value);
         let y = a.binary(op, b);
