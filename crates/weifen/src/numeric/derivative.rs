@@ -2,8 +2,8 @@
 //! by Richardson extrapolation (the default).
 
 use super::error::{check_point, check_step};
-use super::richardson::{RATIO, Row, extrapolate};
-use super::step::{default_step, place, representable_step, scale};
+use super::richardson::{Extrapolated, RATIO, Row, extrapolate};
+use super::step::{place, representable_step, scale};
 use super::{Estimate, Interval, NumericError, Scheme, Status, Stencil, Step};
 
 /// The tuning knobs of the finite-difference operators.
@@ -150,30 +150,59 @@ pub fn nth_derivative_with(
     params: &Params,
 ) -> Result<Estimate, NumericError> {
     check_point(0, x)?;
-    let stencil = params.scheme.stencil(n)?;
+    let (stencil, h) = plan(params, &params.scheme.stencil(n)?, x, scale(x))?;
+    let mut eval = Evaluator::new(&f, x);
+    let r = estimate(params, &stencil, x, h, |h| eval.apply(&stencil, h))?;
+    Ok(Estimate {
+        value: r.value[0],
+        error: r.error[0],
+        evaluations: eval.evaluations,
+        status: r.status,
+    })
+}
+
+/// The step for `stencil` at `x` (whose steps are relative to `scale`), placed in the
+/// domain: the stencil to use and its (first) step.
+pub(crate) fn plan(
+    params: &Params,
+    stencil: &Stencil,
+    x: f64,
+    scale: f64,
+) -> Result<(Stencil, f64), NumericError> {
     let reach = stencil.offsets().iter().fold(0.0f64, |m, o| m.max(o.abs()));
     let h = match params.step {
         Step::Fixed(h) => {
             check_step(h)?;
             representable_step(x, h)
         }
-        Step::Auto if params.extrapolate => {
-            representable_step(x, RICHARDSON_START * scale(x) / reach)
-        }
-        Step::Auto => default_step(&stencil, x),
+        Step::Auto if params.extrapolate => representable_step(x, RICHARDSON_START * scale / reach),
+        Step::Auto => representable_step(x, stencil.optimal_step() * scale),
     };
-    let (stencil, h) = place(&stencil, x, h, params.domain)?;
-    let mut eval = Evaluator::new(&f, x);
+    place(stencil, x, h, params.domain)
+}
+
+/// Applies the difference once at `h`, or extrapolates it over `h, h/2, h/4…` within the
+/// evaluation cap. `apply(h)` gives the difference quotient (a vector) and its rounding
+/// bound, or the point where `f` was not finite.
+pub(crate) fn estimate(
+    params: &Params,
+    stencil: &Stencil,
+    x: f64,
+    h: f64,
+    mut apply: impl FnMut(f64) -> Result<Row, f64>,
+) -> Result<Extrapolated, NumericError> {
     if !params.extrapolate {
-        let (value, error, status) = match eval.apply(&stencil, h) {
-            Ok(row) => (row.value[0], row.rounding[0], Status::Ok),
-            Err(at) => (f64::NAN, f64::INFINITY, Status::NonFinite { at }),
-        };
-        return Ok(Estimate {
-            value,
-            error,
-            evaluations: eval.evaluations,
-            status,
+        return Ok(match apply(h) {
+            Ok(row) => Extrapolated {
+                value: row.value,
+                error: row.rounding,
+                status: Status::Ok,
+            },
+            Err(at) => Extrapolated {
+                value: vec![f64::NAN],
+                error: vec![f64::INFINITY],
+                status: Status::NonFinite { at },
+            },
         });
     }
     let fixed = usize::from(stencil.uses_centre());
@@ -186,15 +215,9 @@ pub fn nth_derivative_with(
         });
     }
     let max_rows = (params.max_evaluations - fixed) / per_row;
-    let r = extrapolate(stencil.error_exponents(), max_rows, |i| {
-        eval.apply(&stencil, representable_step(x, h / RATIO.powi(i as i32)))
-    });
-    Ok(Estimate {
-        value: r.value[0],
-        error: r.error[0],
-        evaluations: eval.evaluations,
-        status: r.status,
-    })
+    Ok(extrapolate(stencil.error_exponents(), max_rows, |i| {
+        apply(representable_step(x, h / RATIO.powi(i as i32)))
+    }))
 }
 
 /// Evaluates `f` at stencil points around `x`, caching `f(x)` and counting evaluations.

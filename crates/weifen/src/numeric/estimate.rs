@@ -47,7 +47,8 @@ pub enum Status {
     /// be formed there; `value` is NaN (Richardson reports this only if no finite row was
     /// left after shrinking the step).
     NonFinite {
-        /// The evaluation point (for a multivariate operator, the coordinate's value).
+        /// The evaluation point (for `jacobian`, `jvp`, `hessian` and `hvp`, the displacement
+        /// along the coordinate or direction).
         at: f64,
     },
     /// Richardson extrapolation reached `max_evaluations` while its error estimate was still

@@ -16,6 +16,8 @@
 //!   the evaluation cap is reached. Results are [`Estimate`]s with an error bound.
 //! * [`complex_step`]: `f′(x) = Im f(x + ih)/h`, exact to rounding for analytic `f`; weifen's
 //!   [`Scalar`](crate::Scalar) is implemented for `num_complex::Complex64` for it.
+//! * [`gradient`], [`jacobian`], [`hessian`], [`jvp`], [`hvp`] with per-coordinate steps, and
+//!   [`sampled_derivative`] for data on a grid.
 //!
 //! Only `f64` values of the function are used (closures `Fn(f64) -> f64`,
 //! `Fn(&[f64]) -> f64`, `Fn(&[f64]) -> Vec<f64>`), so finite differences stay an independent
@@ -34,7 +36,10 @@ pub mod complex_step;
 mod derivative;
 mod error;
 mod estimate;
+mod hessian;
+mod multivariate;
 mod richardson;
+mod sampled;
 mod scheme;
 mod stencil;
 mod step;
@@ -45,8 +50,11 @@ pub use derivative::{
 };
 pub use error::NumericError;
 pub use estimate::{Estimate, Status};
+pub use hessian::{hessian, hessian_with, hvp, hvp_with};
+pub use multivariate::{gradient, gradient_with, jacobian, jacobian_with, jvp, jvp_with};
 /// The complex type of [`complex_step`], re-exported so that callers need no `num-complex`.
 pub use num_complex::Complex64;
+pub use sampled::{Accuracy, Grid, sampled_derivative};
 pub use scheme::Scheme;
 pub use stencil::{Stencil, fornberg_weights};
 pub use step::{Interval, Step, default_step, representable_step, scale};
