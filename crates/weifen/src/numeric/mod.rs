@@ -17,7 +17,7 @@
 //! * [`complex_step`]: `f′(x) = Im f(x + ih)/h`, exact to rounding for analytic `f`; weifen's
 //!   [`Scalar`](crate::Scalar) is implemented for `num_complex::Complex64` for it.
 //! * [`gradient`], [`jacobian`], [`hessian`], [`jvp`], [`hvp`] with per-coordinate steps, and
-//!   [`sampled_derivative`] for data on a grid.
+//!   [`sampled_derivative`] for data on a grid, and [`step_study`] for the error-vs-step plot.
 //!
 //! Only `f64` values of the function are used (closures `Fn(f64) -> f64`,
 //! `Fn(&[f64]) -> f64`, `Fn(&[f64]) -> Vec<f64>`), so finite differences stay an independent
@@ -43,6 +43,7 @@ mod sampled;
 mod scheme;
 mod stencil;
 mod step;
+mod study;
 
 pub use derivative::{
     Params, derivative, derivative_with, nth_derivative, nth_derivative_with, second_derivative,
@@ -58,3 +59,4 @@ pub use sampled::{Accuracy, Grid, sampled_derivative};
 pub use scheme::Scheme;
 pub use stencil::{Stencil, fornberg_weights};
 pub use step::{Interval, Step, default_step, representable_step, scale};
+pub use study::{SchemeStudy, StudyParams, step_study};
