@@ -32,6 +32,17 @@ pub(crate) struct Extrapolated {
     pub status: Status,
 }
 
+/// The best entry of the tableau so far.
+struct Best {
+    value: Vec<f64>,
+    error: Vec<f64>,
+    /// The largest entry of `error`.
+    norm: f64,
+    row: usize,
+    /// Whether the error is the rounding floor (the tableau's differences are below it).
+    at_floor: bool,
+}
+
 /// Runs the Neville–Richardson tableau on rows `D(h₀/2ⁱ)`, `i = 0, 1, …, max_rows − 1`.
 ///
 /// `exponents` are the powers of `h` in the truncation error of the base difference
@@ -41,9 +52,10 @@ pub(crate) struct Extrapolated {
 /// The error of `T[i][j]` is estimated as Ridders does, by its distance to the two entries
 /// it was built from, and bounded below by the row's rounding error times the tableau's
 /// amplification of it. The best entry so far (smallest error, max over components) is kept;
-/// extrapolation stops when the diagonal moves by more than `SAFE` times that error (the
-/// error has stopped falling) once the estimate has settled, when the error reaches rounding
-/// level, or after `max_rows`.
+/// extrapolation stops once the estimate has settled and either the diagonal moves by more
+/// than `SAFE` times that error (the error has stopped falling) or the newest best entry is at
+/// the rounding floor (smaller steps would only raise it); or when the error reaches `2ε`
+/// relative; or after `max_rows`.
 ///
 /// A row that is not finite (`Err(at)`, the point where `f` was not) discards the rows
 /// before it: they came from larger steps, which reached past a singularity. If no finite
@@ -54,7 +66,7 @@ pub(crate) fn extrapolate(
     mut row: impl FnMut(usize) -> Result<Row, f64>,
 ) -> Extrapolated {
     let mut prev: Vec<Vec<f64>> = Vec::new();
-    let mut best: Option<(Vec<f64>, Vec<f64>, f64, usize)> = None;
+    let mut best: Option<Best> = None;
     let mut nonfinite = None;
     let mut stopped = false;
     for i in 0..max_rows {
@@ -78,15 +90,24 @@ pub(crate) fn extrapolate(
                 .zip(upper)
                 .map(|(l, u)| l + (l - u) / (factor - 1.0))
                 .collect();
+            let mut at_floor = true;
             let err: Vec<f64> = (0..t.len())
                 .map(|k| {
                     let ridders = (t[k] - lower[k]).abs().max((t[k] - upper[k]).abs());
-                    ridders.max(rounding[k] * amplification)
+                    let floor = rounding[k] * amplification;
+                    at_floor &= ridders <= floor;
+                    ridders.max(floor)
                 })
                 .collect();
             let norm = err.iter().fold(0.0f64, |m, e| m.max(*e));
-            if best.as_ref().is_none_or(|b| norm < b.2) {
-                best = Some((t.clone(), err, norm, i));
+            if best.as_ref().is_none_or(|b| norm < b.norm) {
+                best = Some(Best {
+                    value: t.clone(),
+                    error: err,
+                    norm,
+                    row: i,
+                    at_floor,
+                });
             }
             cur.push(t);
         }
@@ -95,12 +116,17 @@ pub(crate) fn extrapolate(
                 .iter()
                 .zip(prev_last)
                 .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
-            let size = b.0.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+            let size = b.value.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             // A start that reached past a pole gives wild rows whose error can look like it
             // has stopped falling: trust the rule only once the estimate has some digits,
             // or after half the rows.
-            let settled = b.2 <= SETTLED * size || 2 * (i + 1) >= max_rows;
-            if (settled && moved >= SAFE * b.2) || b.2 <= 2.0 * f64::EPSILON * size {
+            let settled = b.norm <= SETTLED * size || 2 * (i + 1) >= max_rows;
+            // Once the differences of the tableau are below its rounding floor, smaller steps
+            // only raise the floor.
+            let floored = b.row == i && b.at_floor;
+            if (settled && (moved >= SAFE * b.norm || floored))
+                || b.norm <= 2.0 * f64::EPSILON * size
+            {
                 stopped = true;
                 break;
             }
@@ -108,8 +134,10 @@ pub(crate) fn extrapolate(
         prev = cur;
     }
     match best {
-        Some((value, error, _, at_row)) => {
-            let capped = !stopped && at_row + 1 == max_rows;
+        Some(Best {
+            value, error, row, ..
+        }) => {
+            let capped = !stopped && row + 1 == max_rows;
             let status = if capped {
                 Status::EvaluationCap
             } else {
