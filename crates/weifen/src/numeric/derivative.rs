@@ -309,6 +309,28 @@ mod tests {
     }
 
     #[test]
+    fn richardson_never_exceeds_its_cap_even_on_noise() {
+        // Deterministic noise of size 1e-3: the error estimate never settles.
+        let noisy = |x: f64| x.sin() + 1e-3 * ((x * 1e7).sin() * 43758.5453).fract();
+        for cap in [4, 5, 7, 12, 30, 31, 100] {
+            let p = Params {
+                max_evaluations: cap,
+                ..Params::default()
+            };
+            for n in 1..=4 {
+                let Ok(d) = nth_derivative_with(noisy, 0.4, n, &p) else {
+                    continue;
+                };
+                assert!(
+                    d.evaluations <= cap,
+                    "cap {cap}, order {n}: {}",
+                    d.evaluations
+                );
+            }
+        }
+    }
+
+    #[test]
     fn bad_input_gives_errors_that_name_it() {
         let f = |x: f64| x;
         assert!(matches!(

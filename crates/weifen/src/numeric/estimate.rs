@@ -7,6 +7,10 @@
 /// `ndarray::Array2<f64>` for a Jacobian or a Hessian; `error` has the same shape, entry by
 /// entry.
 ///
+/// With Richardson extrapolation (the default) and the complex step, `error` is the method's
+/// estimate of the whole error; a single difference at a fixed step (`extrapolate: false`)
+/// cannot see its own truncation error, so there `error` is only the rounding part.
+///
 /// Read [`status`](Estimate::status) before trusting `value`: a function that was not finite
 /// at a stencil point gives a NaN value and [`Status::NonFinite`], never a silent number.
 ///
