@@ -35,7 +35,8 @@ pub fn hessian(
 /// With steps `hᵢ = t·max(|xᵢ|, 1)`, the diagonal is `(f(x + hᵢeᵢ) − 2f(x) + f(x − hᵢeᵢ))/hᵢ²`
 /// and the rest `(f(++) − f(+−) − f(−+) + f(−−))/(4hᵢhⱼ)`; both have errors in `t², t⁴…`, so
 /// the whole matrix is extrapolated over `t` at once: `2n²` evaluations per row, with as
-/// many rows as a scalar second derivative gets from `max_evaluations`.
+/// many rows as a scalar second derivative gets from `max_evaluations`. A fixed step is the
+/// (first) scale `t`.
 ///
 /// # Errors
 /// [`NumericError::Unsupported`] for a scheme other than central or a domain bound;
@@ -123,7 +124,7 @@ pub fn hvp(
 /// Returns `H(x)·v` with the given [`Params`]: entry `i` is the mixed difference
 /// `(f(x + hᵢeᵢ + uv) − f(x + hᵢeᵢ − uv) − f(x − hᵢeᵢ + uv) + f(x − hᵢeᵢ − uv))/(4hᵢu)`
 /// with `hᵢ = t·max(|xᵢ|, 1)` and `u = t·minₖ max(|xₖ|, 1)/|vₖ|`, extrapolated over `t`:
-/// `4n` evaluations per row.
+/// `4n` evaluations per row. A fixed step is the (first) scale `t`.
 ///
 /// # Errors
 /// [`NumericError::Length`] if `v` and `x` differ in length, and the errors of

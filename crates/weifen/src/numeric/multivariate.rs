@@ -149,7 +149,8 @@ pub fn jvp(
     jvp_with(f, x, v, &Params::default())
 }
 
-/// Returns `J(x)·v` with the given [`Params`].
+/// Returns `J(x)·v` with the given [`Params`]; a fixed step is the step in `t` of
+/// `t ↦ f(x + t·v)`.
 ///
 /// # Errors
 /// [`NumericError::Length`] if `v` and `x` differ in length; [`NumericError::Unsupported`]
