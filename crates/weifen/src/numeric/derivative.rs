@@ -177,7 +177,13 @@ pub(crate) fn plan(
             check_step(h)?;
             representable_step(x, h)
         }
-        Step::Auto if params.extrapolate => representable_step(x, RICHARDSON_START * scale / reach),
+        Step::Auto if params.extrapolate => {
+            // Near a domain bound, f often varies on the scale of the distance to it (ln x
+            // near 0): start no farther than that, nor below the single-step optimum.
+            let d = (x - params.domain.lo).min(params.domain.hi - x);
+            let floor = stencil.optimal_step() * scale;
+            representable_step(x, (RICHARDSON_START * scale / reach).min(d.max(floor)))
+        }
         Step::Auto => representable_step(x, stencil.optimal_step() * scale),
     };
     place(stencil, x, h, params.domain)
@@ -306,6 +312,31 @@ mod tests {
         let d = derivative(|_| f64::NAN, 1.0).unwrap();
         assert!(matches!(d.status, Status::NonFinite { .. }));
         assert!(d.evaluations <= 30);
+    }
+
+    #[test]
+    fn functions_singular_at_a_domain_bound_are_differentiated_near_it() {
+        let p = Params {
+            domain: Interval::new(0.0, f64::INFINITY),
+            ..Params::default()
+        };
+        let ln = |x: f64| {
+            assert!(x >= 0.0, "evaluated outside the domain at {x}");
+            x.ln()
+        };
+        let d = derivative_with(ln, 1e-6, &p).unwrap();
+        assert!((d.value * 1e-6 - 1.0).abs() < 1e-10, "{d:?}");
+        assert!(d.is_ok());
+        // Too close for the cap: the estimate says it did not settle.
+        let d = derivative_with(ln, 1e-9, &p).unwrap();
+        assert_eq!(d.status, Status::EvaluationCap);
+    }
+
+    #[test]
+    fn zero_derivatives_settle_at_the_rounding_floor() {
+        let d = derivative(|x| x.cos(), 0.0).unwrap();
+        assert!(d.value.abs() <= d.error && d.error < 1e-13, "{d:?}");
+        assert!(d.is_ok());
     }
 
     #[test]

@@ -55,8 +55,10 @@ pub enum Status {
         /// along the coordinate or direction).
         at: f64,
     },
-    /// Richardson extrapolation reached `max_evaluations` while its error estimate was still
-    /// falling: `value` is the best estimate so far and `error` its estimate.
+    /// Richardson extrapolation used up `max_evaluations` while its error estimate was still
+    /// falling, or before it had settled (below `1e-6` relative, or at the rounding floor):
+    /// `value` is the best estimate so far and `error` its estimate, which may be optimistic
+    /// (steps still far larger than the scale `f` varies on look smooth).
     EvaluationCap,
     /// The complex step went through an op that is not complex-analytic (`abs`, `sign`,
     /// `min`, `max`): `value` is the derivative away from the op's kink and the op table's

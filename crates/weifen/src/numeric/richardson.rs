@@ -52,7 +52,8 @@ struct Best {
 /// The error of `T[i][j]` is estimated as Ridders does, by its distance to the two entries
 /// it was built from, and bounded below by the row's rounding error times the tableau's
 /// amplification of it. The best entry so far (smallest error, max over components) is kept;
-/// extrapolation stops once the estimate has settled and either the diagonal moves by more
+/// extrapolation stops once the estimate has settled (below `1e-6` relative, or at the
+/// rounding floor) and either the diagonal moves by more
 /// than `SAFE` times that error (the error has stopped falling) or the newest best entry is at
 /// the rounding floor (smaller steps would only raise it); or when the error reaches `2ε`
 /// relative; or after `max_rows`.
@@ -69,6 +70,7 @@ pub(crate) fn extrapolate(
     let mut best: Option<Best> = None;
     let mut nonfinite = None;
     let mut stopped = false;
+    let mut settled = false;
     for i in 0..max_rows {
         let Row { value, rounding } = match row(i) {
             Ok(r) => r,
@@ -117,10 +119,11 @@ pub(crate) fn extrapolate(
                 .zip(prev_last)
                 .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
             let size = b.value.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            // A start that reached past a pole gives wild rows whose error can look like it
-            // has stopped falling: trust the rule only once the estimate has some digits,
-            // or after half the rows.
-            let settled = b.norm <= SETTLED * size || 2 * (i + 1) >= max_rows;
+            // Steps far from the asymptotic range (past a pole, or much larger than the
+            // scale f varies on) give rows whose error can look like it has stopped falling:
+            // trust the rule only once the estimate has some digits, or is down to rounding
+            // (a derivative that is 0 has no relative digits).
+            settled = b.norm <= SETTLED * size || b.at_floor;
             // Once the differences of the tableau are below its rounding floor, smaller steps
             // only raise the floor.
             let floored = b.row == i && b.at_floor;
@@ -137,7 +140,7 @@ pub(crate) fn extrapolate(
         Some(Best {
             value, error, row, ..
         }) => {
-            let capped = !stopped && row + 1 == max_rows;
+            let capped = !stopped && (row + 1 == max_rows || !settled);
             let status = if capped {
                 Status::EvaluationCap
             } else {
