@@ -119,6 +119,7 @@ fn higher_derivatives_by_richardson_are_honest_too() {
         assert!((d.value - exact).abs() <= d.error, "order {n}: {d:?}");
         assert!(((d.value - exact) / exact).abs() < 1e-5, "order {n}: {d:?}");
         assert!(d.evaluations <= 30);
+        assert!(d.is_ok(), "order {n}: {d:?}");
     }
 }
 

@@ -2,7 +2,7 @@
 //! by Richardson extrapolation (the default).
 
 use super::error::{check_point, check_step};
-use super::richardson::{Extrapolated, RATIO, Row, extrapolate};
+use super::richardson::{Extrapolated, RATIO, Row, extrapolate, settled_threshold};
 use super::step::{place, representable_step, scale};
 use super::{Estimate, Interval, NumericError, Scheme, Status, Stencil, Step};
 
@@ -223,9 +223,13 @@ pub(crate) fn estimate(
         });
     }
     let max_rows = (params.max_evaluations - fixed) / per_row;
-    Ok(extrapolate(stencil.error_exponents(), max_rows, |i| {
-        apply(representable_step(x, h / RATIO.powi(i as i32)))
-    }))
+    let settled = settled_threshold(stencil.order());
+    Ok(extrapolate(
+        stencil.error_exponents(),
+        max_rows,
+        settled,
+        |i| apply(representable_step(x, h / RATIO.powi(i as i32))),
+    ))
 }
 
 /// Evaluates `f` at stencil points around `x`, caching `f(x)` and counting evaluations.

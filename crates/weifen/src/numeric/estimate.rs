@@ -56,7 +56,8 @@ pub enum Status {
         at: f64,
     },
     /// Richardson extrapolation used up `max_evaluations` while its error estimate was still
-    /// falling, or before it had settled (below `1e-6` relative, or at the rounding floor):
+    /// falling, or before it had settled (below `1e-6` relative for a first derivative, looser
+    /// for higher ones, or at the rounding floor):
     /// `value` is the best estimate so far and `error` its estimate, which may be optimistic
     /// (steps still far larger than the scale `f` varies on look smooth).
     EvaluationCap,

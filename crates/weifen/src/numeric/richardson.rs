@@ -11,8 +11,12 @@ pub(crate) const RATIO: f64 = 2.0;
 /// (Ridders' `SAFE`): rounding noise makes single estimates fluctuate.
 const SAFE: f64 = 2.0;
 
-/// The relative error below which an estimate has settled (the stopping rule applies).
-const SETTLED: f64 = 1e-6;
+/// The relative error below which an estimate of the `n`-th derivative has settled (the
+/// stopping rule applies): `max(ε^{1/(n+1)}, 1e-6)`, since higher derivatives cannot reach
+/// the digits of a first one (`1e-6` for n = 1, `7e-4` for n = 4).
+pub(crate) fn settled_threshold(n: usize) -> f64 {
+    f64::EPSILON.powf(1.0 / (n as f64 + 1.0)).max(1e-6)
+}
 
 /// The most columns of the tableau: beyond 8 eliminated powers, the amplification of
 /// rounding noise (`≈ 1.7` per column) outweighs what another power removes.
@@ -52,8 +56,8 @@ struct Best {
 /// The error of `T[i][j]` is estimated as Ridders does, by its distance to the two entries
 /// it was built from, and bounded below by the row's rounding error times the tableau's
 /// amplification of it. The best entry so far (smallest error, max over components) is kept;
-/// extrapolation stops once the estimate has settled (below `1e-6` relative, or at the
-/// rounding floor) and either the diagonal moves by more
+/// extrapolation stops once the estimate has settled (below `settled_below` relative, or at
+/// the rounding floor) and either the diagonal moves by more
 /// than `SAFE` times that error (the error has stopped falling) or the newest best entry is at
 /// the rounding floor (smaller steps would only raise it); or when the error reaches `2ε`
 /// relative; or after `max_rows`.
@@ -64,6 +68,7 @@ struct Best {
 pub(crate) fn extrapolate(
     exponents: &[usize],
     max_rows: usize,
+    settled_below: f64,
     mut row: impl FnMut(usize) -> Result<Row, f64>,
 ) -> Extrapolated {
     let mut prev: Vec<Vec<f64>> = Vec::new();
@@ -123,7 +128,7 @@ pub(crate) fn extrapolate(
             // scale f varies on) give rows whose error can look like it has stopped falling:
             // trust the rule only once the estimate has some digits, or is down to rounding
             // (a derivative that is 0 has no relative digits).
-            settled = b.norm <= SETTLED * size || b.at_floor;
+            settled = b.norm <= settled_below * size || b.at_floor;
             // Once the differences of the tableau are below its rounding floor, smaller steps
             // only raise the floor.
             let floored = b.row == i && b.at_floor;
@@ -172,7 +177,7 @@ mod tests {
     /// D(h) = 1 + h² + h⁴ (a central difference's error terms): two columns remove them.
     #[test]
     fn extrapolation_removes_the_listed_error_terms() {
-        let r = extrapolate(&[2, 4, 6], 10, |i| {
+        let r = extrapolate(&[2, 4, 6], 10, 1e-6, |i| {
             let h = 0.5 / 2f64.powi(i as i32);
             Ok(Row {
                 value: vec![1.0 + h * h + h.powi(4)],
@@ -186,7 +191,7 @@ mod tests {
     #[test]
     fn rows_never_exceed_the_cap() {
         let mut rows = 0;
-        let r = extrapolate(&[1, 2, 3], 4, |i| {
+        let r = extrapolate(&[1, 2, 3], 4, 1e-6, |i| {
             rows += 1;
             let h = 2f64.powi(-(i as i32));
             Ok(Row {
@@ -200,7 +205,7 @@ mod tests {
 
     #[test]
     fn a_function_that_is_never_finite_gives_nan_and_says_so() {
-        let r = extrapolate(&[2, 4], 5, |_| Err(0.25));
+        let r = extrapolate(&[2, 4], 5, 1e-6, |_| Err(0.25));
         assert!(r.value[0].is_nan());
         assert_eq!(r.status, Status::NonFinite { at: 0.25 });
     }
