@@ -5,6 +5,7 @@ use super::error::{check_point, check_step};
 use super::richardson::{Extrapolated, RATIO, Row, extrapolate, settled_threshold};
 use super::step::{place, representable_step, scale};
 use super::{Estimate, Interval, NumericError, Scheme, Status, Stencil, Step};
+use std::borrow::Cow;
 
 /// The tuning knobs of the finite-difference operators.
 ///
@@ -152,7 +153,8 @@ pub fn nth_derivative_with(
     params: &Params,
 ) -> Result<Estimate, NumericError> {
     check_point(0, x)?;
-    let (stencil, h) = plan(params, &params.scheme.stencil(n)?, x, scale(x))?;
+    let base = params.scheme.cached(n)?;
+    let (stencil, h) = plan(params, &base, x, scale(x))?;
     let mut eval = Evaluator::new(&f, x);
     let r = estimate(params, &stencil, x, h, |h| eval.apply(&stencil, h))?;
     Ok(Estimate {
@@ -165,12 +167,12 @@ pub fn nth_derivative_with(
 
 /// The step for `stencil` at `x` (whose steps are relative to `scale`), placed in the
 /// domain: the stencil to use and its (first) step.
-pub(crate) fn plan(
+pub(crate) fn plan<'a>(
     params: &Params,
-    stencil: &Stencil,
+    stencil: &'a Stencil,
     x: f64,
     scale: f64,
-) -> Result<(Stencil, f64), NumericError> {
+) -> Result<(Cow<'a, Stencil>, f64), NumericError> {
     let reach = stencil.offsets().iter().fold(0.0f64, |m, o| m.max(o.abs()));
     let h = match params.step {
         Step::Fixed(h) => {

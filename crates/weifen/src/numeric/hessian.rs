@@ -55,7 +55,7 @@ pub fn hessian_with(
         f(p)
     };
     let f0 = f(x);
-    let second = Scheme::Central.stencil(2)?;
+    let second = Scheme::Central.cached(2)?;
     let (stencil, t) = plan(params, &second, 0.0, 1.0)?;
     let scales: Vec<f64> = x.iter().map(|&xi| scale(xi)).collect();
     let r = estimate(params, &stencil, 0.0, t, |t| {
@@ -144,7 +144,7 @@ pub fn hvp_with(
         count.set(count.get() + 1);
         f(p)
     };
-    let second = Scheme::Central.stencil(2)?;
+    let second = Scheme::Central.cached(2)?;
     let (stencil, t) = plan(params, &second, 0.0, 1.0)?;
     let along = direction_scale(x, v);
     let r = estimate(params, &stencil, 0.0, t, |t| {

@@ -11,13 +11,15 @@
 //!   `h ∝ ε^{1/(n+p)}·max(|x|, 1)`, made exactly representable (`(x + h) − x == h`). An
 //!   [`Interval`] bound keeps every evaluation inside the function's domain, switching to a
 //!   one-sided stencil of the same accuracy near an end.
-//! * Richardson extrapolation (the default): the scheme at steps `h₀, h₀/2, h₀/4…`, combined
-//!   to cancel the error terms one by one, stopping when the error estimate stops falling or
-//!   the evaluation cap is reached. Results are [`Estimate`]s with an error bound.
+//! * Richardson extrapolation (the default): the scheme at steps `h₀, h₀/2, h₀/4…` from
+//!   `h₀ = max(|x|, 1)/16`, combined to cancel the error terms one by one, stopping when the
+//!   error estimate stops falling or reaches the rounding floor, and never past the evaluation
+//!   cap (30 by default; a median of 10 on the accuracy suite). Results are [`Estimate`]s
+//!   with an error bound and a [`Status`] that says when not to trust them.
 //! * [`complex_step`]: `f′(x) = Im f(x + ih)/h`, exact to rounding for analytic `f`; weifen's
 //!   [`Scalar`](crate::Scalar) is implemented for `num_complex::Complex64` for it.
-//! * [`gradient`], [`jacobian`], [`hessian`], [`jvp`], [`hvp`] with per-coordinate steps, and
-//!   [`sampled_derivative`] for data on a grid, and [`step_study`] for the error-vs-step plot.
+//! * [`gradient`], [`jacobian`], [`hessian`], [`jvp`], [`hvp`] with per-coordinate steps;
+//!   [`sampled_derivative`] for data on a grid; [`step_study`] for the error-vs-step plot.
 //!
 //! Only `f64` values of the function are used (closures `Fn(f64) -> f64`,
 //! `Fn(&[f64]) -> f64`, `Fn(&[f64]) -> Vec<f64>`), so finite differences stay an independent

@@ -102,7 +102,7 @@ pub fn jacobian_with(
     let m = f(x).len();
     let (mut value, mut error) = (Array2::zeros((m, x.len())), Array2::zeros((m, x.len())));
     let mut status = Status::Ok;
-    let stencil = params.scheme.stencil(1)?;
+    let stencil = params.scheme.cached(1)?;
     for j in 0..x.len() {
         let mut unit = vec![0.0; x.len()];
         unit[j] = 1.0;
@@ -174,12 +174,8 @@ pub fn jvp_with(
         count.set(count.get() + 1);
         f(p)
     };
-    let (stencil, h) = plan(
-        params,
-        &params.scheme.stencil(1)?,
-        0.0,
-        direction_scale(x, v),
-    )?;
+    let base = params.scheme.cached(1)?;
+    let (stencil, h) = plan(params, &base, 0.0, direction_scale(x, v))?;
     let r = estimate(params, &stencil, 0.0, h, |h| along(&f, x, v, &stencil, h))?;
     let m = r.value.len();
     let r = sized(r, m);

@@ -4,6 +4,7 @@
 use super::error::check_step;
 use super::scheme::one_sided;
 use super::{NumericError, Stencil};
+use std::borrow::Cow;
 
 /// The step `h` of a finite difference (for Richardson extrapolation, the first step).
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
@@ -101,7 +102,7 @@ pub(crate) fn place(
     x: f64,
     h: f64,
     domain: Interval,
-) -> Result<(Stencil, f64), NumericError> {
+) -> Result<(Cow<'_, Stencil>, f64), NumericError> {
     check_step(h)?;
     let outside = NumericError::OutsideDomain {
         x,
@@ -113,12 +114,12 @@ pub(crate) fn place(
     }
     if let Some(hc) = fit(stencil, x, h, domain) {
         if hc == h || hc >= stencil.optimal_step() * scale(x) {
-            return Ok((stencil.clone(), hc));
+            return Ok((Cow::Borrowed(stencil), hc));
         }
     }
     let side = one_sided(stencil, domain.hi - x >= x - domain.lo);
     let h = fit(&side, x, h, domain).ok_or(outside)?;
-    Ok((side, h))
+    Ok((Cow::Owned(side), h))
 }
 
 /// The largest representable step `≤ h` that keeps every point of `stencil` in the domain,
