@@ -24,6 +24,13 @@
 //! assert!((d_forward - exact(x)).abs() < 1e-15);
 //! assert!((d_reverse - exact(x)).abs() < 1e-15);
 //!
+//! // Finite differences evaluate f on f64 only: an independent check, with an error bound.
+//! let fd = weifen::numeric::derivative(f, x).unwrap();
+//! assert!((fd.value - exact(x)).abs() <= fd.error && fd.error < 1e-12);
+//! // The complex step evaluates f on complex numbers: exact to rounding, one evaluation.
+//! let cs = weifen::numeric::complex_step::derivative(f, x).unwrap();
+//! assert!((cs.value - exact(x)).abs() < 1e-15);
+//!
 //! // Higher orders come from the same rules: second derivative by nesting dual numbers,
 //! // and the n-th by Taylor arithmetic.
 //! let d2 = forward::second_derivative(f, x);
@@ -37,6 +44,7 @@
 //! |---|---|---|---|---|
 //! | [`forward`] (dual numbers) | ⌈n/8⌉ evaluations (chunks of 8 directions) | to rounding | nested duals, Taylor jets | few inputs, many outputs; any derivative of ℝ → ℝ |
 //! | [`reverse`] (tape) | one recording + m backward sweeps; memory ∝ operations | to rounding | reverse over forward (Hessians, hvp) | many inputs, few outputs: gradients |
+//! | [`numeric`] (finite differences) | ≈ 10 evaluations per input with Richardson (default, at most 30), 2 per input for one central difference | no: ≈ 1e-14 relative with Richardson, 1e-11 for one central difference; an error bound comes with it | any order by Fornberg stencils (accuracy falls with the order) | checking the other methods, black-box `f64` functions, sampled data; [`numeric::complex_step`] is exact to rounding for analytic functions |
 //!
 //! ## A function written once
 //!
@@ -55,6 +63,7 @@ mod macros;
 mod error;
 pub mod forward;
 mod function;
+pub mod numeric;
 pub mod ops;
 pub mod reverse;
 mod scalar;

@@ -1,0 +1,253 @@
+//! The complex step: `f′(x) = Im f(x + ih)/h + O(h²)`, with no subtractive cancellation.
+//!
+//! For `f` analytic and real on the real line, `f(x + ih) = f(x) + ih·f′(x) − h²/2·f″(x) − …`,
+//! so the imaginary part divided by `h` is `f′(x)` with error `O(h²)`, and no difference of
+//! nearby values is taken: `h` can be `1e-20·max(|x|, 1)`, which puts the truncation far below
+//! rounding. One evaluation per derivative, exact to rounding.
+//!
+//! The function must be generic over [`Scalar`](crate::Scalar) (weifen implements it for
+//! `num_complex::Complex64` with the analytic extension of each op) or written for
+//! `Complex64` directly. It must not use non-analytic operations; those of the op table
+//! (`abs`, `sign`, `min`, `max`) give the right value away from their kink and are reported
+//! as [`Status::NonAnalytic`]. `Complex64`'s own non-analytic methods (`norm`, `conj`) cannot
+//! be detected and give wrong derivatives.
+
+use super::error::{check_point, check_step};
+use super::step::scale;
+use super::{Estimate, NumericError, Status};
+use crate::error::check_length;
+use num_complex::Complex64;
+
+/// The imaginary step relative to `max(|x|, 1)`: small enough that `h²·f‴/f′` is far below
+/// `ε`, large enough that `h·f′(x)` does not underflow.
+pub const STEP: f64 = 1e-20;
+
+/// The relative rounding error reported, against `max(|f′|, |f|/max(|x|, 1))`: a few units
+/// in the last place per op of a moderately long function.
+const ROUNDING: f64 = 16.0 * f64::EPSILON;
+
+/// Returns `f′(x)` from one evaluation of `f(x + ih)`.
+///
+/// # Errors
+/// [`NumericError::NonFinitePoint`] if `x` is not finite.
+///
+/// ```
+/// use weifen::{numeric::complex_step, Scalar};
+///
+/// fn f<S: Scalar>(x: S) -> S {
+///     x.clone().exp() / (x.clone().sin().powi(3) + x.cos().powi(3)).sqrt()
+/// }
+/// let d = complex_step::derivative(f, 1.5).unwrap();
+/// assert_eq!(d.evaluations, 1);
+/// assert!(d.is_ok());
+/// assert!((d.value - 4.0534278938986201).abs() < 1e-14);
+/// ```
+pub fn derivative(f: impl Fn(Complex64) -> Complex64, x: f64) -> Result<Estimate, NumericError> {
+    derivative_with_step(f, x, STEP * scale(x))
+}
+
+/// Returns `f′(x)` with the imaginary step `h`.
+///
+/// # Errors
+/// [`NumericError::NonFinitePoint`] for `x` not finite, [`NumericError::InvalidStep`] for
+/// `h ≤ 0` or not finite.
+pub fn derivative_with_step(
+    f: impl Fn(Complex64) -> Complex64,
+    x: f64,
+    h: f64,
+) -> Result<Estimate, NumericError> {
+    check_point(0, x)?;
+    check_step(h)?;
+    Ok(value_and_step(&f, x, h).1)
+}
+
+/// Returns `(f(x), f′(x))` from the same evaluation: the real part is `f(x) + O(h²)`.
+///
+/// # Errors
+/// As [`derivative`].
+pub fn value_and_derivative(
+    f: impl Fn(Complex64) -> Complex64,
+    x: f64,
+) -> Result<(f64, Estimate), NumericError> {
+    check_point(0, x)?;
+    Ok(value_and_step(&f, x, STEP * scale(x)))
+}
+
+/// Returns `∇f(x)` by one complex step per coordinate (`n` evaluations), each step
+/// relative to its own coordinate.
+///
+/// # Errors
+/// [`NumericError::NonFinitePoint`] naming the first coordinate that is not finite.
+///
+/// ```
+/// use weifen::numeric::complex_step;
+///
+/// let g = complex_step::gradient(|x| x[0] * x[1].clone().sin(), &[2.0, 0.0]).unwrap();
+/// assert_eq!(g.value, vec![0.0, 2.0]);
+/// ```
+pub fn gradient(
+    f: impl Fn(&[Complex64]) -> Complex64,
+    x: &[f64],
+) -> Result<Estimate<Vec<f64>>, NumericError> {
+    for (i, &xi) in x.iter().enumerate() {
+        check_point(i, xi)?;
+    }
+    let mut z: Vec<Complex64> = x.iter().map(|&xi| Complex64::new(xi, 0.0)).collect();
+    let mut out = Estimate {
+        value: vec![],
+        error: vec![],
+        evaluations: 0,
+        status: Status::Ok,
+    };
+    for i in 0..x.len() {
+        let h = STEP * scale(x[i]);
+        z[i].im = h;
+        let (_, d) = value_and_step(&|zi: Complex64| f(&with(&z, i, zi)), x[i], h);
+        z[i].im = 0.0;
+        merge(&mut out, d);
+    }
+    Ok(out)
+}
+
+/// Returns `J(x)·v` for `f: ℝⁿ → ℝᵐ` from one evaluation at `x + ih·v`.
+///
+/// # Errors
+/// [`NumericError::Length`] if `v` and `x` differ in length, [`NumericError::NonFinitePoint`]
+/// if a coordinate of `x` is not finite.
+///
+/// ```
+/// use weifen::numeric::complex_step;
+///
+/// let jv = complex_step::jvp(|x| vec![x[0] * x[1], x[0].clone().exp()], &[2.0, 3.0], &[1.0, 0.0]).unwrap();
+/// assert_eq!(jv.value[0], 3.0);
+/// assert!((jv.value[1] - 2f64.exp()).abs() < 1e-15 * 2f64.exp());
+/// ```
+pub fn jvp(
+    f: impl Fn(&[Complex64]) -> Vec<Complex64>,
+    x: &[f64],
+    v: &[f64],
+) -> Result<Estimate<Vec<f64>>, NumericError> {
+    check_length("jvp direction", "the input x", x.len(), v.len())?;
+    for (i, &xi) in x.iter().enumerate() {
+        check_point(i, xi)?;
+    }
+    let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
+    let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
+    let h = if norm > 0.0 { STEP * size / norm } else { STEP };
+    let _ = super::complex::take_non_analytic();
+    let z: Vec<Complex64> = x
+        .iter()
+        .zip(v)
+        .map(|(&xi, &vi)| Complex64::new(xi, h * vi))
+        .collect();
+    let y = f(&z);
+    let value: Vec<f64> = y.iter().map(|yi| yi.im / h).collect();
+    let status = status_of(&y, x.first().copied().unwrap_or(0.0));
+    let error = value.iter().map(|d| ROUNDING * d.abs()).collect();
+    Ok(Estimate {
+        value,
+        error,
+        evaluations: 1,
+        status,
+    })
+}
+
+/// One complex step at `x` with step `h`: `(Re f, the estimate)`.
+fn value_and_step(f: &impl Fn(Complex64) -> Complex64, x: f64, h: f64) -> (f64, Estimate) {
+    let _ = super::complex::take_non_analytic();
+    let y = f(Complex64::new(x, h));
+    let status = status_of(&[y], x);
+    let value = if status == (Status::NonFinite { at: x }) {
+        f64::NAN
+    } else {
+        y.im / h
+    };
+    // Rounding is relative to the size of the terms, which for a derivative that cancels
+    // (x⁵ − 3x³ + x at 1.3) is nearer |f|/max(|x|, 1) than |f′|.
+    let size = value.abs().max(y.re.abs() / scale(x));
+    let error = if value.is_nan() {
+        f64::INFINITY
+    } else {
+        ROUNDING * size
+    };
+    (
+        y.re,
+        Estimate {
+            value,
+            error,
+            evaluations: 1,
+            status,
+        },
+    )
+}
+
+/// NonFinite if an output is not finite, else NonAnalytic if a non-analytic op ran, else Ok.
+fn status_of(y: &[Complex64], x: f64) -> Status {
+    if y.iter().any(|yi| !yi.re.is_finite() || !yi.im.is_finite()) {
+        Status::NonFinite { at: x }
+    } else if let Some(op) = super::complex::take_non_analytic() {
+        Status::NonAnalytic { op }
+    } else {
+        Status::Ok
+    }
+}
+
+fn with(z: &[Complex64], i: usize, zi: Complex64) -> Vec<Complex64> {
+    let mut z = z.to_vec();
+    z[i] = zi;
+    z
+}
+
+/// Appends a coordinate's estimate to a gradient's, keeping the first non-Ok status.
+fn merge(out: &mut Estimate<Vec<f64>>, d: Estimate) {
+    out.value.push(d.value);
+    out.error.push(d.error);
+    out.evaluations += d.evaluations;
+    if out.status == Status::Ok {
+        out.status = d.status;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scalar;
+
+    #[test]
+    fn the_complex_step_is_exact_to_rounding_for_analytic_functions() {
+        let d = derivative(|x| x.exp() * x.sin(), 0.7).unwrap();
+        let exact = 0.7f64.exp() * (0.7f64.sin() + 0.7f64.cos());
+        assert!((d.value - exact).abs() <= 2.0 * f64::EPSILON * exact);
+        assert!((d.value - exact).abs() <= d.error);
+    }
+
+    #[test]
+    fn non_analytic_ops_are_flagged_but_give_the_derivative_away_from_kinks() {
+        let d = derivative(|x: Complex64| Scalar::abs(x) * x, -2.0).unwrap();
+        assert_eq!(d.value, 4.0); // d/dx (−x²) at −2
+        assert_eq!(d.status, Status::NonAnalytic { op: "abs" });
+        let d = derivative(|x: Complex64| Scalar::max(x, Complex64::new(0.0, 0.0)), 0.0).unwrap();
+        assert_eq!(d.value, 0.5); // the tie convention
+        assert!(!d.is_ok());
+    }
+
+    #[test]
+    fn a_function_that_is_not_finite_says_so() {
+        let d = derivative(|x: Complex64| x * f64::NAN, 1.0).unwrap();
+        assert!(d.value.is_nan());
+        assert_eq!(d.status, Status::NonFinite { at: 1.0 });
+    }
+
+    #[test]
+    fn bad_steps_and_points_are_errors() {
+        let f = |x: Complex64| x;
+        assert_eq!(
+            derivative_with_step(f, 1.0, 0.0),
+            Err(NumericError::InvalidStep { h: 0.0 })
+        );
+        assert!(matches!(
+            derivative(f, f64::NAN),
+            Err(NumericError::NonFinitePoint { .. })
+        ));
+    }
+}

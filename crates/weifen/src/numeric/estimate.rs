@@ -1,0 +1,71 @@
+//! The result of a finite-difference operator: a value, an error bound, a cost and a status.
+
+/// A derivative estimated from function values: the estimate, a bound on its error, and the
+/// number of evaluations of `f` it cost.
+///
+/// `T` is `f64` for a derivative, `Vec<f64>` for a gradient or a JVP, and an
+/// `ndarray::Array2<f64>` for a Jacobian or a Hessian; `error` has the same shape, entry by
+/// entry.
+///
+/// With Richardson extrapolation (the default) and the complex step, `error` is the method's
+/// estimate of the whole error; a single difference at a fixed step (`extrapolate: false`)
+/// cannot see its own truncation error, so there `error` is only the rounding part.
+///
+/// Read [`status`](Estimate::status) before trusting `value`: a function that was not finite
+/// at a stencil point gives a NaN value and [`Status::NonFinite`], never a silent number.
+///
+/// ```
+/// use weifen::numeric::{self, Status};
+///
+/// let d = numeric::derivative(|x| x.exp(), 1.0).unwrap();
+/// assert_eq!(d.status, Status::Ok);
+/// assert!((d.value - 1f64.exp()).abs() <= d.error);
+/// assert!(d.evaluations <= 30);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Estimate<T = f64> {
+    /// The estimated derivative.
+    pub value: T,
+    /// An estimated bound on `|value − exact|` (entry-wise).
+    pub error: T,
+    /// The number of evaluations of `f`.
+    pub evaluations: usize,
+    /// Whether the estimate is sound, and if not, why.
+    pub status: Status,
+}
+
+impl<T> Estimate<T> {
+    /// Whether [`status`](Estimate::status) is [`Status::Ok`].
+    pub fn is_ok(&self) -> bool {
+        self.status == Status::Ok
+    }
+}
+
+/// What an [`Estimate`] says about itself.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Status {
+    /// The estimate is sound: `error` is the method's error estimate.
+    Ok,
+    /// `f` returned NaN or ±∞ at the point `at` of a stencil, so no finite estimate could
+    /// be formed there; `value` is NaN (Richardson reports this only if no finite row was
+    /// left after shrinking the step).
+    NonFinite {
+        /// The evaluation point (for `jacobian`, `jvp`, `hessian` and `hvp`, the displacement
+        /// along the coordinate or direction).
+        at: f64,
+    },
+    /// Richardson extrapolation used up `max_evaluations` while its error estimate was still
+    /// falling, or before it had settled (below `1e-6` relative for a first derivative, looser
+    /// for higher ones, or at the rounding floor):
+    /// `value` is the best estimate so far and `error` its estimate, which may be optimistic
+    /// (steps still far larger than the scale `f` varies on look smooth).
+    EvaluationCap,
+    /// The complex step went through an op that is not complex-analytic (`abs`, `sign`,
+    /// `min`, `max`): `value` is the derivative away from the op's kink and the op table's
+    /// convention at it, not a guaranteed-exact derivative.
+    NonAnalytic {
+        /// The first such op met (its op-table name).
+        op: &'static str,
+    },
+}
