@@ -60,3 +60,25 @@ fn fails_with_unknown_subcommand_and_exit_code_2() {
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
     assert!(err.contains("unrecognized subcommand"), "{err}");
 }
+
+/// The error column of the demo's finite-difference row for `name`.
+fn fd_error(out: &str, name: &str) -> f64 {
+    let line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no {name} row in {out}"));
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    fields[fields.len() - 2].parse().expect("an error value")
+}
+
+#[test]
+fn demo_prints_difference_formulas_whose_errors_fall_with_their_order() {
+    let out = weifen().arg("demo").assert().success().get_output().stdout.clone();
+    let out = String::from_utf8(out).unwrap();
+    let forward = fd_error(&out, "forward");
+    let central = fd_error(&out, "central");
+    let five = fd_error(&out, "five-point");
+    let richardson = fd_error(&out, "richardson");
+    assert!(forward > central && central > five && five > richardson, "{out}");
+    assert!(richardson < 1e-12 && fd_error(&out, "complex step") < 1e-14, "{out}");
+}

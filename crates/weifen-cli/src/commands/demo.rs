@@ -4,6 +4,7 @@ use ndarray::Array2;
 use std::io::{self, Write};
 use weifen::Scalar;
 use weifen::forward::{self, Dual};
+use weifen::numeric::{self, Params, Scheme};
 use weifen::reverse::Tape;
 
 /// Prints every part of the demo.
@@ -12,7 +13,9 @@ pub fn run(out: &mut impl Write) -> io::Result<()> {
     writeln!(out)?;
     reverse_trace(out)?;
     writeln!(out)?;
-    seed_jacobian(out)
+    seed_jacobian(out)?;
+    writeln!(out)?;
+    finite_differences(out)
 }
 
 /// The forward-mode worked example: `y = (x1 + x2)·x3` at (1, 2, 3), seeded with ẋ1 = 1.
@@ -121,4 +124,51 @@ fn vector(v: &[f64]) -> String {
 fn matrix(m: &Array2<f64>) -> String {
     let rows: Vec<String> = m.outer_iter().map(|r| vector(&r.to_vec())).collect();
     format!("[{}]", rows.join(", "))
+}
+
+/// The seed function f(x) = (−2x² + 4x + 1)·exp(−x²/2).
+fn seed<S: Scalar>(x: S) -> S {
+    let x2 = x.clone().powi(2);
+    (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+}
+
+/// The difference formulas on the seed f at x = 1.3, each at its default step, against the
+/// exact derivative; then Richardson extrapolation and the complex step.
+fn finite_differences(out: &mut impl Write) -> io::Result<()> {
+    let x = 1.3;
+    let exact = (2.0 * x * x * x - 4.0 * x * x - 5.0 * x + 4.0) * (-x * x / 2.0f64).exp();
+    writeln!(
+        out,
+        "Finite differences of f(x) = (−2x² + 4x + 1)·exp(−x²/2) at x = {x}"
+    )?;
+    writeln!(out, "  exact f′({x}) = {exact:.15}")?;
+    writeln!(
+        out,
+        "  {:<20} {:>20} {:>10} {:>6}",
+        "formula", "f′ estimate", "error", "evals"
+    )?;
+    let mut rows = Vec::new();
+    for scheme in Scheme::NAMED {
+        let params = Params {
+            scheme: scheme.clone(),
+            extrapolate: false,
+            ..Params::default()
+        };
+        rows.push((scheme.name(), numeric::derivative_with(seed, x, &params)));
+    }
+    rows.push(("richardson", numeric::derivative(seed, x)));
+    rows.push(("complex step", numeric::complex_step::derivative(seed, x)));
+    for (name, estimate) in rows {
+        match estimate {
+            Ok(e) => writeln!(
+                out,
+                "  {name:<20} {:>20.15} {:>10.1e} {:>6}",
+                e.value,
+                (e.value - exact).abs(),
+                e.evaluations
+            )?,
+            Err(e) => writeln!(out, "  {name:<20} failed: {e}")?,
+        }
+    }
+    Ok(())
 }
