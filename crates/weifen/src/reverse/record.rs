@@ -176,17 +176,17 @@ impl<S: Real> Nodes<S> {
             return Err(ReplayError::Checkpointed);
         }
         let mut next_input = inputs.iter();
-        for i in 1..nodes.len() {
+        for (i, node) in nodes.iter_mut().enumerate().skip(1) {
             let op = record.ops[i];
             if let Op::Input = op {
                 record.values[i] = *next_input.next().expect("counted above");
                 continue;
             }
-            let [l, r] = nodes[i].args;
+            let [l, r] = node.args;
             let (a, b) = (record.values[l as usize], record.values[r as usize]);
             let (y, p) = op.eval(a, b);
             record.values[i] = y;
-            nodes[i].partials = p;
+            node.partials = p;
         }
         let value = |o: Operand<S>| match o {
             Operand::Node(i) => record.values[i as usize],
