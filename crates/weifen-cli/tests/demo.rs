@@ -6,8 +6,8 @@ fn weifen() -> Command {
     Command::cargo_bin("weifen").expect("the weifen binary is built")
 }
 
-#[test]
-fn demo_prints_forward_trace_ending_in_x3() {
+/// What `weifen demo` prints, after checking that it succeeds.
+fn demo_output() -> String {
     let out = weifen()
         .arg("demo")
         .assert()
@@ -15,7 +15,12 @@ fn demo_prints_forward_trace_ending_in_x3() {
         .get_output()
         .stdout
         .clone();
-    let out = String::from_utf8(out).unwrap();
+    String::from_utf8(out).expect("the demo prints UTF-8")
+}
+
+#[test]
+fn demo_prints_forward_trace_ending_in_x3() {
+    let out = demo_output();
     // Each intermediate with its tangent: v4 = v1 + v2 = 3 with tangent 1, v5 = 9 with tangent 3.
     assert!(out.contains("v4   v1 + v2           3        1"), "{out}");
     assert!(out.contains("v5   v4 · v3           9        3"), "{out}");
@@ -24,14 +29,7 @@ fn demo_prints_forward_trace_ending_in_x3() {
 
 #[test]
 fn demo_prints_reverse_trace_with_adjoints() {
-    let out = weifen()
-        .arg("demo")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = demo_output();
     assert!(out.contains("v5   v4 · v3           9        1"), "{out}");
     assert!(
         out.contains("x̄1 = 3, x̄2 = 3 (= x3), x̄3 = 3 (= x1 + x2)"),
@@ -41,14 +39,7 @@ fn demo_prints_reverse_trace_with_adjoints() {
 
 #[test]
 fn demo_prints_seed_jacobian_with_shape() {
-    let out = weifen()
-        .arg("demo")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = demo_output();
     assert!(out.contains("shape (2, 3)"), "{out}");
     assert!(out.contains("[[2, 1, 0], [0, 3, 2]]"), "{out}");
     assert!(out.contains("f(x) = [3, 6]"), "{out}");
@@ -73,12 +64,17 @@ fn fd_error(out: &str, name: &str) -> f64 {
 
 #[test]
 fn demo_prints_difference_formulas_whose_errors_fall_with_their_order() {
-    let out = weifen().arg("demo").assert().success().get_output().stdout.clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = demo_output();
     let forward = fd_error(&out, "forward");
     let central = fd_error(&out, "central");
     let five = fd_error(&out, "five-point");
     let richardson = fd_error(&out, "richardson");
-    assert!(forward > central && central > five && five > richardson, "{out}");
-    assert!(richardson < 1e-12 && fd_error(&out, "complex step") < 1e-14, "{out}");
+    assert!(
+        forward > central && central > five && five > richardson,
+        "{out}"
+    );
+    assert!(
+        richardson < 1e-12 && fd_error(&out, "complex step") < 1e-14,
+        "{out}"
+    );
 }
