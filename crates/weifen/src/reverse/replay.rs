@@ -29,6 +29,8 @@ pub struct Recording<S = f64> {
     inputs: usize,
     output: Option<u32>,
     constant_output: S,
+    /// Kept between replays, so that a replay allocates only the gradient it returns.
+    adjoints: Vec<S>,
 }
 
 /// Records `f` at `x` on a replayable tape. See [`Recording`].
@@ -44,6 +46,7 @@ pub fn record<S: Real>(f: impl for<'t> Fn(&[Var<'t, S>]) -> Var<'t, S>, x: &[S])
         inputs: x.len(),
         output,
         constant_output,
+        adjoints: Vec::new(),
     }
 }
 
@@ -63,9 +66,11 @@ impl<S: Real> Recording<S> {
         };
         let out = out as usize;
         let value = nodes.record.as_ref().expect("replayable").values[out];
-        let mut adjoints = vec![zero; out + 1];
+        let adjoints = &mut self.adjoints;
+        adjoints.clear();
+        adjoints.resize(out + 1, zero);
         adjoints[out] = S::constant(1.0);
-        sweep(&nodes.nodes, &mut adjoints, 1..out + 1);
+        sweep(&nodes.nodes, adjoints, 1..out + 1);
         let mut gradient = vec![zero; self.inputs];
         let known = self.inputs.min(out);
         gradient[..known].copy_from_slice(&adjoints[1..=known]);
