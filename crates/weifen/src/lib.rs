@@ -32,9 +32,10 @@
 //! | method | cost for f: ℝⁿ → ℝᵐ | exact? | higher orders | use it when |
 //! |---|---|---|---|---|
 //! | [`forward`] (dual numbers) | ≈ n/8 evaluations (chunks of 8 directions) | to rounding | nested duals, Taylor jets | few inputs, many outputs; any derivative of ℝ → ℝ |
+//! | [`symbolic`] (expression DAG) | one derivative expression per input, linear in the DAG's size; then a compiled program per point | exact formula | `nth_diff`, `hessian` | you want the formula itself (to print, inspect or compile), or to evaluate a derivative at very many points |
 //!
-//! The other methods of weifen's design (finite differences, reverse mode on a tape,
-//! symbolic expressions, tensors) are not in this crate yet.
+//! The other methods of weifen's design (finite differences, tensors) are not in this crate
+//! yet.
 //!
 //! ## A function written once
 //!
@@ -52,6 +53,7 @@ mod function;
 pub mod ops;
 pub mod reverse;
 mod scalar;
+pub mod symbolic;
 
 pub use error::LengthError;
 pub use function::{MultivariateFn, ScalarFn, VectorFn};

@@ -320,7 +320,7 @@ fn tape_uses_24_bytes_per_operation() {
     let x = tape.var(1.0);
     let mut y = x;
     for _ in 0..1023 {
-        y = y * x;
+        y *= x;
     }
     assert_eq!(tape.len(), 1024);
     // Capacity grows by doubling: 1025 nodes (with the sink) sit in 2048 slots at most.
