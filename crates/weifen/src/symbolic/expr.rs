@@ -24,7 +24,8 @@ use std::marker::PhantomData;
 /// assert_eq!(f.to_string(), "sin(x^2) + 1");
 /// assert_eq!(f, "sin(x^2) + 1".parse().unwrap()); // the same node
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+// No `Ord`: an order of ids means nothing to a user, and it would shadow `Scalar::min`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Expr {
     pub(crate) id: u32,
     // Not `Send`/`Sync`: the id means nothing in another thread's store.

@@ -72,30 +72,45 @@ fn known_names() -> impl Iterator<Item = &'static str> {
 }
 
 /// The known name closest to `name` in edit distance, if it is close (at most 2 edits, and
-/// fewer than half of the name's letters).
+/// fewer than half of the name's letters); ties go to the longest common prefix.
 fn closest(name: &str) -> Option<String> {
+    let prefix = |k: &str| {
+        name.bytes()
+            .zip(k.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
     known_names()
-        .map(|k| (edit_distance(name, k), k))
-        .filter(|&(d, _)| d <= 2 && 2 * d < name.len().max(2))
+        .map(|k| (edit_distance(name, k), usize::MAX - prefix(k), k))
+        .filter(|&(d, _, _)| d <= 2 && 2 * d < name.len().max(2))
         .min()
-        .map(|(_, k)| k.to_string())
+        .map(|(_, _, k)| k.to_string())
 }
 
+/// The optimal string alignment distance: insertions, deletions, substitutions and swaps
+/// of adjacent letters (`cso` is one edit from `cos`).
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for j in 0..b.len() {
-            let next = (diagonal + usize::from(ca != b[j]))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 struct Parser<'a> {
@@ -301,7 +316,7 @@ mod tests {
     fn edit_distance_counts_insertions_deletions_and_substitutions() {
         assert_eq!(edit_distance("sin", "sin"), 0);
         assert_eq!(edit_distance("sinn", "sin"), 1);
-        assert_eq!(edit_distance("cso", "cos"), 2);
+        assert_eq!(edit_distance("cso", "cos"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
     }
 

@@ -63,8 +63,14 @@ fn key(node: Node) -> Key {
 pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
+    // The multiply leaves the low bits, which pick the bucket, depending on the input's low
+    // bits only; the bits of small integer constants are all in the high half. Fold the high
+    // half down (the finaliser of MurmurHash3).
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
