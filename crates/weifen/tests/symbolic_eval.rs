@@ -5,9 +5,9 @@ mod common;
 
 use common::{close, tree};
 use proptest::prelude::*;
+use weifen::VectorFn;
 use weifen::forward::Dual;
 use weifen::symbolic::{EvalError, Expr, Formula, Program};
-use weifen::VectorFn;
 
 fn parse(s: &str) -> Expr {
     s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
