@@ -46,6 +46,23 @@ fn demo_prints_seed_jacobian_with_shape() {
 }
 
 #[test]
+fn demo_prints_the_symbolic_derivative_of_the_seed() {
+    let out = weifen()
+        .arg("demo")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains("f'(x) = exp(-0.5*x^2)*(-4*x + 4) - (-2*x^2 + 4*x + 1)*exp(-0.5*x^2)*x"),
+        "{out}"
+    );
+    assert!(out.contains("t1 = x^2; t2 = exp(-0.5*t1);"), "{out}");
+}
+
+#[test]
 fn fails_with_unknown_subcommand_and_exit_code_2() {
     let assert = weifen().arg("differentiate-everything").assert().code(2);
     let err = String::from_utf8(assert.get_output().stderr.clone()).unwrap();

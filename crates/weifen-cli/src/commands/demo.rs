@@ -2,10 +2,11 @@
 
 use ndarray::Array2;
 use std::io::{self, Write};
-use weifen::Scalar;
 use weifen::forward::{self, Dual};
 use weifen::numeric::{self, Params, Scheme};
 use weifen::reverse::Tape;
+use weifen::symbolic::{self, Expr, Formula};
+use weifen::{Scalar, ScalarFn};
 
 /// Prints every part of the demo.
 pub fn run(out: &mut impl Write) -> io::Result<()> {
@@ -15,7 +16,9 @@ pub fn run(out: &mut impl Write) -> io::Result<()> {
     writeln!(out)?;
     seed_jacobian(out)?;
     writeln!(out)?;
-    finite_differences(out)
+    finite_differences(out)?;
+    writeln!(out)?;
+    symbolic_seed(out)
 }
 
 /// The forward-mode worked example: `y = (x1 + x2)·x3` at (1, 2, 3), seeded with ẋ1 = 1.
@@ -112,6 +115,29 @@ fn seed_jacobian(out: &mut impl Write) -> io::Result<()> {
         j.ncols()
     )?;
     writeln!(out, "  {}", matrix(&j))
+}
+
+/// The seed parsed as a formula, differentiated symbolically, checked against forward mode
+/// on the parsed formula itself.
+fn symbolic_seed(out: &mut impl Write) -> io::Result<()> {
+    let source = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
+    let f: Expr = source.parse().expect("the seed formula parses");
+    let df = f.diff("x");
+    writeln!(out, "Symbolic: f(x) = {source}")?;
+    writeln!(out, "  f'(x) = {df}")?;
+    writeln!(
+        out,
+        "  with common subexpressions named: {}",
+        symbolic::cse(&[df])
+    )?;
+    let formula = Formula::new(&[f], &["x"]).expect("f uses only x");
+    let x = 1.3;
+    let at = df.eval(&[("x", x)]).expect("f' uses only x");
+    let by_forward = forward::derivative(|x| formula.eval(x), x);
+    writeln!(
+        out,
+        "  f'({x}) = {at} (forward mode on the parsed formula: {by_forward})"
+    )
 }
 
 /// `[1, 2, 3]`

@@ -1,2 +1,8 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests. Each test binary compiles this module and uses
+//! only part of it, hence the allowances.
+#![allow(dead_code, unused_imports)]
+
 pub mod suite;
+mod tree;
+
+pub use tree::{Tree, close, tree};

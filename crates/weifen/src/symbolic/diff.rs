@@ -1,0 +1,133 @@
+//! Symbolic differentiation: the chain rule over the DAG, with the op table's rules
+//! evaluated on expressions.
+//!
+//! `d(op(u)) = Unary::derivative::<Expr>(u, op(u)) · du` and
+//! `d(op(a, b)) = ∂₁·da + ∂₂·db` with the partials from [`Binary::partials`](crate::ops::Binary::partials):
+//! there is no second table of derivative rules. Nodes are visited once each in ascending id
+//! order (operands first), and each node's derivative is memoised, so the derivative of a DAG
+//! of `n` nodes is built with O(n) rule applications: its size grows linearly, where the tree
+//! of the same formula can grow exponentially. Terms whose `du` is zero are skipped.
+
+use super::expr::Expr;
+use super::store::{self, IdMap, Node};
+use crate::Scalar;
+use crate::ops::Unary;
+
+impl Expr {
+    /// `∂self/∂var`, simplified as it is built. A variable that does not occur gives `0`.
+    ///
+    /// ```
+    /// use weifen::symbolic::Expr;
+    ///
+    /// let f: Expr = "x^3 + sin(x*y)".parse().unwrap();
+    /// assert_eq!(f.diff("x").to_string(), "3*x^2 + cos(x*y)*y");
+    /// ```
+    pub fn diff(&self, var: &str) -> Expr {
+        derivatives(&[*self], var)[0]
+    }
+
+    /// The n-th derivative `∂ⁿself/∂varⁿ` (`n = 0` is `self`).
+    ///
+    /// ```
+    /// use weifen::symbolic::Expr;
+    ///
+    /// let f: Expr = "x^5".parse().unwrap();
+    /// assert_eq!(f.nth_diff("x", 3).to_string(), "60*x^2");
+    /// ```
+    pub fn nth_diff(&self, var: &str, n: usize) -> Expr {
+        (0..n).fold(*self, |f, _| f.diff(var))
+    }
+}
+
+/// The derivatives of several expressions with respect to `var`, sharing one memo (so a
+/// Jacobian row's common subexpressions are differentiated once).
+fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
+    let zero = Expr::constant(0.0);
+    let Some(var) = store::find_name(var) else {
+        return vec![zero; roots.len()];
+    };
+    let ids: Vec<u32> = roots.iter().map(|e| e.id).collect();
+    let order = store::reachable(&ids);
+    let nodes: Vec<Node> =
+        store::with_nodes(|nodes| order.iter().map(|&i| nodes[i as usize]).collect());
+    let mut d: IdMap<u32, Expr> = IdMap::default();
+    d.reserve(order.len());
+    for (&i, node) in order.iter().zip(nodes) {
+        let y = Expr::from_id(i);
+        let dy = match node {
+            Node::Const(_) => zero,
+            Node::Var(name) => Expr::constant(if name == var { 1.0 } else { 0.0 }),
+            Node::Unary(op, u) => {
+                let du = d[&u];
+                if du.is(0.0) {
+                    zero
+                } else if op == Unary::Neg {
+                    -du
+                } else {
+                    op.derivative(&Expr::from_id(u), &y) * du
+                }
+            }
+            Node::Binary(op, a, b) => {
+                let (da, db) = (d[&a], d[&b]);
+                if da.is(0.0) && db.is(0.0) {
+                    zero
+                } else {
+                    let (pa, pb) = op.partials(&Expr::from_id(a), &Expr::from_id(b), &y);
+                    pa * da + pb * db
+                }
+            }
+        };
+        d.insert(i, dy);
+    }
+    roots.iter().map(|e| d[&e.id]).collect()
+}
+
+/// Returns `∇f`: the partial derivatives of `f` with respect to `vars`, in order.
+///
+/// ```
+/// use weifen::symbolic::{self, Expr};
+///
+/// let f: Expr = "x^2*y".parse().unwrap();
+/// let g = symbolic::gradient(&f, &["x", "y"]);
+/// assert_eq!(g[0].to_string(), "2*y*x");
+/// assert_eq!(g[1].to_string(), "x^2");
+/// ```
+pub fn gradient(f: &Expr, vars: &[&str]) -> Vec<Expr> {
+    vars.iter().map(|v| f.diff(v)).collect()
+}
+
+/// Returns the Jacobian `J[i][j] = ∂fᵢ/∂varⱼ` of the outputs `f`.
+///
+/// ```
+/// use weifen::symbolic::{self, Expr};
+///
+/// let f: Vec<Expr> = ["x*y", "x + y"].iter().map(|s| s.parse().unwrap()).collect();
+/// let j = symbolic::jacobian(&f, &["x", "y"]);
+/// assert_eq!(j[0][0].to_string(), "y");
+/// assert_eq!(j[1][1].to_string(), "1");
+/// ```
+pub fn jacobian(f: &[Expr], vars: &[&str]) -> Vec<Vec<Expr>> {
+    let columns: Vec<Vec<Expr>> = vars.iter().map(|v| derivatives(f, v)).collect();
+    (0..f.len())
+        .map(|i| columns.iter().map(|col| col[i]).collect())
+        .collect()
+}
+
+/// Returns the Hessian `H[i][j] = ∂²f/∂varᵢ∂varⱼ` (symmetric: the upper triangle is the
+/// lower one, the same nodes).
+///
+/// ```
+/// use weifen::symbolic::{self, Expr};
+///
+/// let f: Expr = "x^2*y".parse().unwrap();
+/// let h = symbolic::hessian(&f, &["x", "y"]);
+/// assert_eq!(h[0][0].to_string(), "2*y");
+/// assert_eq!(h[0][1], h[1][0]);
+/// ```
+pub fn hessian(f: &Expr, vars: &[&str]) -> Vec<Vec<Expr>> {
+    let g = gradient(f, vars);
+    let lower = jacobian(&g, vars);
+    (0..vars.len())
+        .map(|i| (0..vars.len()).map(|j| lower[i.max(j)][i.min(j)]).collect())
+        .collect()
+}

@@ -1,0 +1,334 @@
+//! The parser: a Pratt parser over the lexer's tokens.
+//!
+//! Binding powers, loosest first: `+ -` (left), `* /` (left), prefix `-` and `+`, `^` and
+//! `**` (right; its right operand may start with a sign: `2^-x`). So `-x^2` is `-(x^2)`,
+//! `x^2^3` is `x^(2^3)` and `-x*y` is `(-x)*y`.
+//!
+//! Left-associative chains are parsed by a loop, so `x+x+…+x` of any length uses no stack;
+//! recursion happens only for nesting (parentheses, signs, right operands of `^`, call
+//! arguments) and is cut at [`MAX_DEPTH`] with an error, so 100 000 nested parentheses
+//! give [`ParseErrorKind::TooDeep`], not a stack overflow. The whole parse is linear in the
+//! input.
+
+use super::error::{ParseError, ParseErrorKind};
+use super::expr::Expr;
+use super::lexer::{Lexed, Token, tokens};
+use crate::Scalar;
+use crate::ops::{Binary, Unary};
+use std::ops::Range;
+use std::str::FromStr;
+
+/// The deepest nesting of parentheses, signs and powers the parser accepts.
+pub const MAX_DEPTH: usize = 200;
+
+/// A function the parser can call, by the number and kind of its arguments.
+#[derive(Clone, Copy)]
+enum Function {
+    Unary(Unary),
+    Binary(Binary),
+}
+
+impl Function {
+    fn arity(self) -> usize {
+        match self {
+            Function::Unary(_) => 1,
+            Function::Binary(_) => 2,
+        }
+    }
+}
+
+/// Aliases accepted beside the op table's names.
+const ALIASES: [(&str, Function); 6] = [
+    ("log", Function::Unary(Unary::Ln)),
+    ("expm1", Function::Unary(Unary::ExpM1)),
+    ("log1p", Function::Unary(Unary::Ln1p)),
+    ("ln1p", Function::Unary(Unary::Ln1p)),
+    // powi(x, 3) and powf(x, 1.5) are powers: the constant exponent picks the op.
+    ("powi", Function::Binary(Binary::Pow)),
+    ("powf", Function::Binary(Binary::Pow)),
+];
+
+fn lookup(name: &str) -> Option<Function> {
+    let unary = Unary::ALL
+        .into_iter()
+        .filter(|op| !matches!(op, Unary::Powi(_) | Unary::Powf(_)))
+        .find(|op| op.spec().name == name)
+        .map(Function::Unary);
+    let binary = || {
+        Binary::ALL
+            .into_iter()
+            .find(|op| op.spec().name == name)
+            .map(Function::Binary)
+    };
+    let alias = || ALIASES.iter().find(|(n, _)| *n == name).map(|&(_, f)| f);
+    unary.or_else(binary).or_else(alias)
+}
+
+/// Every name [`lookup`] knows, for suggestions.
+fn known_names() -> impl Iterator<Item = &'static str> {
+    let unary = Unary::ALL.into_iter().map(|op| op.spec().name);
+    let binary = Binary::ALL.into_iter().map(|op| op.spec().name);
+    unary.chain(binary).chain(ALIASES.iter().map(|(n, _)| *n))
+}
+
+/// The known name closest to `name` in edit distance, if it is close (at most 2 edits, and
+/// fewer than half of the name's letters); ties go to the longest common prefix.
+fn closest(name: &str) -> Option<String> {
+    let prefix = |k: &str| {
+        name.bytes()
+            .zip(k.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    known_names()
+        .map(|k| (edit_distance(name, k), usize::MAX - prefix(k), k))
+        .filter(|&(d, _, _)| d <= 2 && 2 * d < name.len().max(2))
+        .min()
+        .map(|(_, _, k)| k.to_string())
+}
+
+/// The optimal string alignment distance: insertions, deletions, substitutions and swaps
+/// of adjacent letters (`cso` is one edit from `cos`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    tokens: Vec<Lexed>,
+    pos: usize,
+    depth: usize,
+}
+
+fn error<T>(span: Range<usize>, kind: ParseErrorKind) -> Result<T, ParseError> {
+    Err(ParseError { span, kind })
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> &Lexed {
+        &self.tokens[self.pos]
+    }
+
+    fn next(&mut self) -> Lexed {
+        let t = self.tokens[self.pos].clone();
+        if t.token != Token::End {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn text(&self, span: &Range<usize>) -> &str {
+        &self.src[span.clone()]
+    }
+
+    /// An error for the token at hand, which does not fit after an operand.
+    fn unexpected(&self, expected: &'static str) -> ParseError {
+        let t = self.peek();
+        let kind = match t.token {
+            Token::End => ParseErrorKind::UnexpectedEnd { expected },
+            _ => ParseErrorKind::UnexpectedToken {
+                found: format!("`{}`", self.text(&t.span)),
+                expected,
+            },
+        };
+        ParseError {
+            span: t.span.clone(),
+            kind,
+        }
+    }
+
+    /// An expression whose operators bind at least as tightly as `min_power`.
+    fn expr(&mut self, min_power: u8) -> Result<Expr, ParseError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return error(self.peek().span.clone(), ParseErrorKind::TooDeep);
+        }
+        let start = self.peek().span.start;
+        let mut lhs = self.prefix()?;
+        loop {
+            let t = self.peek().clone();
+            let (op, left, right) = match t.token {
+                Token::Plus => (Binary::Add, 10, 11),
+                Token::Minus => (Binary::Sub, 10, 11),
+                Token::Star => (Binary::Mul, 20, 21),
+                Token::Slash => (Binary::Div, 20, 21),
+                Token::Caret => (Binary::Pow, 40, 39),
+                Token::Number(_) | Token::Ident | Token::LParen => {
+                    let before = &self.src[start..self.tokens[self.pos - 1].span.end];
+                    let suggestion = format!("{before}*{}", self.text(&t.span));
+                    return error(
+                        start..t.span.end,
+                        ParseErrorKind::ImplicitMultiplication { suggestion },
+                    );
+                }
+                Token::RParen | Token::Comma | Token::End => break,
+            };
+            if left < min_power {
+                break;
+            }
+            self.next();
+            let rhs = self.expr(right)?;
+            lhs = lhs.binary(op, rhs);
+        }
+        self.depth -= 1;
+        Ok(lhs)
+    }
+
+    /// An operand: a number, a name, a call, a parenthesised expression or a signed operand.
+    fn prefix(&mut self) -> Result<Expr, ParseError> {
+        // Prefix signs bind tighter than `*` and looser than `^`.
+        const SIGN: u8 = 30;
+        match self.peek().token {
+            Token::Number(v) => {
+                self.next();
+                Ok(Expr::constant(v))
+            }
+            Token::Minus => {
+                self.next();
+                Ok(-self.expr(SIGN)?)
+            }
+            Token::Plus => {
+                self.next();
+                self.expr(SIGN)
+            }
+            Token::LParen => {
+                let open = self.next().span;
+                let e = self.expr(0)?;
+                self.close(open)?;
+                Ok(e)
+            }
+            Token::Ident => self.name(),
+            _ => Err(self.unexpected("an operand")),
+        }
+    }
+
+    /// Consumes the `)` matching the `(` at `open`.
+    fn close(&mut self, open: Range<usize>) -> Result<(), ParseError> {
+        match self.peek().token {
+            Token::RParen => {
+                self.next();
+                Ok(())
+            }
+            Token::End => error(open, ParseErrorKind::UnclosedParenthesis),
+            _ => Err(self.unexpected("`)`")),
+        }
+    }
+
+    /// A constant, a variable or a call.
+    fn name(&mut self) -> Result<Expr, ParseError> {
+        let span = self.next().span;
+        let name = self.text(&span).to_string();
+        if self.peek().token != Token::LParen {
+            return match (name.as_str(), lookup(&name)) {
+                ("pi", _) => Ok(Expr::constant(std::f64::consts::PI)),
+                ("e", _) => Ok(Expr::constant(std::f64::consts::E)),
+                (_, Some(_)) => error(span, ParseErrorKind::MissingArguments { name }),
+                _ => Ok(Expr::var(&name)),
+            };
+        }
+        let open = self.next().span;
+        let Some(function) = lookup(&name) else {
+            let suggestion = closest(&name);
+            return error(span, ParseErrorKind::UnknownFunction { name, suggestion });
+        };
+        let mut args = Vec::new();
+        if self.peek().token != Token::RParen {
+            loop {
+                args.push(self.expr(0)?);
+                if self.peek().token != Token::Comma {
+                    break;
+                }
+                self.next();
+            }
+        }
+        let end = self.peek().span.end;
+        self.close(open)?;
+        if args.len() != function.arity() {
+            let kind = ParseErrorKind::WrongArity {
+                name,
+                expected: function.arity(),
+                found: args.len(),
+            };
+            return error(span.start..end, kind);
+        }
+        Ok(match function {
+            Function::Unary(op) => args[0].unary(op),
+            Function::Binary(op) => args[0].binary(op, args[1]),
+        })
+    }
+}
+
+/// Parses a formula of the expression language (see [`symbolic`](super)).
+///
+/// ```
+/// use weifen::symbolic::Expr;
+///
+/// let f: Expr = "-x^2 + 2**-y".parse().unwrap();
+/// assert_eq!(f.to_string(), "2^-y - x^2"); // simplified: signs move outwards
+/// ```
+impl FromStr for Expr {
+    type Err = ParseError;
+
+    fn from_str(src: &str) -> Result<Expr, ParseError> {
+        let mut parser = Parser {
+            src,
+            tokens: tokens(src)?,
+            pos: 0,
+            depth: 0,
+        };
+        let e = parser.expr(0)?;
+        match parser.peek().token {
+            Token::End => Ok(e),
+            Token::RParen => Err(ParseError {
+                span: parser.peek().span.clone(),
+                kind: ParseErrorKind::UnmatchedParenthesis,
+            }),
+            _ => Err(parser.unexpected("an operator or the end")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("sin", "sin"), 0);
+        assert_eq!(edit_distance("sinn", "sin"), 1);
+        assert_eq!(edit_distance("cso", "cos"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn every_op_table_name_can_be_called() {
+        for op in Unary::ALL {
+            if !matches!(op, Unary::Powi(_) | Unary::Powf(_)) {
+                assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
+            }
+        }
+        for op in Binary::ALL {
+            assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
+        }
+    }
+}

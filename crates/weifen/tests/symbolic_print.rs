@@ -1,0 +1,107 @@
+//! Printing: plain text parses back to the same expression with the fewest parentheses,
+//! LaTeX, and the form with common subexpressions named.
+
+mod common;
+
+use common::tree;
+use proptest::prelude::*;
+use weifen::symbolic::{self, Expr};
+
+fn parse(s: &str) -> Expr {
+    s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+#[test]
+fn text_has_only_the_parentheses_that_change_the_parse() {
+    let table = [
+        ("a - (b - c)", "a - (b - c)"),
+        ("(a - b) - c", "a - b - c"),
+        ("a / (b / c)", "a*c/b"),
+        ("(a*b)^2", "(a*b)^2"),
+        ("(-a)^b", "(-a)^b"),
+        ("a^(b^c)", "a^b^c"),
+        ("(a^b)^c", "(a^b)^c"),
+        ("a^(-b)", "a^-b"),
+        ("-(a^2)", "-a^2"),
+        ("-(a*b)", "-(a*b)"),
+        ("sin((a + b))", "sin(a + b)"),
+        ("atan2(a, (b))", "atan2(a, b)"),
+        ("(a + b)*(c - d)", "(a + b)*(c - d)"),
+        ("a*(b + c)", "a*(b + c)"),
+        ("2*(a*b)", "2*a*b"),
+        ("x^(1.5)", "x^1.5"),
+        ("x^-2", "x^-2"),
+        ("1e-7*x", "1e-7*x"),
+        ("pi*x", "pi*x"),
+        ("1/0", "(1/0)"),
+    ];
+    for (input, printed) in table {
+        let e = parse(input);
+        assert_eq!(e.to_string(), printed, "{input}");
+        assert_eq!(parse(printed), e, "{printed} parses back");
+    }
+}
+
+#[test]
+fn latex_uses_fractions_braced_exponents_and_named_functions() {
+    let table = [
+        ("sqrt(x)/(1 + x^2)", r"\frac{\sqrt{x}}{x^{2} + 1}"),
+        ("exp(-x)*sin(x)", r"e^{-x} \cdot \sin\left(x\right)"),
+        ("abs(x)^y", r"\left|x\right|^{y}"),
+        ("(a + b)*c", r"\left(a + b\right) \cdot c"),
+        ("pi*x^1.5", r"\pi \cdot x^{1.5}"),
+        ("erf(x)", r"\operatorname{erf}\left(x\right)"),
+        ("hypot(x, y)", r"\operatorname{hypot}\left(x, y\right)"),
+    ];
+    for (input, latex) in table {
+        assert_eq!(parse(input).to_latex(), latex, "{input}");
+    }
+}
+
+#[test]
+fn cse_names_each_shared_subexpression_once_operands_first() {
+    let f = parse("(-2*x^2 + 4*x + 1)*exp(-x^2/2)");
+    let df = f.diff("x");
+    let cse = symbolic::cse(&[f, df]);
+    assert_eq!(
+        cse.to_string(),
+        "t1 = x^2; t2 = exp(-0.5*t1); t3 = (-2*t1 + 4*x + 1)*t2; t3; t2*(-4*x + 4) - t3*x"
+    );
+    // f′ = e·(−4x + 4) − f·x: the derivative shares the node of f itself.
+    // A variable named like a temporary moves the temporaries aside.
+    let g = parse("sin(t1)^2 + sin(t1)");
+    assert_eq!(
+        symbolic::cse(&[g]).to_string(),
+        "_t1 = sin(t1); _t1^2 + _t1"
+    );
+}
+
+#[test]
+fn printing_a_long_chain_uses_no_recursion() {
+    let mut f = Expr::var("x");
+    for k in 0..200_000 {
+        f = f * Expr::var(if k % 2 == 0 { "y" } else { "z" }) + 1.0;
+    }
+    let text = f.to_string();
+    assert!(text.len() > 1_000_000);
+    assert_eq!(f.to_latex().matches(r"\left(").count(), 199_999);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 500,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(5),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn printed_text_parses_back_to_the_same_expression(t in tree()) {
+        let e: Expr = t.build(Expr::var("x"), Expr::var("y"));
+        let text = e.to_string();
+        let back: Expr = text.parse().map_err(|err| TestCaseError::fail(format!("{text}: {err}")))?;
+        prop_assert_eq!(back, e, "{}", text);
+        let derivative = e.diff("x");
+        let text = derivative.to_string();
+        prop_assert_eq!(text.parse::<Expr>().ok(), Some(derivative), "{}", text);
+    }
+}
