@@ -61,6 +61,7 @@ mod display;
 mod error;
 mod eval;
 mod expr;
+mod functions;
 mod kernels;
 mod latex;
 mod lexer;
