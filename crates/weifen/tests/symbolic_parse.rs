@@ -238,3 +238,29 @@ fn a_megabyte_of_input_parses_differentiates_and_prints_in_linear_time() {
     // collide once was) takes minutes.
     assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 2000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(3),
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Random strings over the language's alphabet: a typed error whose span lies inside the
+    /// input, or an expression that prints and parses back to itself; never a panic.
+    #[test]
+    fn any_input_is_an_expression_or_an_error_with_a_span_inside_it(
+        src in "(x|y|2|0\\.5|1e3|e|pi|sin|atan2|log| |\\+|-|\\*|\\*\\*|/|\\^|\\(|\\)|,|\\$){0,24}"
+    ) {
+        match src.parse::<Expr>() {
+            Ok(e) => {
+                let printed = e.to_string();
+                proptest::prop_assert_eq!(printed.parse::<Expr>().ok(), Some(e), "{}", printed);
+            }
+            Err(err) => {
+                proptest::prop_assert!(err.span.start <= err.span.end && err.span.end <= src.len());
+                proptest::prop_assert!(!err.to_string().contains('\n'));
+            }
+        }
+    }
+}

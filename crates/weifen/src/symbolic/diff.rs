@@ -82,6 +82,30 @@ fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
     roots.iter().map(|e| d[&e.id]).collect()
 }
 
+/// Returns `∂f/∂var`; the same as [`Expr::diff`], named as in the other methods' modules.
+///
+/// ```
+/// use weifen::symbolic::{self, Expr};
+///
+/// let f: Expr = "x*exp(x)".parse().unwrap();
+/// assert_eq!(symbolic::derivative(&f, "x").to_string(), "exp(x) + x*exp(x)");
+/// ```
+pub fn derivative(f: &Expr, var: &str) -> Expr {
+    f.diff(var)
+}
+
+/// Returns `∂ⁿf/∂varⁿ`; the same as [`Expr::nth_diff`].
+///
+/// ```
+/// use weifen::symbolic::{self, Expr};
+///
+/// let f: Expr = "sin(x)".parse().unwrap();
+/// assert_eq!(symbolic::nth_derivative(&f, "x", 2).to_string(), "-sin(x)");
+/// ```
+pub fn nth_derivative(f: &Expr, var: &str, n: usize) -> Expr {
+    f.nth_diff(var, n)
+}
+
 /// Returns `∇f`: the partial derivatives of `f` with respect to `vars`, in order.
 ///
 /// ```

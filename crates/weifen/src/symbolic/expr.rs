@@ -24,6 +24,13 @@ use std::marker::PhantomData;
 /// assert_eq!(f.to_string(), "sin(x^2) + 1");
 /// assert_eq!(f, "sin(x^2) + 1".parse().unwrap()); // the same node
 /// ```
+///
+/// An id means nothing in another thread's store, so this does not compile:
+///
+/// ```compile_fail
+/// let x = weifen::symbolic::Expr::var("x");
+/// std::thread::spawn(move || x.to_string());
+/// ```
 // No `Ord`: an order of ids means nothing to a user, and it would shadow `Scalar::min`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Expr {

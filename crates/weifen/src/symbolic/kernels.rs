@@ -6,11 +6,6 @@ use crate::ops::{Binary, Unary};
 
 /// `d[i] = op(a[i])`.
 pub(crate) fn unary(op: Unary, a: &[f64], d: &mut [f64]) {
-    let each = |d: &mut [f64], f: &dyn Fn(f64) -> f64| {
-        for (d, &a) in d.iter_mut().zip(a) {
-            *d = f(a);
-        }
-    };
     match op {
         Unary::Neg => d.iter_mut().zip(a).for_each(|(d, &a)| *d = -a),
         Unary::Powi(2) => d.iter_mut().zip(a).for_each(|(d, &a)| *d = a * a),
@@ -18,7 +13,9 @@ pub(crate) fn unary(op: Unary, a: &[f64], d: &mut [f64]) {
         Unary::Exp => d.iter_mut().zip(a).for_each(|(d, &a)| *d = a.exp()),
         Unary::Sin => d.iter_mut().zip(a).for_each(|(d, &a)| *d = a.sin()),
         Unary::Cos => d.iter_mut().zip(a).for_each(|(d, &a)| *d = a.cos()),
-        _ => each(d, &|x| op.eval(x)),
+        // A closure, not a `dyn Fn`: the kernel inlines, and its match on `op` can be
+        // hoisted out of the loop.
+        _ => d.iter_mut().zip(a).for_each(|(d, &a)| *d = op.eval(a)),
     }
 }
 

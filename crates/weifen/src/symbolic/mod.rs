@@ -6,8 +6,8 @@
 //! are a topological order, so every walk is a loop, not a recursion). `Expr` implements
 //! [`Scalar`](crate::Scalar), so the derivative of each op is the op table's own rule
 //! evaluated on expressions, and [`Expr::diff`] memoises per node: the derivative's size
-//! grows linearly with the DAG's. Nodes are simplified as they are built (see the rules and
-//! the domain changes in the source of `simplify.rs`).
+//! grows linearly with the DAG's. Nodes are simplified as they are built (see
+//! [Simplification](#simplification) for the rules and the domains they change).
 //!
 //! Why an arena of `Copy` ids rather than `Rc` nodes interned through a weak table: a clone
 //! is free (no reference count), equality is an integer comparison, memo tables are keyed by
@@ -38,6 +38,22 @@
 //! every op by its name in the [op table](crate::ops) (`sin(x)`, `atan2(y, x)`, `pow(a, b)`)
 //! or an alias (`log` = `ln`, `expm1`, `log1p`). A constant exponent makes `powi` (integer,
 //! exact at 0) or `powf`; a variable one makes `pow`. There is no implicit multiplication.
+//!
+//! ## Simplification
+//!
+//! Each node is simplified as it is built, by local rules (each looks at most two levels
+//! down, so building stays O(1) per node): constants fold (`+ − ×` always; `÷` and the
+//! elementary functions only when the result is an integer or a short decimal, so `sin(2)`
+//! and `1/3` stay as written); `0` and `1` identities; like terms (`2*x + x → 3*x`) and like
+//! powers (`x^2*x → x^3`, `x^3/x → x^2`); signs move outwards (`a + -b → a - b`,
+//! `-(a - b) → b - a`) and into constant factors; constants go first in products and last
+//! in sums; `x/2 → 0.5*x` (a power of two: exact); `e^x → exp(x)`, `recip(x) → 1/x`.
+//!
+//! Values do not change where the original is defined (to rounding: `(p/q)/r → p/(q*r)`
+//! reassociates), but these rules **extend the domain**: `x - x → 0` and `0*x → 0` (NaN
+//! before for infinite `x`), `x/x → 1`, `0/x → 0`, `x*(1/x) → 1`, `x^n/x^n → 1` (NaN before
+//! at `x = 0`); and `p/q/r → p/(q*r)` can overflow where the original did not (the
+//! derivative of `atan2` prints as `y/hypot(y, x)^2`).
 
 mod compile;
 mod diff;
@@ -45,6 +61,7 @@ mod display;
 mod error;
 mod eval;
 mod expr;
+mod functions;
 mod kernels;
 mod latex;
 mod lexer;
@@ -53,7 +70,7 @@ mod simplify;
 mod store;
 
 pub use compile::{BLOCK, Program};
-pub use diff::{gradient, hessian, jacobian};
+pub use diff::{derivative, gradient, hessian, jacobian, nth_derivative};
 pub use display::{Cse, cse};
 pub use error::{EvalError, ParseError, ParseErrorKind};
 pub use eval::Formula;

@@ -12,106 +12,15 @@
 
 use super::error::{ParseError, ParseErrorKind};
 use super::expr::Expr;
+use super::functions::{Function, closest, lookup};
 use super::lexer::{Lexed, Token, tokens};
 use crate::Scalar;
-use crate::ops::{Binary, Unary};
+use crate::ops::Binary;
 use std::ops::Range;
 use std::str::FromStr;
 
 /// The deepest nesting of parentheses, signs and powers the parser accepts.
 pub const MAX_DEPTH: usize = 200;
-
-/// A function the parser can call, by the number and kind of its arguments.
-#[derive(Clone, Copy)]
-enum Function {
-    Unary(Unary),
-    Binary(Binary),
-}
-
-impl Function {
-    fn arity(self) -> usize {
-        match self {
-            Function::Unary(_) => 1,
-            Function::Binary(_) => 2,
-        }
-    }
-}
-
-/// Aliases accepted beside the op table's names.
-const ALIASES: [(&str, Function); 6] = [
-    ("log", Function::Unary(Unary::Ln)),
-    ("expm1", Function::Unary(Unary::ExpM1)),
-    ("log1p", Function::Unary(Unary::Ln1p)),
-    ("ln1p", Function::Unary(Unary::Ln1p)),
-    // powi(x, 3) and powf(x, 1.5) are powers: the constant exponent picks the op.
-    ("powi", Function::Binary(Binary::Pow)),
-    ("powf", Function::Binary(Binary::Pow)),
-];
-
-fn lookup(name: &str) -> Option<Function> {
-    let unary = Unary::ALL
-        .into_iter()
-        .filter(|op| !matches!(op, Unary::Powi(_) | Unary::Powf(_)))
-        .find(|op| op.spec().name == name)
-        .map(Function::Unary);
-    let binary = || {
-        Binary::ALL
-            .into_iter()
-            .find(|op| op.spec().name == name)
-            .map(Function::Binary)
-    };
-    let alias = || ALIASES.iter().find(|(n, _)| *n == name).map(|&(_, f)| f);
-    unary.or_else(binary).or_else(alias)
-}
-
-/// Every name [`lookup`] knows, for suggestions.
-fn known_names() -> impl Iterator<Item = &'static str> {
-    let unary = Unary::ALL.into_iter().map(|op| op.spec().name);
-    let binary = Binary::ALL.into_iter().map(|op| op.spec().name);
-    unary.chain(binary).chain(ALIASES.iter().map(|(n, _)| *n))
-}
-
-/// The known name closest to `name` in edit distance, if it is close (at most 2 edits, and
-/// fewer than half of the name's letters); ties go to the longest common prefix.
-fn closest(name: &str) -> Option<String> {
-    let prefix = |k: &str| {
-        name.bytes()
-            .zip(k.bytes())
-            .take_while(|(a, b)| a == b)
-            .count()
-    };
-    known_names()
-        .map(|k| (edit_distance(name, k), usize::MAX - prefix(k), k))
-        .filter(|&(d, _, _)| d <= 2 && 2 * d < name.len().max(2))
-        .min()
-        .map(|(_, _, k)| k.to_string())
-}
-
-/// The optimal string alignment distance: insertions, deletions, substitutions and swaps
-/// of adjacent letters (`cso` is one edit from `cos`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
-}
 
 struct Parser<'a> {
     src: &'a str,
@@ -304,31 +213,6 @@ impl FromStr for Expr {
                 kind: ParseErrorKind::UnmatchedParenthesis,
             }),
             _ => Err(parser.unexpected("an operator or the end")),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edit_distance_counts_insertions_deletions_and_substitutions() {
-        assert_eq!(edit_distance("sin", "sin"), 0);
-        assert_eq!(edit_distance("sinn", "sin"), 1);
-        assert_eq!(edit_distance("cso", "cos"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
-    fn every_op_table_name_can_be_called() {
-        for op in Unary::ALL {
-            if !matches!(op, Unary::Powi(_) | Unary::Powf(_)) {
-                assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
-            }
-        }
-        for op in Binary::ALL {
-            assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
         }
     }
 }
