@@ -13,6 +13,21 @@ pub(super) fn seed_chunk<S: Scalar, const N: usize>(x: &[S], start: usize) -> Ve
         .collect()
 }
 
+/// Moves the seeds of `seeded` from the chunk at `from` to the chunk at `to`, touching only
+/// the inputs of those two chunks: O(N) per chunk instead of reseeding (and reallocating) all n.
+pub(super) fn reseed_chunk<S: Scalar, const N: usize>(
+    seeded: &mut [DualVec<S, N>],
+    from: usize,
+    to: usize,
+) {
+    for (i, xk) in seeded.iter_mut().skip(from).take(N).enumerate() {
+        xk.tangent[i] = S::constant(0.0);
+    }
+    for (i, xk) in seeded.iter_mut().skip(to).take(N).enumerate() {
+        xk.tangent[i] = S::constant(1.0);
+    }
+}
+
 /// Returns `(f(x), ∇f(x))`, by `⌈n/CHUNK⌉` evaluations of `f` on [`ChunkDual`]s.
 ///
 /// An empty `x` gives an empty gradient (and one evaluation for the value).
@@ -30,16 +45,19 @@ pub fn value_and_gradient<S: Scalar>(
 ) -> (S, Vec<S>) {
     let mut gradient = Vec::with_capacity(x.len());
     let mut value = None;
+    let mut seeded = seed_chunk(x, 0);
     let mut start = 0;
     loop {
-        let y = f(&seed_chunk(x, start));
+        let y = f(&seeded);
         let width = CHUNK.min(x.len() - start);
         gradient.extend(y.tangent.into_iter().take(width));
         value.get_or_insert(y.value);
-        start += CHUNK;
-        if start >= x.len() {
+        let next = start + CHUNK;
+        if next >= x.len() {
             break;
         }
+        reseed_chunk(&mut seeded, start, next);
+        start = next;
     }
     (value.expect("evaluated at least once"), gradient)
 }

@@ -1,6 +1,6 @@
 //! Jacobians of `ℝⁿ → ℝᵐ`, in chunks of directions.
 
-use super::gradient::seed_chunk;
+use super::gradient::{reseed_chunk, seed_chunk};
 use super::{CHUNK, ChunkDual};
 use crate::Scalar;
 use ndarray::Array2;
@@ -31,14 +31,15 @@ pub fn value_and_jacobian<S: Scalar>(
     x: &[S],
 ) -> (Vec<S>, Array2<S>) {
     let n = x.len();
-    let mut values: Option<Vec<S>> = None;
-    let mut columns: Vec<Vec<S>> = Vec::with_capacity(n);
+    let mut seeded = seed_chunk(x, 0);
+    let mut y = f(&seeded);
+    let values: Vec<S> = y.iter().map(|yi| yi.value.clone()).collect();
+    let m = values.len();
+    // Filled column block by column block as the chunks are evaluated, with no
+    // intermediate per-column vectors.
+    let mut jacobian = Array2::from_elem((m, n), S::constant(0.0));
     let mut start = 0;
     loop {
-        let y = f(&seed_chunk(x, start));
-        let m = values
-            .get_or_insert_with(|| y.iter().map(|yi| yi.value.clone()).collect())
-            .len();
         assert_eq!(
             y.len(),
             m,
@@ -46,16 +47,19 @@ pub fn value_and_jacobian<S: Scalar>(
              its output length must depend only on its input length",
             y.len()
         );
-        for k in 0..CHUNK.min(n.saturating_sub(start)) {
-            columns.push(y.iter().map(|yi| yi.tangent[k].clone()).collect());
+        for (i, yi) in y.iter().enumerate() {
+            for k in 0..CHUNK.min(n - start) {
+                jacobian[[i, start + k]] = yi.tangent[k].clone();
+            }
         }
-        start += CHUNK;
-        if start >= n {
+        let next = start + CHUNK;
+        if next >= n {
             break;
         }
+        reseed_chunk(&mut seeded, start, next);
+        start = next;
+        y = f(&seeded);
     }
-    let values = values.expect("evaluated at least once");
-    let jacobian = Array2::from_shape_fn((values.len(), n), |(i, j)| columns[j][i].clone());
     (values, jacobian)
 }
 

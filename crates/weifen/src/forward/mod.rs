@@ -34,8 +34,9 @@ pub use jet::Jet;
 
 /// The number of directions carried per evaluation by [`gradient`] and [`jacobian`].
 ///
-/// Eight `f64` tangents fill two AVX registers; fewer wastes evaluations of the value part,
-/// more spills registers (the same trade-off as ForwardDiff.jl's chunk size).
+/// Eight `f64` tangents (64 bytes: four SSE2 registers on the default x86-64 target, two with
+/// AVX): enough directions to amortise the value part of each evaluation, few enough to stay
+/// in registers (the same trade-off as ForwardDiff.jl's chunk size).
 pub const CHUNK: usize = 8;
 
 /// The block size of [`hessian`]: each evaluation gives a `HESSIAN_BLOCK × HESSIAN_BLOCK`
