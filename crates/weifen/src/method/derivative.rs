@@ -1,0 +1,148 @@
+//! Univariate derivatives of any order by a method chosen at run time.
+
+use super::{Method, MethodError};
+use crate::forward::{self, Dual};
+use crate::numeric::{self, Estimate, Status, complex_step};
+use crate::reverse;
+use crate::symbolic::{Expr, Formula};
+use crate::{MultivariateFn, Scalar, ScalarFn};
+
+/// A derivative of a formula at a point, by one method.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derivative {
+    /// The method that computed it (`Auto` resolved to the method it chose).
+    pub method: Method,
+    /// `f` at the point.
+    pub value: f64,
+    /// The derivative.
+    pub derivative: f64,
+    /// The finite-difference or complex-step error estimate (`None` for exact methods).
+    pub error: Option<f64>,
+    /// The evaluations of `f` it cost (`None` for automatic and symbolic differentiation).
+    pub evaluations: Option<usize>,
+    /// What the estimate says about itself (`Ok` for exact methods).
+    pub status: Status,
+    /// The derivative as a formula (symbolic only).
+    pub expression: Option<Expr>,
+}
+
+/// Returns the derivative of order `order` of `f` with respect to `var` at the point `at`
+/// (every variable of `f`, and `var`, bound by name), by `method`.
+///
+/// # Errors
+/// [`MethodError::UnsupportedOrder`] for an order the method cannot give (see
+/// [`Method::max_order`]); [`MethodError::Eval`] naming a variable without a value;
+/// [`MethodError::Numeric`] when a finite-difference method rejects the point.
+///
+/// ```
+/// use weifen::method::{self, Method};
+/// use weifen::symbolic::Expr;
+///
+/// let f: Expr = "sin(x)".parse().unwrap();
+/// let d = method::derivative(&f, "x", &[("x", 0.0)], 3, Method::Reverse).unwrap();
+/// assert_eq!(d.derivative, -1.0); // −cos 0
+/// ```
+pub fn derivative(
+    f: &Expr,
+    var: &str,
+    at: &[(&str, f64)],
+    order: usize,
+    method: Method,
+) -> Result<Derivative, MethodError> {
+    let method = match method {
+        Method::Auto => Method::Forward,
+        m => m,
+    };
+    method.check_order(order)?;
+    let slice = Slice::new(f, var, at)?;
+    let x = slice.x();
+    let mut d = Derivative {
+        method,
+        value: slice.eval(x),
+        derivative: f64::NAN,
+        error: None,
+        evaluations: None,
+        status: Status::Ok,
+        expression: None,
+    };
+    match method {
+        Method::Symbolic => {
+            let e = f.nth_diff(var, order);
+            d.derivative = e.eval(at)?;
+            d.expression = Some(e);
+        }
+        Method::Forward if order == 1 => d.derivative = forward::derivative(|x| slice.eval(x), x),
+        Method::Forward => d.derivative = forward::nth_derivative(|x| slice.eval(x), x, order),
+        Method::Reverse => {
+            d.derivative = match order {
+                1 => reverse::derivative(|x| slice.eval(x), x),
+                2 => reverse::second_derivative(|x| slice.eval(x), x),
+                // Forward over reverse: the second derivative at a dual point carries the
+                // third in its tangent.
+                _ => reverse::second_derivative(|x| slice.eval(x), Dual::variable(x)).tangent,
+            }
+        }
+        Method::ComplexStep => record(&mut d, complex_step::derivative(|x| slice.eval(x), x)?),
+        numeric_method => {
+            let params = numeric_method.params().expect("a finite-difference method");
+            record(
+                &mut d,
+                numeric::nth_derivative_with(|x| slice.eval(x), x, order, &params)?,
+            );
+        }
+    }
+    Ok(d)
+}
+
+fn record(d: &mut Derivative, e: Estimate) {
+    d.derivative = e.value;
+    d.error = Some(e.error);
+    d.evaluations = Some(e.evaluations);
+    d.status = e.status;
+}
+
+/// A formula as a function of one of its variables, the others fixed at a point.
+pub(super) struct Slice {
+    formula: Formula,
+    index: usize,
+    point: Vec<f64>,
+}
+
+impl Slice {
+    pub(super) fn new(f: &Expr, var: &str, at: &[(&str, f64)]) -> Result<Slice, MethodError> {
+        let names: Vec<&str> = at.iter().map(|(n, _)| *n).collect();
+        let index = names.iter().position(|n| *n == var).ok_or_else(|| {
+            crate::symbolic::EvalError::UnknownVariable {
+                name: var.to_string(),
+            }
+        })?;
+        Ok(Slice {
+            formula: Formula::new(&[*f], &names)?,
+            index,
+            point: at.iter().map(|(_, v)| *v).collect(),
+        })
+    }
+
+    /// The value of the free variable at the point.
+    pub(super) fn x(&self) -> f64 {
+        self.point[self.index]
+    }
+}
+
+impl ScalarFn for Slice {
+    fn eval<S: Scalar>(&self, x: S) -> S {
+        let args: Vec<S> = self
+            .point
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                if i == self.index {
+                    x.clone()
+                } else {
+                    S::constant(v)
+                }
+            })
+            .collect();
+        MultivariateFn::eval(&self.formula, &args)
+    }
+}
