@@ -8,8 +8,16 @@ use weifen::reverse::Tape;
 use weifen::symbolic::{self, Expr, Formula};
 use weifen::{Scalar, ScalarFn};
 
+/// `weifen demo`
+#[derive(clap::Args)]
+pub struct Args {}
+
 /// Prints every part of the demo.
-pub fn run(out: &mut impl Write) -> io::Result<()> {
+pub fn run(_args: Args, out: &mut impl Write) -> crate::error::Result<()> {
+    Ok(print(out)?)
+}
+
+fn print(out: &mut impl Write) -> io::Result<()> {
     forward_trace(out)?;
     writeln!(out)?;
     reverse_trace(out)?;

@@ -1,3 +1,6 @@
-//! One module per subcommand.
+//! One module per subcommand: its arguments, their validation, and its output.
 
 pub mod demo;
+pub mod diff;
+pub mod grad;
+pub mod jacobian;
