@@ -33,6 +33,10 @@ enum Command {
     Grad(commands::grad::Args),
     /// The Jacobian of a list of formulas at a point.
     Jacobian(commands::jacobian::Args),
+    /// Every method on one derivative: value, error against the symbolic one, cost, time.
+    Compare(commands::compare::Args),
+    /// The evaluation trace of a formula with forward tangents or reverse adjoints.
+    Trace(commands::trace::Args),
     /// Run the worked examples, writing the plots into a directory.
     Demo(commands::demo::Args),
 }
@@ -81,6 +85,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Diff(args) => commands::diff::run(args, &mut out)?,
         Command::Grad(args) => commands::grad::run(args, &mut out)?,
         Command::Jacobian(args) => commands::jacobian::run(args, &mut out)?,
+        Command::Compare(args) => commands::compare::run(args, &mut out)?,
+        Command::Trace(args) => commands::trace::run(args, &mut out)?,
         Command::Demo(args) => commands::demo::run(args, &mut out)?,
     }
     out.flush()?;

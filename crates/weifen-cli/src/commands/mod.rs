@@ -1,6 +1,8 @@
 //! One module per subcommand: its arguments, their validation, and its output.
 
+pub mod compare;
 pub mod demo;
 pub mod diff;
 pub mod grad;
 pub mod jacobian;
+pub mod trace;
