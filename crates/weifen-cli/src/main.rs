@@ -6,6 +6,7 @@
 //! bad input exits with 2 (like clap's usage errors), a failure while running with 1.
 
 mod args;
+mod chart;
 mod commands;
 mod error;
 mod formula;
@@ -37,6 +38,10 @@ enum Command {
     Compare(commands::compare::Args),
     /// The evaluation trace of a formula with forward tangents or reverse adjoints.
     Trace(commands::trace::Args),
+    /// The finite-difference error against the step size, for each scheme.
+    Steps(commands::steps::Args),
+    /// Plot a formula and its derivative (PNG or SVG).
+    Plot(commands::plot::Args),
     /// Run the worked examples, writing the plots into a directory.
     Demo(commands::demo::Args),
 }
@@ -87,6 +92,8 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Jacobian(args) => commands::jacobian::run(args, &mut out)?,
         Command::Compare(args) => commands::compare::run(args, &mut out)?,
         Command::Trace(args) => commands::trace::run(args, &mut out)?,
+        Command::Steps(args) => commands::steps::run(args, &mut out)?,
+        Command::Plot(args) => commands::plot::run(args, &mut out)?,
         Command::Demo(args) => commands::demo::run(args, &mut out)?,
     }
     out.flush()?;

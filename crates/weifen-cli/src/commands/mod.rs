@@ -5,4 +5,6 @@ pub mod demo;
 pub mod diff;
 pub mod grad;
 pub mod jacobian;
+pub mod plot;
+pub mod steps;
 pub mod trace;

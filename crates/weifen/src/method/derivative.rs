@@ -101,15 +101,29 @@ fn record(d: &mut Derivative, e: Estimate) {
     d.status = e.status;
 }
 
-/// A formula as a function of one of its variables, the others fixed at a point.
-pub(super) struct Slice {
+/// A formula as a function of one of its variables, the others fixed at a point: a
+/// [`ScalarFn`] every method can evaluate.
+///
+/// ```
+/// use weifen::method::Slice;
+/// use weifen::ScalarFn;
+///
+/// let f = "x*y".parse().unwrap();
+/// let g = Slice::new(&f, "x", &[("x", 1.0), ("y", 3.0)]).unwrap();
+/// assert_eq!((g.x(), g.eval(2.0)), (1.0, 6.0));
+/// ```
+pub struct Slice {
     formula: Formula,
     index: usize,
     point: Vec<f64>,
 }
 
 impl Slice {
-    pub(super) fn new(f: &Expr, var: &str, at: &[(&str, f64)]) -> Result<Slice, MethodError> {
+    /// `f` as a function of `var`, the other variables fixed at their values in `at`.
+    ///
+    /// # Errors
+    /// [`MethodError::Eval`] naming `var` or another variable of `f` without a value.
+    pub fn new(f: &Expr, var: &str, at: &[(&str, f64)]) -> Result<Slice, MethodError> {
         let names: Vec<&str> = at.iter().map(|(n, _)| *n).collect();
         let index = names.iter().position(|n| *n == var).ok_or_else(|| {
             crate::symbolic::EvalError::UnknownVariable {
@@ -124,7 +138,7 @@ impl Slice {
     }
 
     /// The value of the free variable at the point.
-    pub(super) fn x(&self) -> f64 {
+    pub fn x(&self) -> f64 {
         self.point[self.index]
     }
 }
