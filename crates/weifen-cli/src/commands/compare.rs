@@ -36,17 +36,28 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
     let var = args::wrt(args.wrt.as_deref(), &point.names)?;
     let order = args::order(args.order)?;
-    let (reference, rows) = method::compare(&expr, &var, &point.bindings(), order)?;
-    if args.json {
+    let bindings = point.bindings();
+    if !args.json {
+        return table(&expr, &var, &bindings, order, out);
+    }
+    let (reference, rows) = method::compare(&expr, &var, &bindings, order)?;
+    {
         let methods: Vec<Value> = rows.iter().map(row_json).collect();
         let v = json!({ "reference": json::num(reference), "methods": methods });
-        return Ok(json::print(out, &v)?);
+        Ok(json::print(out, &v)?)
     }
-    let at: Vec<String> = point
-        .bindings()
-        .iter()
-        .map(|(n, x)| format!("{n} = {x}"))
-        .collect();
+}
+
+/// Prints the comparison table of every method on the derivative of `expr`.
+pub fn table(
+    expr: &Expr,
+    var: &str,
+    bindings: &[(&str, f64)],
+    order: usize,
+    out: &mut impl Write,
+) -> Result<()> {
+    let (reference, rows) = method::compare(expr, var, bindings, order)?;
+    let at: Vec<String> = bindings.iter().map(|(n, x)| format!("{n} = {x}")).collect();
     writeln!(
         out,
         "{} of f = {expr} at {}; reference (symbolic) = {reference}",
