@@ -147,17 +147,19 @@ fn listed(list: &str, used: &[String]) -> Result<Vec<String>> {
 
 /// A value of `--at`: a number, or a constant formula such as `pi/2`.
 pub fn number(text: &str) -> Result<f64> {
-    if let Ok(v) = text.parse::<f64>() {
-        return Ok(v);
+    let value = match text.parse::<f64>() {
+        Ok(v) => Some(v),
+        Err(_) => text.parse::<Expr>().ok().and_then(|e| e.as_constant()),
+    };
+    match value {
+        Some(v) if !v.is_finite() => Err(CliError::Input(format!(
+            "--at: {text} is not finite; give a finite number"
+        ))),
+        Some(v) => Ok(v),
+        None => Err(CliError::Input(format!(
+            "--at: {text:?} is not a number; write a number such as 1.5 or a constant such as pi/2"
+        ))),
     }
-    text.parse::<Expr>()
-        .ok()
-        .and_then(|e| e.as_constant())
-        .ok_or_else(|| {
-            CliError::Input(format!(
-                "--at: {text:?} is not a number; write a number such as 1.5 or a constant such as pi/2"
-            ))
-        })
 }
 
 /// Natural order: runs of digits compare as numbers, so `x2` comes before `x10`.

@@ -57,7 +57,10 @@ pub fn table(
     out: &mut impl Write,
 ) -> Result<()> {
     let (reference, rows) = method::compare(expr, var, bindings, order)?;
-    let at: Vec<String> = bindings.iter().map(|(n, x)| format!("{n} = {x}")).collect();
+    let at: Vec<String> = bindings
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", args::num(*x)))
+        .collect();
     writeln!(
         out,
         "{} of f = {expr} at {}; reference (symbolic) = {reference}",
@@ -75,7 +78,7 @@ pub fn table(
                 out,
                 "{:<20} {:>24} {:>10.1e} {:>10.1e} {:>6} {:>10}",
                 row.method.name(),
-                d.derivative,
+                args::num(d.derivative),
                 row.abs_error,
                 row.rel_error,
                 d.evaluations.map_or("-".to_string(), |n| n.to_string()),

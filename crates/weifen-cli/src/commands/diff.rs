@@ -97,18 +97,26 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         }
         return Ok(json::print(out, &v)?);
     }
-    let at: Vec<String> = bindings.iter().map(|(n, x)| format!("{n} = {x}")).collect();
+    let at: Vec<String> = bindings
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", args::num(*x)))
+        .collect();
     writeln!(out, "at {}, by {}:", at.join(", "), d.method)?;
     if let Some(e) = d.expression {
         writeln!(out, "  {label} f = {e}")?;
     }
-    writeln!(out, "  f = {}", d.value)?;
-    writeln!(out, "  {} = {}", args::prime(c.order), d.derivative)?;
+    writeln!(out, "  f = {}", args::num(d.value))?;
+    writeln!(
+        out,
+        "  {} = {}",
+        args::prime(c.order),
+        args::num(d.derivative)
+    )?;
     if let (Some(err), Some(n)) = (d.error, d.evaluations) {
         writeln!(out, "  error estimate = {err:.1e}, evaluations of f = {n}")?;
     }
-    if d.status != weifen::numeric::Status::Ok {
-        writeln!(out, "  warning: {:?}", d.status)?;
+    if let Some(w) = args::warning(&d.status) {
+        writeln!(out, "  warning: {w}")?;
     }
     Ok(())
 }

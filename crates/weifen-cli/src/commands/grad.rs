@@ -65,10 +65,10 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let at: Vec<String> = point
         .bindings()
         .iter()
-        .map(|(n, x)| format!("{n} = {x}"))
+        .map(|(n, x)| format!("{n} = {}", crate::args::num(*x)))
         .collect();
     writeln!(out, "at {}, by {}:", at.join(", "), g.method)?;
-    writeln!(out, "  f = {}", g.value)?;
+    writeln!(out, "  f = {}", crate::args::num(g.value))?;
     writeln!(out, "  ∇f = {}", vector(&g.gradient))?;
     if let (Some(e), Some(n)) = (&g.error, g.evaluations) {
         let worst = e.iter().fold(0.0f64, |m, v| m.max(*v));
@@ -86,6 +86,6 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
 
 /// `[1, 2, 3]`
 pub fn vector(v: &[f64]) -> String {
-    let items: Vec<String> = v.iter().map(f64::to_string).collect();
+    let items: Vec<String> = v.iter().map(|&x| crate::args::num(x)).collect();
     format!("[{}]", items.join(", "))
 }

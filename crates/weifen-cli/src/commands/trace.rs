@@ -114,8 +114,8 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
             "  {:<6} {:<width$} {:>20} {:>20}",
             r.name,
             r.operation,
-            r.value,
-            pick(r)
+            crate::args::num(r.value),
+            crate::args::num(pick(r))
         )?;
     }
     Ok(())

@@ -49,12 +49,25 @@ pub fn derivative(
     order: usize,
     method: Method,
 ) -> Result<Derivative, MethodError> {
+    derivative_of(f, &Slice::new(f, var, at)?, at, order, method)
+}
+
+/// [`derivative`] with the formula already compiled as a function of `var`: what
+/// [`compare`](super::compare) times, so that compiling the formula is not charged to a
+/// method.
+pub(super) fn derivative_of(
+    f: &Expr,
+    slice: &Slice,
+    at: &[(&str, f64)],
+    order: usize,
+    method: Method,
+) -> Result<Derivative, MethodError> {
     let method = match method {
         Method::Auto => Method::Forward,
         m => m,
     };
     method.check_order(order)?;
-    let slice = Slice::new(f, var, at)?;
+    let var = slice.var.as_str();
     let x = slice.x();
     let mut d = Derivative {
         method,
@@ -114,6 +127,7 @@ fn record(d: &mut Derivative, e: Estimate) {
 /// ```
 pub struct Slice {
     formula: Formula,
+    var: String,
     index: usize,
     point: Vec<f64>,
 }
@@ -132,6 +146,7 @@ impl Slice {
         })?;
         Ok(Slice {
             formula: Formula::new(&[*f], &names)?,
+            var: var.to_string(),
             index,
             point: at.iter().map(|(_, v)| *v).collect(),
         })
