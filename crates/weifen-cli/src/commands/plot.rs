@@ -138,16 +138,18 @@ pub fn draw(c: &Config) -> Result<(f64, Method)> {
     // The reference: f and its symbolic derivative, compiled once.
     let exact = c.expr.nth_diff(&c.var, c.order);
     let program = Formula::new(&[c.expr, exact], &names).map_err(method::MethodError::from)?;
+    let xs: Vec<f64> = (0..c.points)
+        .map(|k| c.from + (c.to - c.from) * k as f64 / (c.points - 1) as f64)
+        .collect();
+    let mut at: Vec<(&str, f64)> = vec![(c.var.as_str(), c.from)];
+    at.extend(c.others.iter().map(|(n, v)| (n.as_str(), *v)));
+    let results = method::derivative_along(&c.expr, &c.var, &at, &xs, c.order, c.method)?;
+    let method = results.first().map_or(c.method, |r| r.method);
     let (mut f, mut d) = (Vec::new(), Vec::new());
     let mut worst = 0.0f64;
-    let mut method = c.method;
-    for k in 0..c.points {
-        let x = c.from + (c.to - c.from) * k as f64 / (c.points - 1) as f64;
-        let mut at: Vec<(&str, f64)> = vec![(c.var.as_str(), x)];
-        at.extend(c.others.iter().map(|(n, v)| (n.as_str(), *v)));
-        let r = method::derivative(&c.expr, &c.var, &at, c.order, c.method)?;
-        method = r.method;
-        let point: Vec<f64> = at.iter().map(|(_, v)| *v).collect();
+    let mut point: Vec<f64> = at.iter().map(|(_, v)| *v).collect();
+    for (&x, r) in xs.iter().zip(&results) {
+        point[0] = x;
         let reference = program
             .program()
             .eval(&point)

@@ -52,6 +52,61 @@ pub fn derivative(
     derivative_of(f, &Slice::new(f, var, at)?, at, order, method)
 }
 
+/// [`derivative`] at each value of `var` in `xs` (the other variables fixed at their values
+/// in `at`), with the formula compiled once, and for `Symbolic` the derivative built and
+/// compiled once: what a plot needs.
+///
+/// # Errors
+/// As [`derivative`].
+///
+/// ```
+/// use weifen::method::{self, Method};
+///
+/// let f = "x^2*y".parse().unwrap();
+/// let at = [("x", 0.0), ("y", 3.0)];
+/// let ds = method::derivative_along(&f, "x", &at, &[1.0, 2.0], 1, Method::Symbolic).unwrap();
+/// let slopes: Vec<f64> = ds.iter().map(|d| d.derivative).collect();
+/// assert_eq!(slopes, vec![6.0, 12.0]); // 2xy
+/// ```
+pub fn derivative_along(
+    f: &Expr,
+    var: &str,
+    at: &[(&str, f64)],
+    xs: &[f64],
+    order: usize,
+    method: Method,
+) -> Result<Vec<Derivative>, MethodError> {
+    let mut slice = Slice::new(f, var, at)?;
+    if method != Method::Symbolic {
+        return xs
+            .iter()
+            .map(|&x| {
+                slice.point[slice.index] = x;
+                derivative_of(f, &slice, at, order, method)
+            })
+            .collect();
+    }
+    method.check_order(order)?;
+    let d = f.nth_diff(var, order);
+    let names: Vec<&str> = at.iter().map(|(n, _)| *n).collect();
+    let both = Formula::new(&[*f, d], &names)?;
+    xs.iter()
+        .map(|&x| {
+            slice.point[slice.index] = x;
+            let y = both.program().eval(&slice.point)?;
+            Ok(Derivative {
+                method,
+                value: y[0],
+                derivative: y[1],
+                error: None,
+                evaluations: None,
+                status: Status::Ok,
+                expression: Some(d),
+            })
+        })
+        .collect()
+}
+
 /// [`derivative`] with the formula already compiled as a function of `var`: what
 /// [`compare`](super::compare) times, so that compiling the formula is not charged to a
 /// method.
