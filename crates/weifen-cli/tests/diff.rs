@@ -256,3 +256,9 @@ fn fails_cleanly_on_nesting_100000_deep() {
         "the message shows a window of the formula"
     );
 }
+
+#[test]
+fn accepts_a_formula_and_a_point_that_start_with_a_minus() {
+    let v = json(&["diff", "-x^2", "--at", "-1", "--json"]);
+    assert_eq!(num(&v["derivative"]), 2.0);
+}

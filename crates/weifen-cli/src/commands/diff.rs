@@ -12,6 +12,7 @@ use weifen::symbolic::Expr;
 #[derive(clap::Args)]
 pub struct Args {
     /// The formula, e.g. "x^2*sin(x)", or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
     expr: String,
     /// The variable to differentiate by (default: the formula's only variable).
     #[arg(long)]

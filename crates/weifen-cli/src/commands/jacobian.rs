@@ -12,6 +12,7 @@ use weifen::method::{self, Method};
 #[derive(clap::Args)]
 pub struct Args {
     /// The outputs, e.g. "[x^2 + y, y*z]", or - to read them from standard input.
+    #[arg(allow_hyphen_values = true)]
     exprs: String,
     /// The point, as x=1,y=2 or as values in the variables' order.
     #[arg(long, allow_hyphen_values = true)]

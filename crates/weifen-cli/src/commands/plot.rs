@@ -13,6 +13,7 @@ use weifen::symbolic::{Expr, Formula};
 #[derive(clap::Args)]
 pub struct Args {
     /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
     expr: String,
     /// The variable on the horizontal axis (default: the formula's only variable).
     #[arg(long)]

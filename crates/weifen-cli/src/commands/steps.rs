@@ -17,6 +17,7 @@ use weifen::symbolic::Expr;
 #[derive(clap::Args)]
 pub struct Args {
     /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
     expr: String,
     /// The point, as x=1.3 (or x=1,y=2 with --wrt).
     #[arg(long, allow_hyphen_values = true)]

@@ -22,6 +22,7 @@ enum Mode {
 #[derive(clap::Args)]
 pub struct Args {
     /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
     expr: String,
     /// The point, as x1=1,x2=2 or as values in the variables' order.
     #[arg(long, allow_hyphen_values = true)]
