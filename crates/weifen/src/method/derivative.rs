@@ -117,16 +117,58 @@ pub(super) fn derivative_of(
     order: usize,
     method: Method,
 ) -> Result<Derivative, MethodError> {
+    if method != Method::Symbolic {
+        return derivative_fn(slice, slice.x(), order, method);
+    }
+    method.check_order(order)?;
+    let e = f.nth_diff(&slice.var, order);
+    Ok(Derivative {
+        method,
+        value: slice.eval(slice.x()),
+        derivative: e.eval(at)?,
+        error: None,
+        evaluations: None,
+        status: Status::Ok,
+        expression: Some(e),
+    })
+}
+
+/// Returns `f⁽ᵏ⁾(x)` (`k = order`) of a function written once, by `method`; `Symbolic` builds
+/// the expression of `f` by evaluating it on the variable `x`, then differentiates it.
+///
+/// # Errors
+/// [`MethodError::UnsupportedOrder`] for an order the method cannot give;
+/// [`MethodError::Numeric`] when a finite-difference method rejects `x`.
+///
+/// ```
+/// use weifen::method::{self, Method};
+/// use weifen::{Scalar, ScalarFn};
+///
+/// struct Cube;
+/// impl ScalarFn for Cube {
+///     fn eval<S: Scalar>(&self, x: S) -> S {
+///         x.powi(3)
+///     }
+/// }
+/// for m in [Method::Symbolic, Method::Reverse, Method::Richardson] {
+///     let d = method::derivative_fn(&Cube, 2.0, 2, m).unwrap();
+///     assert!((d.derivative - 12.0).abs() < 1e-6, "{m}"); // 6x
+/// }
+/// ```
+pub fn derivative_fn(
+    f: &impl ScalarFn,
+    x: f64,
+    order: usize,
+    method: Method,
+) -> Result<Derivative, MethodError> {
     let method = match method {
         Method::Auto => Method::Forward,
         m => m,
     };
     method.check_order(order)?;
-    let var = slice.var.as_str();
-    let x = slice.x();
     let mut d = Derivative {
         method,
-        value: slice.eval(x),
+        value: f.eval(x),
         derivative: f64::NAN,
         error: None,
         evaluations: None,
@@ -135,27 +177,27 @@ pub(super) fn derivative_of(
     };
     match method {
         Method::Symbolic => {
-            let e = f.nth_diff(var, order);
-            d.derivative = e.eval(at)?;
+            let e = f.eval(Expr::var("x")).nth_diff("x", order);
+            d.derivative = e.eval(&[("x", x)])?;
             d.expression = Some(e);
         }
-        Method::Forward if order == 1 => d.derivative = forward::derivative(|x| slice.eval(x), x),
-        Method::Forward => d.derivative = forward::nth_derivative(|x| slice.eval(x), x, order),
+        Method::Forward if order == 1 => d.derivative = forward::derivative(|x| f.eval(x), x),
+        Method::Forward => d.derivative = forward::nth_derivative(|x| f.eval(x), x, order),
         Method::Reverse => {
             d.derivative = match order {
-                1 => reverse::derivative(|x| slice.eval(x), x),
-                2 => reverse::second_derivative(|x| slice.eval(x), x),
+                1 => reverse::derivative(|x| f.eval(x), x),
+                2 => reverse::second_derivative(|x| f.eval(x), x),
                 // Forward over reverse: the second derivative at a dual point carries the
                 // third in its tangent.
-                _ => reverse::second_derivative(|x| slice.eval(x), Dual::variable(x)).tangent,
+                _ => reverse::second_derivative(|x| f.eval(x), Dual::variable(x)).tangent,
             }
         }
-        Method::ComplexStep => record(&mut d, complex_step::derivative(|x| slice.eval(x), x)?),
+        Method::ComplexStep => record(&mut d, complex_step::derivative(|x| f.eval(x), x)?),
         numeric_method => {
             let params = numeric_method.params().expect("a finite-difference method");
             record(
                 &mut d,
-                numeric::nth_derivative_with(|x| slice.eval(x), x, order, &params)?,
+                numeric::nth_derivative_with(|x| f.eval(x), x, order, &params)?,
             );
         }
     }

@@ -27,7 +27,7 @@ mod multivariate;
 mod trace;
 
 pub use compare::{Comparison, compare};
-pub use derivative::{Derivative, Slice, derivative, derivative_along};
+pub use derivative::{Derivative, Slice, derivative, derivative_along, derivative_fn};
 pub use error::{MethodError, UnknownMethod};
 pub use multivariate::{Gradient, Jacobian, Matrix, gradient, hessian, jacobian};
 pub use trace::{TraceRow, trace};
