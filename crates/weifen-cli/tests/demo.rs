@@ -6,10 +6,13 @@ fn weifen() -> Command {
     Command::cargo_bin("weifen").expect("the weifen binary is built")
 }
 
-/// What `weifen demo` prints, after checking that it succeeds.
+/// What `weifen demo` prints, after checking that it succeeds (its files go to a temporary
+/// directory).
 fn demo_output() -> String {
+    let dir = tempfile::tempdir().unwrap();
     let out = weifen()
-        .arg("demo")
+        .args(["demo", "--out"])
+        .arg(dir.path())
         .assert()
         .success()
         .get_output()
@@ -47,14 +50,7 @@ fn demo_prints_seed_jacobian_with_shape() {
 
 #[test]
 fn demo_prints_the_symbolic_derivative_of_the_seed() {
-    let out = weifen()
-        .arg("demo")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = demo_output();
     assert!(
         out.contains("f'(x) = exp(-0.5*x^2)*(-4*x + 4) - (-2*x^2 + 4*x + 1)*exp(-0.5*x^2)*x"),
         "{out}"
@@ -94,4 +90,48 @@ fn demo_prints_difference_formulas_whose_errors_fall_with_their_order() {
         richardson < 1e-12 && fd_error(&out, "complex step") < 1e-14,
         "{out}"
     );
+}
+
+#[test]
+fn demo_writes_plots_printout_and_comparison_table_into_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("nested").join("demo");
+    let out = weifen()
+        .args(["demo", "--out"])
+        .arg(&out_dir)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for file in ["autograd.png", "steps.png"] {
+        let bytes = std::fs::read(out_dir.join(file)).expect("the plot was written");
+        assert!(bytes.starts_with(b"\x89PNG"), "{file}");
+        assert!(bytes.len() > 10_000, "{file} looks blank");
+    }
+    let text = std::fs::read_to_string(out_dir.join("demo.txt")).unwrap();
+    assert_eq!(text, out);
+    assert!(
+        out.contains("reference (symbolic) = -2.09022610505345"),
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("complex-step")), "{out}");
+}
+
+#[test]
+fn demo_fails_with_exit_1_when_out_cannot_be_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = weifen()
+        .args(["demo", "--out"])
+        .arg(file.join("sub"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("--out"), "{err}");
 }

@@ -64,6 +64,7 @@ mod macros;
 mod error;
 pub mod forward;
 mod function;
+pub mod method;
 pub mod numeric;
 pub mod ops;
 pub mod reverse;

@@ -1,15 +1,82 @@
 //! `weifen demo`: the worked examples, end to end.
 
+use super::{compare, plot, steps};
+use crate::error::CliError;
 use ndarray::Array2;
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use weifen::forward::{self, Dual};
+use weifen::method::Method;
 use weifen::numeric::{self, Params, Scheme};
 use weifen::reverse::Tape;
 use weifen::symbolic::{self, Expr, Formula};
 use weifen::{Scalar, ScalarFn};
 
-/// Prints every part of the demo.
-pub fn run(out: &mut impl Write) -> io::Result<()> {
+/// `weifen demo [--out DIR]`
+#[derive(clap::Args)]
+pub struct Args {
+    /// The directory to write autograd.png, steps.png and demo.txt into.
+    #[arg(long, default_value = "weifen-demo")]
+    out: PathBuf,
+}
+
+/// Prints every part of the demo, and writes the plots and the printout into `--out`.
+pub fn run(args: Args, out: &mut impl Write) -> crate::error::Result<()> {
+    std::fs::create_dir_all(&args.out).map_err(|e| {
+        CliError::Failure(format!(
+            "--out {}: cannot create it: {e}",
+            args.out.display()
+        ))
+    })?;
+    let mut text = Vec::new();
+    print(&mut text)?;
+    writeln!(text)?;
+    files(&args.out, &mut text)?;
+    std::fs::write(args.out.join("demo.txt"), &text)?;
+    out.write_all(&text)?;
+    Ok(())
+}
+
+/// The seed formula, as typed.
+const SEED: &str = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
+
+/// autograd.png (f and f′ on 1000 points of [0, 5] by forward-mode AD), steps.png (the
+/// error against the step at x = 1.3), and the measured comparison table at x = 1.3.
+fn files(dir: &Path, out: &mut impl Write) -> crate::error::Result<()> {
+    let expr: Expr = SEED.parse().expect("the seed formula parses");
+    let config = plot::Config {
+        expr,
+        var: "x".to_string(),
+        others: Vec::new(),
+        from: 0.0,
+        to: 5.0,
+        points: 1000,
+        order: 1,
+        method: Method::Forward,
+        output: dir.join("autograd.png"),
+    };
+    let (worst, _) = plot::draw(&config)?;
+    writeln!(
+        out,
+        "Wrote {}: f and f′ on 1000 points of [0, 5] by forward mode \
+         (largest gap to the symbolic f′: {worst:.1e})",
+        config.output.display()
+    )?;
+    let at = [("x", 1.3)];
+    let (_, study, _) = steps::study(&expr, "x", &at, 1)?;
+    let path = dir.join("steps.png");
+    steps::draw(&study, &path, "f' of the seed at x = 1.3")?;
+    writeln!(
+        out,
+        "Wrote {}: finite-difference error against the step",
+        path.display()
+    )?;
+    writeln!(out)?;
+    writeln!(out, "Every method on f′(1.3), measured:")?;
+    compare::table(&expr, "x", &at, 1, out)
+}
+
+fn print(out: &mut impl Write) -> io::Result<()> {
     forward_trace(out)?;
     writeln!(out)?;
     reverse_trace(out)?;

@@ -1,3 +1,10 @@
-//! One module per subcommand.
+//! One module per subcommand: its arguments, their validation, and its output.
 
+pub mod compare;
 pub mod demo;
+pub mod diff;
+pub mod grad;
+pub mod jacobian;
+pub mod plot;
+pub mod steps;
+pub mod trace;

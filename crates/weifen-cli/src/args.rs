@@ -1,0 +1,82 @@
+//! Checks shared by the subcommands: the variable to differentiate, the order.
+
+use crate::error::{CliError, Result};
+
+/// The highest `--order` accepted: symbolic derivatives and Taylor jets grow with the
+/// order, and finite differences lose all accuracy long before.
+pub const MAX_ORDER: usize = 20;
+
+/// The variable of `--wrt`, or the formula's only variable.
+pub fn wrt(flag: Option<&str>, names: &[String]) -> Result<String> {
+    match flag {
+        Some(w) if names.iter().any(|n| n == w) || names.is_empty() => Ok(w.to_string()),
+        Some(w) => Err(CliError::Input(format!(
+            "--wrt {w}: the formula does not use {w}; its variables are {} (to differentiate \
+             by {w} anyway, give it a value: --at {w}=VALUE)",
+            names.join(", ")
+        ))),
+        None => match names {
+            [one] => Ok(one.clone()),
+            [] => Err(CliError::Input(
+                "the formula has no variables, so every derivative is 0; name one with --wrt x"
+                    .to_string(),
+            )),
+            many => Err(CliError::Input(format!(
+                "the formula has several variables ({}); choose one with --wrt {}",
+                many.join(", "),
+                many[0]
+            ))),
+        },
+    }
+}
+
+/// `--order`, checked to be in `1..=MAX_ORDER`.
+pub fn order(k: usize) -> Result<usize> {
+    if k == 0 || k > MAX_ORDER {
+        return Err(CliError::Input(format!(
+            "--order {k}: the order must be from 1 to {MAX_ORDER}"
+        )));
+    }
+    Ok(k)
+}
+
+/// `f'`, `f''`, `f'''`, `f^(4)`…
+pub fn prime(order: usize) -> String {
+    match order {
+        1..=3 => format!("f{}", "'".repeat(order)),
+        k => format!("f^({k})"),
+    }
+}
+
+/// A number for people: shortest round-trip digits, in exponent form when very large or
+/// very small.
+pub fn num(x: f64) -> String {
+    let a = x.abs();
+    if x.is_finite() && a != 0.0 && !(1e-5..1e16).contains(&a) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// What a finite-difference estimate says about itself, when it is not simply sound.
+pub fn warning(status: &weifen::numeric::Status) -> Option<String> {
+    use weifen::numeric::Status;
+    match status {
+        Status::Ok => None,
+        Status::NonFinite { at } => Some(format!(
+            "f is not finite at {}, a point of the stencil: no finite estimate",
+            num(*at)
+        )),
+        Status::EvaluationCap => Some(
+            "Richardson extrapolation stopped at its evaluation cap: the error estimate may be \
+             optimistic"
+                .to_string(),
+        ),
+        Status::NonAnalytic { op } => Some(format!(
+            "the complex step went through {op}, which is not analytic: the value is the \
+             derivative away from its kink"
+        )),
+        other => Some(format!("{other:?}")),
+    }
+}

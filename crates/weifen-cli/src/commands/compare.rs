@@ -1,0 +1,125 @@
+//! `weifen compare`: the seed's comparison table, measured on the user's formula.
+
+use crate::error::Result;
+use crate::point::Point;
+use crate::{args, formula, json};
+use serde_json::{Value, json};
+use std::io::Write;
+use weifen::method::{self, Comparison};
+use weifen::symbolic::Expr;
+
+/// `weifen compare EXPR --at VAR=VALUE [--wrt VAR] [--order K] [--json]`
+#[derive(clap::Args)]
+pub struct Args {
+    /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
+    expr: String,
+    /// The point, as x=1.3 (or x=1,y=2 with --wrt).
+    #[arg(long, allow_hyphen_values = true)]
+    at: String,
+    /// The variable to differentiate by (default: the formula's only variable).
+    #[arg(long)]
+    wrt: Option<String>,
+    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
+    #[arg(long)]
+    vars: Option<String>,
+    /// The derivative order.
+    #[arg(long, default_value_t = 1)]
+    order: usize,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `weifen compare`.
+pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
+    let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
+    let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
+    let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+    let order = args::order(args.order)?;
+    let bindings = point.bindings();
+    if !args.json {
+        return table(&expr, &var, &bindings, order, out);
+    }
+    let (reference, rows) = method::compare(&expr, &var, &bindings, order)?;
+    {
+        let methods: Vec<Value> = rows.iter().map(row_json).collect();
+        let v = json!({ "reference": json::num(reference), "methods": methods });
+        Ok(json::print(out, &v)?)
+    }
+}
+
+/// Prints the comparison table of every method on the derivative of `expr`.
+pub fn table(
+    expr: &Expr,
+    var: &str,
+    bindings: &[(&str, f64)],
+    order: usize,
+    out: &mut impl Write,
+) -> Result<()> {
+    let (reference, rows) = method::compare(expr, var, bindings, order)?;
+    let at: Vec<String> = bindings
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", args::num(*x)))
+        .collect();
+    writeln!(
+        out,
+        "{} of f = {expr} at {}; reference (symbolic) = {reference}",
+        args::prime(order),
+        at.join(", ")
+    )?;
+    writeln!(
+        out,
+        "{:<20} {:>24} {:>10} {:>10} {:>6} {:>10}",
+        "method", "derivative", "abs error", "rel error", "evals", "time"
+    )?;
+    for row in &rows {
+        match &row.result {
+            Ok(d) => writeln!(
+                out,
+                "{:<20} {:>24} {:>10.1e} {:>10.1e} {:>6} {:>10}",
+                row.method.name(),
+                args::num(d.derivative),
+                row.abs_error,
+                row.rel_error,
+                d.evaluations.map_or("-".to_string(), |n| n.to_string()),
+                seconds(row.seconds)
+            )?,
+            Err(e) => writeln!(out, "{:<20} unsupported: {e}", row.method.name())?,
+        }
+    }
+    Ok(())
+}
+
+fn row_json(row: &Comparison) -> Value {
+    match &row.result {
+        Ok(d) => json!({
+            "method": row.method.name(),
+            "derivative": json::num(d.derivative),
+            "abs_error": json::num(row.abs_error),
+            "rel_error": json::num(row.rel_error),
+            "evaluations": d.evaluations,
+            "seconds": json::num(row.seconds),
+        }),
+        Err(e) => json!({
+            "method": row.method.name(),
+            "derivative": null,
+            "abs_error": null,
+            "rel_error": null,
+            "evaluations": null,
+            "seconds": null,
+            "error": e.to_string(),
+        }),
+    }
+}
+
+/// `12.3 µs`, `1.2 ms`
+fn seconds(s: f64) -> String {
+    if s < 1e-3 {
+        format!("{:.1} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.1} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}

@@ -1,0 +1,92 @@
+//! `weifen grad`: the gradient (and Hessian) of a formula at a point.
+
+use crate::error::{CliError, Result};
+use crate::point::Point;
+use crate::{formula, json};
+use serde_json::{Value, json};
+use std::io::Write;
+use weifen::method::{self, Method};
+use weifen::symbolic::Expr;
+
+/// `weifen grad EXPR --at VAR=VALUE,... [--method METHOD] [--hessian] [--json]`
+#[derive(clap::Args)]
+pub struct Args {
+    /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
+    expr: String,
+    /// The point, as x=1,y=2 or as values in the variables' order.
+    #[arg(long, allow_hyphen_values = true)]
+    at: String,
+    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
+    #[arg(long)]
+    vars: Option<String>,
+    /// symbolic, forward, reverse, richardson, central, forward-difference,
+    /// backward-difference, five-point, complex-step or auto.
+    #[arg(long, default_value = "auto")]
+    method: Method,
+    /// Also compute the Hessian.
+    #[arg(long)]
+    hessian: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `weifen grad`.
+pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
+    let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
+    let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
+    let (vars, x) = (point.vars(), point.values.clone().unwrap_or_default());
+    if vars.is_empty() {
+        return Err(CliError::Input(
+            "the formula has no variables, so its gradient is empty; give a point with a \
+             variable: --at x=1"
+                .to_string(),
+        ));
+    }
+    let g = method::gradient(&expr, &vars, &x, args.method)?;
+    let h = match args.hessian {
+        true => Some(method::hessian(&expr, &vars, &x, args.method)?),
+        false => None,
+    };
+    if args.json {
+        let mut v = json!({
+            "variables": vars,
+            "method": g.method.name(),
+            "value": json::num(g.value),
+            "gradient": json::nums(&g.gradient),
+            "error_estimate": g.error.as_deref().map_or(Value::Null, json::nums),
+            "evaluations": g.evaluations,
+        });
+        if let Some(h) = &h {
+            v["hessian"] = json::matrix(&h.value);
+        }
+        return Ok(json::print(out, &v)?);
+    }
+    let at: Vec<String> = point
+        .bindings()
+        .iter()
+        .map(|(n, x)| format!("{n} = {}", crate::args::num(*x)))
+        .collect();
+    writeln!(out, "at {}, by {}:", at.join(", "), g.method)?;
+    writeln!(out, "  f = {}", crate::args::num(g.value))?;
+    writeln!(out, "  ∇f = {}", vector(&g.gradient))?;
+    if let (Some(e), Some(n)) = (&g.error, g.evaluations) {
+        let worst = e.iter().fold(0.0f64, |m, v| m.max(*v));
+        writeln!(
+            out,
+            "  error estimate ≤ {worst:.1e}, evaluations of f = {n}"
+        )?;
+    }
+    if let Some(h) = h {
+        let rows: Vec<String> = h.value.outer_iter().map(|r| vector(&r.to_vec())).collect();
+        writeln!(out, "  Hessian ({}) = [{}]", h.method, rows.join(", "))?;
+    }
+    Ok(())
+}
+
+/// `[1, 2, 3]`
+pub fn vector(v: &[f64]) -> String {
+    let items: Vec<String> = v.iter().map(|&x| crate::args::num(x)).collect();
+    format!("[{}]", items.join(", "))
+}
