@@ -13,6 +13,9 @@ pub enum CliError {
     /// The input was fine but running failed (an unwritable file, a plot that cannot be
     /// drawn). Exit code 1.
     Failure(String),
+    /// Standard output was closed by its reader (`weifen … | head`): stop quietly with
+    /// success, as other command-line tools do.
+    OutputClosed,
 }
 
 impl CliError {
@@ -21,6 +24,7 @@ impl CliError {
         match self {
             CliError::Input(_) => ExitCode::from(2),
             CliError::Failure(_) => ExitCode::from(1),
+            CliError::OutputClosed => ExitCode::SUCCESS,
         }
     }
 }
@@ -29,13 +33,18 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Input(m) | CliError::Failure(m) => f.write_str(m),
+            CliError::OutputClosed => f.write_str("standard output was closed"),
         }
     }
 }
 
 impl From<std::io::Error> for CliError {
     fn from(e: std::io::Error) -> Self {
-        CliError::Failure(e.to_string())
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::OutputClosed
+        } else {
+            CliError::Failure(e.to_string())
+        }
     }
 }
 
