@@ -1,6 +1,9 @@
 //! Checks shared by the subcommands: the variable to differentiate, the order.
 
 use crate::error::{CliError, Result};
+use crate::formula;
+use crate::point::Point;
+use weifen::symbolic::Expr;
 
 /// The highest `--order` accepted: symbolic derivatives and Taylor jets grow with the
 /// order, and finite differences lose all accuracy long before.
@@ -78,5 +81,28 @@ pub fn warning(status: &weifen::numeric::Status) -> Option<String> {
              derivative away from its kink"
         )),
         other => Some(format!("{other:?}")),
+    }
+}
+
+/// A formula and a point with every variable given, shared by `grad`, `compare` and `trace`.
+#[derive(clap::Args)]
+pub struct FormulaAt {
+    /// The formula, or - to read it from standard input.
+    #[arg(allow_hyphen_values = true)]
+    expr: String,
+    /// The point, as x=1,y=2 or as values in the variables' order.
+    #[arg(long, allow_hyphen_values = true)]
+    at: String,
+    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
+    #[arg(long)]
+    vars: Option<String>,
+}
+
+impl FormulaAt {
+    /// The parsed formula and its point.
+    pub fn load(&self) -> Result<(Expr, Point)> {
+        let expr: Expr = formula::parse(&formula::source(&self.expr)?)?;
+        let point = Point::resolve(&[expr], self.vars.as_deref(), Some(&self.at))?;
+        Ok((expr, point))
     }
 }

@@ -1,8 +1,7 @@
 //! `weifen compare`: the seed's comparison table, measured on the user's formula.
 
 use crate::error::Result;
-use crate::point::Point;
-use crate::{args, formula, json};
+use crate::{args, json};
 use serde_json::{Value, json};
 use std::io::Write;
 use weifen::method::{self, Comparison};
@@ -11,18 +10,11 @@ use weifen::symbolic::Expr;
 /// `weifen compare EXPR --at VAR=VALUE [--wrt VAR] [--order K] [--json]`
 #[derive(clap::Args)]
 pub struct Args {
-    /// The formula, or - to read it from standard input.
-    #[arg(allow_hyphen_values = true)]
-    expr: String,
-    /// The point, as x=1.3 (or x=1,y=2 with --wrt).
-    #[arg(long, allow_hyphen_values = true)]
-    at: String,
+    #[command(flatten)]
+    input: args::FormulaAt,
     /// The variable to differentiate by (default: the formula's only variable).
     #[arg(long)]
     wrt: Option<String>,
-    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
-    #[arg(long)]
-    vars: Option<String>,
     /// The derivative order.
     #[arg(long, default_value_t = 1)]
     order: usize,
@@ -33,8 +25,7 @@ pub struct Args {
 
 /// Runs `weifen compare`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
-    let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
-    let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
+    let (expr, point) = args.input.load()?;
     let var = args::wrt(args.wrt.as_deref(), &point.names)?;
     let order = args::order(args.order)?;
     let bindings = point.bindings();

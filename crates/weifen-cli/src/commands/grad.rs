@@ -1,25 +1,16 @@
 //! `weifen grad`: the gradient (and Hessian) of a formula at a point.
 
 use crate::error::{CliError, Result};
-use crate::point::Point;
-use crate::{formula, json};
+use crate::json;
 use serde_json::{Value, json};
 use std::io::Write;
 use weifen::method::{self, Method};
-use weifen::symbolic::Expr;
 
 /// `weifen grad EXPR --at VAR=VALUE,... [--method METHOD] [--hessian] [--json]`
 #[derive(clap::Args)]
 pub struct Args {
-    /// The formula, or - to read it from standard input.
-    #[arg(allow_hyphen_values = true)]
-    expr: String,
-    /// The point, as x=1,y=2 or as values in the variables' order.
-    #[arg(long, allow_hyphen_values = true)]
-    at: String,
-    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
-    #[arg(long)]
-    vars: Option<String>,
+    #[command(flatten)]
+    input: crate::args::FormulaAt,
     /// symbolic, forward, reverse, richardson, central, forward-difference,
     /// backward-difference, five-point, complex-step or auto.
     #[arg(long, default_value = "auto")]
@@ -34,8 +25,7 @@ pub struct Args {
 
 /// Runs `weifen grad`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
-    let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
-    let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
+    let (expr, point) = args.input.load()?;
     let (vars, x) = (point.vars(), point.values.clone().unwrap_or_default());
     if vars.is_empty() {
         return Err(CliError::Input(

@@ -2,12 +2,10 @@
 //! (adjoints), as recorded by the library's tape.
 
 use crate::error::{CliError, Result};
-use crate::point::Point;
-use crate::{formula, json};
+use crate::json;
 use serde_json::{Value, json};
 use std::io::Write;
 use weifen::method;
-use weifen::symbolic::Expr;
 
 /// Which sweep to show.
 #[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -21,15 +19,8 @@ enum Mode {
 /// `weifen trace EXPR --at VAR=VALUE,... (--mode forward --wrt VAR | --mode reverse) [--json]`
 #[derive(clap::Args)]
 pub struct Args {
-    /// The formula, or - to read it from standard input.
-    #[arg(allow_hyphen_values = true)]
-    expr: String,
-    /// The point, as x1=1,x2=2 or as values in the variables' order.
-    #[arg(long, allow_hyphen_values = true)]
-    at: String,
-    /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
-    #[arg(long)]
-    vars: Option<String>,
+    #[command(flatten)]
+    input: crate::args::FormulaAt,
     /// forward (with --wrt) or reverse.
     #[arg(long, value_enum)]
     mode: Mode,
@@ -43,8 +34,7 @@ pub struct Args {
 
 /// Runs `weifen trace`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
-    let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
-    let point = Point::resolve(&[expr], args.vars.as_deref(), Some(&args.at))?;
+    let (expr, point) = args.input.load()?;
     let wrt = match (args.mode, args.wrt.as_deref()) {
         (Mode::Forward, None) => {
             let first = point.names.first().map_or("x", String::as_str);
