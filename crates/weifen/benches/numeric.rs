@@ -5,7 +5,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use weifen::Scalar;
-use weifen::numeric::{self, Complex64, Params, Scheme};
+use weifen::numeric::{self, Complex, Params, Scheme};
 
 /// The displacement of a damped oscillator at time t: e^{−ζt}·cos(ωt) + 0.3·sin(2ωt)/(1 + t²).
 fn oscillator<S: Scalar>(t: S) -> S {
@@ -33,10 +33,10 @@ fn schemes(c: &mut Criterion) {
                 b.iter(|| numeric::derivative_with(f, black_box(x), &params).unwrap())
             });
         }
-        let fc: fn(Complex64) -> Complex64 = if name == "sin" {
+        let fc: fn(Complex) -> Complex = if name == "sin" {
             |z| Scalar::sin(z)
         } else {
-            oscillator::<Complex64>
+            oscillator::<Complex>
         };
         group.bench_function("complex-step", |b| {
             b.iter(|| numeric::complex_step::derivative(fc, black_box(x)).unwrap())

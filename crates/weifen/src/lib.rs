@@ -60,13 +60,14 @@
 
 #[macro_use]
 mod macros;
+#[macro_use]
+pub mod ops;
 
 mod error;
 pub mod forward;
 mod function;
 pub mod method;
 pub mod numeric;
-pub mod ops;
 pub mod reverse;
 mod scalar;
 pub mod symbolic;

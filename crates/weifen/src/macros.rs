@@ -1,10 +1,10 @@
-//! Operator boilerplate shared by the scalar types: the arithmetic operators forward to
-//! [`Scalar::unary`]/[`Scalar::binary`] (so the op table stays the one source of derivative
-//! rules), and `f64` constants mix in through the type's `add_f64`/`mul_f64`/`div_f64`.
+//! Operator boilerplate shared by the scalar types: the arithmetic operators, and their mixes
+//! with `f64` constants, forward to [`Scalar::unary`]/[`Scalar::binary`] with the op table's
+//! types (`x + 2.0` is `x.unary(AddConst(2.0))`), so the table stays the one source of
+//! derivative rules and of the constant-operand forms.
 
 /// Implements `+ − × ÷`, negation, the compound assignments, and mixed arithmetic with `f64`
-/// constants on either side, for a type that implements `Scalar` and has inherent
-/// `add_f64`, `mul_f64` and `div_f64` methods.
+/// constants on either side, for a type that implements `Scalar`.
 macro_rules! scalar_operators {
     ([$($gen:tt)*] $ty:ty) => {
         scalar_operators!(@binary [$($gen)*] $ty, Add, add, AddAssign, add_assign, Add);
@@ -16,14 +16,14 @@ macro_rules! scalar_operators {
             type Output = Self;
             #[inline]
             fn neg(self) -> Self {
-                $crate::Scalar::unary(self, $crate::ops::Unary::Neg)
+                $crate::Scalar::unary(self, $crate::ops::Neg)
             }
         }
         impl<$($gen)*> ::std::ops::Add<f64> for $ty {
             type Output = Self;
             #[inline]
             fn add(self, c: f64) -> Self {
-                self.add_f64(c)
+                $crate::Scalar::unary(self, $crate::ops::AddConst(c))
             }
         }
         // x − c is exactly x + (−c) in IEEE arithmetic.
@@ -31,49 +31,49 @@ macro_rules! scalar_operators {
             type Output = Self;
             #[inline]
             fn sub(self, c: f64) -> Self {
-                self.add_f64(-c)
+                $crate::Scalar::unary(self, $crate::ops::AddConst(-c))
             }
         }
         impl<$($gen)*> ::std::ops::Mul<f64> for $ty {
             type Output = Self;
             #[inline]
             fn mul(self, c: f64) -> Self {
-                self.mul_f64(c)
+                $crate::Scalar::unary(self, $crate::ops::MulConst(c))
             }
         }
         impl<$($gen)*> ::std::ops::Div<f64> for $ty {
             type Output = Self;
             #[inline]
             fn div(self, c: f64) -> Self {
-                self.div_f64(c)
+                $crate::Scalar::unary(self, $crate::ops::DivConst(c))
             }
         }
         impl<$($gen)*> ::std::ops::Add<$ty> for f64 {
             type Output = $ty;
             #[inline]
             fn add(self, x: $ty) -> $ty {
-                x.add_f64(self)
+                $crate::Scalar::unary(x, $crate::ops::AddConst(self))
             }
         }
         impl<$($gen)*> ::std::ops::Sub<$ty> for f64 {
             type Output = $ty;
             #[inline]
             fn sub(self, x: $ty) -> $ty {
-                (-x).add_f64(self)
+                $crate::Scalar::unary(x, $crate::ops::ConstSub(self))
             }
         }
         impl<$($gen)*> ::std::ops::Mul<$ty> for f64 {
             type Output = $ty;
             #[inline]
             fn mul(self, x: $ty) -> $ty {
-                x.mul_f64(self)
+                $crate::Scalar::unary(x, $crate::ops::MulConst(self))
             }
         }
         impl<$($gen)*> ::std::ops::Div<$ty> for f64 {
             type Output = $ty;
             #[inline]
             fn div(self, x: $ty) -> $ty {
-                <$ty as $crate::Scalar>::constant(self) / x
+                $crate::Scalar::unary(x, $crate::ops::ConstDiv(self))
             }
         }
     };
@@ -82,13 +82,13 @@ macro_rules! scalar_operators {
             type Output = Self;
             #[inline]
             fn $f(self, rhs: Self) -> Self {
-                $crate::Scalar::binary(self, $crate::ops::Binary::$op, rhs)
+                $crate::Scalar::binary(self, $crate::ops::$op, rhs)
             }
         }
         impl<$($gen)*> ::std::ops::$tra for $ty {
             #[inline]
             fn $fa(&mut self, rhs: Self) {
-                *self = $crate::Scalar::binary(self.clone(), $crate::ops::Binary::$op, rhs);
+                *self = $crate::Scalar::binary(self.clone(), $crate::ops::$op, rhs);
             }
         }
     };

@@ -53,9 +53,9 @@ pub fn second_derivative<S: Scalar>(f: impl Fn(Dual<Dual<S>>) -> Dual<Dual<S>>, 
 /// let c = forward::taylor_coefficients(|x| x.exp(), 0.0, 3);
 /// assert_eq!(c, vec![1.0, 1.0, 0.5, 1.0 / 6.0]);
 /// ```
-pub fn taylor_coefficients(f: impl Fn(Jet) -> Jet, x: f64, n: usize) -> Vec<f64> {
+pub fn taylor_coefficients<S: Scalar>(f: impl Fn(Jet<S>) -> Jet<S>, x: S, n: usize) -> Vec<S> {
     let mut c = f(Jet::variable(x, n)).into_coefficients();
-    c.resize(n + 1, 0.0);
+    c.resize(n + 1, S::constant(0.0));
     c
 }
 
@@ -69,9 +69,9 @@ pub fn taylor_coefficients(f: impl Fn(Jet) -> Jet, x: f64, n: usize) -> Vec<f64>
 /// let d4 = forward::nth_derivative(|x| x.sin(), 0.5, 4);
 /// assert!((d4 - 0.5f64.sin()).abs() < 1e-15);
 /// ```
-pub fn nth_derivative(f: impl Fn(Jet) -> Jet, x: f64, n: usize) -> f64 {
+pub fn nth_derivative<S: Scalar>(f: impl Fn(Jet<S>) -> Jet<S>, x: S, n: usize) -> S {
     let c = taylor_coefficients(f, x, n);
-    c[n] * factorial(n)
+    c[n].clone() * factorial(n)
 }
 
 fn factorial(n: usize) -> f64 {

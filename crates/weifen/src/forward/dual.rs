@@ -1,6 +1,6 @@
 //! `Dual<S>`: a value and one tangent.
 
-use crate::ops::{Binary, Unary};
+use crate::ops::{BinaryOp, UnaryOp};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
 
@@ -45,21 +45,6 @@ impl<S: Scalar> Dual<S> {
     pub fn lift(x: S) -> Self {
         Dual::new(x, S::constant(0.0))
     }
-
-    #[inline]
-    fn add_f64(self, c: f64) -> Self {
-        Dual::new(self.value + c, self.tangent)
-    }
-
-    #[inline]
-    fn mul_f64(self, c: f64) -> Self {
-        Dual::new(self.value * c, self.tangent * c)
-    }
-
-    #[inline]
-    fn div_f64(self, c: f64) -> Self {
-        Dual::new(self.value / c, self.tangent / c)
-    }
 }
 
 impl<S: Scalar> Scalar for Dual<S> {
@@ -69,28 +54,22 @@ impl<S: Scalar> Scalar for Dual<S> {
     }
 
     #[inline]
-    fn unary(self, op: Unary) -> Self {
-        // Negation is linear: its tangent map is itself (saves a multiply by −1 per level).
-        if op == Unary::Neg {
-            return Dual::new(-self.value, -self.tangent);
-        }
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
         let y = self.value.clone().unary(op);
-        let dy = op.derivative(&self.value, &y);
-        Dual::new(y, self.tangent * dy)
+        let tangent = op.tangent(&self.value, &y, self.tangent);
+        Dual::new(y, tangent)
     }
 
     #[inline]
-    fn binary(self, op: Binary, rhs: Self) -> Self {
-        // Addition and subtraction are linear: their tangent map is the op itself, which
-        // avoids multiplying by the constant partials ±1 (not free for nested duals).
-        match op {
-            Binary::Add => return Dual::new(self.value + rhs.value, self.tangent + rhs.tangent),
-            Binary::Sub => return Dual::new(self.value - rhs.value, self.tangent - rhs.tangent),
-            _ => {}
-        }
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let y = self.value.clone().binary(op, rhs.value.clone());
-        let (da, db) = op.partials(&self.value, &rhs.value, &y);
-        Dual::new(y, self.tangent * da + rhs.tangent * db)
+        let tangent = op.tangent(&self.value, &rhs.value, &y, self.tangent, rhs.tangent);
+        Dual::new(y, tangent)
+    }
+
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.value.is_zero()
     }
 }
 

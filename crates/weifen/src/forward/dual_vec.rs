@@ -1,8 +1,7 @@
 //! `DualVec<S, N>`: a value and N tangents, one evaluation for N directions.
 
-use crate::ops::{Binary, Unary};
+use crate::ops::{BinaryOp, UnaryOp};
 use crate::{Real, Scalar};
-use std::array;
 use std::cmp::Ordering;
 
 /// A value with `N` tangents: evaluating `f` once on `DualVec`s seeded with `N` directions
@@ -50,21 +49,6 @@ impl<S: Scalar, const N: usize> DualVec<S, N> {
             array::from_fn(|i| S::constant(if i == k { 1.0 } else { 0.0 })),
         )
     }
-
-    #[inline]
-    fn add_f64(self, c: f64) -> Self {
-        DualVec::new(self.value + c, self.tangent)
-    }
-
-    #[inline]
-    fn mul_f64(self, c: f64) -> Self {
-        DualVec::new(self.value * c, self.tangent.map(|t| t * c))
-    }
-
-    #[inline]
-    fn div_f64(self, c: f64) -> Self {
-        DualVec::new(self.value / c, self.tangent.map(|t| t / c))
-    }
 }
 
 impl<S: Scalar, const N: usize> Scalar for DualVec<S, N> {
@@ -74,35 +58,49 @@ impl<S: Scalar, const N: usize> Scalar for DualVec<S, N> {
     }
 
     #[inline]
-    fn unary(self, op: Unary) -> Self {
-        // Negation is linear: its tangent map is itself.
-        if op == Unary::Neg {
-            return DualVec::new(-self.value, self.tangent.map(|t| -t));
-        }
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
         let y = self.value.clone().unary(op);
-        let dy = op.derivative(&self.value, &y);
-        DualVec::new(y, self.tangent.map(|t| t * dy.clone()))
+        let tangent = if op.is_linear() {
+            self.tangent.map(|t| op.tangent(&self.value, &y, t))
+        } else {
+            // The rule once, then one product per direction.
+            let dy = op.derivative(&self.value, &y);
+            self.tangent.map(|t| t * dy.clone())
+        };
+        DualVec::new(y, tangent)
     }
 
     #[inline]
-    fn binary(self, op: Binary, rhs: Self) -> Self {
-        let (a, b) = (self.tangent, rhs.tangent);
-        // Addition and subtraction are linear: their tangent map is the op itself.
-        match op {
-            Binary::Add => {
-                let t = array::from_fn(|i| a[i].clone() + b[i].clone());
-                return DualVec::new(self.value + rhs.value, t);
-            }
-            Binary::Sub => {
-                let t = array::from_fn(|i| a[i].clone() - b[i].clone());
-                return DualVec::new(self.value - rhs.value, t);
-            }
-            _ => {}
-        }
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let y = self.value.clone().binary(op, rhs.value.clone());
-        let (da, db) = op.partials(&self.value, &rhs.value, &y);
-        let t = array::from_fn(|i| a[i].clone() * da.clone() + b[i].clone() * db.clone());
-        DualVec::new(y, t)
+        let (a, b) = (self.tangent, rhs.tangent);
+        let tangent = if op.is_linear() {
+            let (u, v, w) = (&self.value, &rhs.value, &y);
+            array::zip_map(a, b, |ta, tb| op.tangent(u, v, w, ta, tb))
+        } else {
+            let (da, db) = op.partials(&self.value, &rhs.value, &y);
+            array::zip_map(a, b, |ta, tb| ta * da.clone() + tb * db.clone())
+        };
+        DualVec::new(y, tangent)
+    }
+
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.value.is_zero()
+    }
+}
+
+/// Element-wise `f(a[i], b[i])` of two arrays.
+mod array {
+    pub(super) use std::array::from_fn;
+
+    #[inline(always)]
+    pub(super) fn zip_map<S: Clone, const N: usize>(
+        a: [S; N],
+        b: [S; N],
+        f: impl Fn(S, S) -> S,
+    ) -> [S; N] {
+        from_fn(|i| f(a[i].clone(), b[i].clone()))
     }
 }
 

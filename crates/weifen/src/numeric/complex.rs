@@ -1,4 +1,4 @@
-//! `Scalar` for `Complex64`: the complex-analytic extension of every op, for the complex step.
+//! [`Complex`]: the complex-analytic extension of every op, for the complex step.
 //!
 //! The complex step reads `f′(x)` from the imaginary part of `f(x + ih)` with `h ≈ 1e-20`,
 //! so what matters is that each kernel keeps the imaginary part to full relative accuracy
@@ -10,145 +10,184 @@
 //! Non-analytic ops have no complex extension. `abs`, `sign`, `min` and `max` follow the real
 //! part (`|z| → sign(Re z)·z`, `min` picks the argument with the smaller real part, half of
 //! each on a tie), which gives the right derivative away from the kink and the op table's
-//! convention at it, and they record their use so that
-//! [`complex_step::derivative`](super::complex_step::derivative) can report
-//! [`Status::NonAnalytic`](super::Status::NonAnalytic). `erf` has no complex version in
+//! convention at it, and the result carries the name of the first such op it went through, so
+//! that [`complex_step::derivative`](super::complex_step::derivative) reports
+//! [`Status::NonAnalytic`](super::Status::NonAnalytic). The report travels in the value, not in
+//! a side channel, so a nested complex step cannot lose it. A user's op without a complex
+//! kernel gives a NaN derivative and the same report. `erf` has no complex version in
 //! num-complex: it is summed as its Taylor series about `Re z`, accurate for `|Im z| ≲ 1`,
 //! which covers the complex step.
 
 use crate::Scalar;
-use crate::ops::{Binary, Unary};
+use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use num_complex::Complex64;
-use std::cell::Cell;
 use std::f64::consts::{FRAC_2_SQRT_PI, FRAC_PI_2, LN_2, LN_10, PI};
 
-thread_local! {
-    /// The first non-analytic op applied to a `Complex64` on this thread since the last
-    /// [`take_non_analytic`].
-    static NON_ANALYTIC: Cell<Option<&'static str>> = const { Cell::new(None) };
+/// A complex number for the complex step, with the name of the first non-analytic op it went
+/// through (`None` while every op was analytic).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Complex {
+    /// The number.
+    pub z: Complex64,
+    /// The first non-analytic op applied on the way to it, if any.
+    pub non_analytic: Option<&'static str>,
 }
 
-/// Returns and clears the first non-analytic op met on this thread.
-pub(crate) fn take_non_analytic() -> Option<&'static str> {
-    NON_ANALYTIC.with(|c| c.take())
-}
-
-fn mark(name: &'static str) {
-    NON_ANALYTIC.with(|c| {
-        if c.get().is_none() {
-            c.set(Some(name));
+impl Complex {
+    /// `re + i·im`, reached by analytic ops only.
+    pub fn new(re: f64, im: f64) -> Complex {
+        Complex {
+            z: c(re, im),
+            non_analytic: None,
         }
-    });
+    }
+
+    /// The real part.
+    pub fn re(&self) -> f64 {
+        self.z.re
+    }
+
+    /// The imaginary part.
+    pub fn im(&self) -> f64 {
+        self.z.im
+    }
 }
+
+impl Scalar for Complex {
+    #[inline]
+    fn constant(x: f64) -> Self {
+        Complex::new(x, 0.0)
+    }
+
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
+        let (z, flag) = unary(op.id(), self.z);
+        Complex {
+            z,
+            non_analytic: self.non_analytic.or(flag),
+        }
+    }
+
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
+        let (z, flag) = binary(op.id(), self.z, rhs.z);
+        Complex {
+            z,
+            non_analytic: self.non_analytic.or(rhs.non_analytic).or(flag),
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.z == c(0.0, 0.0)
+    }
+}
+
+scalar_operators!([] Complex);
 
 fn c(re: f64, im: f64) -> Complex64 {
     Complex64::new(re, im)
 }
 
-impl Scalar for Complex64 {
-    #[inline]
-    fn constant(x: f64) -> Self {
-        c(x, 0.0)
-    }
-
-    fn unary(self, op: Unary) -> Self {
-        use Unary::*;
-        let z = self;
-        match op {
-            Neg => -z,
-            Recip => c(1.0, 0.0) / z,
-            Sqrt => z.sqrt(),
-            // The real ∛ is odd; the principal complex one is not (∛−8 = 1 + i√3).
-            Cbrt if z.re < 0.0 => -(-z).cbrt(),
-            Cbrt => z.cbrt(),
-            Exp => z.exp(),
-            Exp2 => (z * LN_2).exp(),
-            // e^a·e^{ib} − 1, with the real part as expm1(a)·cos b − 2sin²(b/2): no cancellation.
-            ExpM1 => {
-                let s = (z.im / 2.0).sin();
-                c(
-                    z.re.exp_m1() * z.im.cos() - 2.0 * s * s,
-                    z.re.exp() * z.im.sin(),
-                )
-            }
-            Ln => z.ln(),
-            Log2 => z.ln() / LN_2,
-            Log10 => z.ln() / LN_10,
-            // ln|1+z| = ½·ln_1p(a(2+a) + b²), arg(1+z) = atan2(b, 1+a).
-            Ln1p => c(
-                0.5 * (z.re * (2.0 + z.re) + z.im * z.im).ln_1p(),
-                z.im.atan2(1.0 + z.re),
-            ),
-            Sin => z.sin(),
-            Cos => z.cos(),
-            Tan => z.tan(),
-            Asin => asin(z),
-            Acos => FRAC_PI_2 - asin(z),
-            Atan => atan(z),
-            Sinh => z.sinh(),
-            Cosh => z.cosh(),
-            // cosh 2a overflows past |a| ≈ 355; there tanh = ±1 + 2i·sin 2b·e^{−2|a|}.
-            Tanh if z.re.abs() > 20.0 => c(
-                z.re.signum(),
-                2.0 * (2.0 * z.im).sin() * (-2.0 * z.re.abs()).exp(),
-            ),
-            Tanh => z.tanh(),
-            // Odd symmetry keeps z + √(z²+1) away from cancellation for Re z < 0.
-            Asinh if z.re < 0.0 => -(-z + ((-z) * (-z) + 1.0).sqrt()).ln(),
-            Asinh => (z + (z * z + 1.0).sqrt()).ln(),
-            Acosh => (z + (z - 1.0).sqrt() * (z + 1.0).sqrt()).ln(),
-            // atanh z = −i·atan(iz).
-            Atanh => {
-                let w = atan(c(-z.im, z.re));
-                c(w.im, -w.re)
-            }
-            Abs => {
-                mark("abs");
-                z * sign(z.re)
-            }
-            Sign => {
-                mark("sign");
-                c(sign(z.re), 0.0)
-            }
-            Erf => erf(z),
-            // UFCS: num-complex's `powi` takes `&self`, so `z.powi(n)` would call this trait.
-            Powi(n) => Complex64::powi(&z, n),
-            Powf(0.0) => c(1.0, 0.0),
-            Powf(e) => z.powf(e),
+/// The analytic extension of `op` at `z`, and the op's name if it has none.
+fn unary(op: Unary, z: Complex64) -> (Complex64, Option<&'static str>) {
+    use Unary::*;
+    let analytic = match op {
+        Abs => return (z * sign(z.re), Some("abs")),
+        Sign => return (c(sign(z.re), 0.0), Some("sign")),
+        Custom(u) => {
+            return match u.complex() {
+                Some(kernel) => (kernel(z), None),
+                None => (c(u.eval(z.re), f64::NAN), Some(u.spec().name)),
+            };
         }
-    }
+        AddConst(k) => z + k,
+        MulConst(k) => z * k,
+        DivConst(k) => z / k,
+        ConstSub(k) => k - z,
+        ConstDiv(k) => k / z,
+        Neg => -z,
+        Recip => c(1.0, 0.0) / z,
+        Sqrt => z.sqrt(),
+        // The real ∛ is odd; the principal complex one is not (∛−8 = 1 + i√3).
+        Cbrt if z.re < 0.0 => -(-z).cbrt(),
+        Cbrt => z.cbrt(),
+        Exp => z.exp(),
+        Exp2 => (z * LN_2).exp(),
+        // e^a·e^{ib} − 1, with the real part as expm1(a)·cos b − 2sin²(b/2): no cancellation.
+        ExpM1 => {
+            let s = (z.im / 2.0).sin();
+            c(
+                z.re.exp_m1() * z.im.cos() - 2.0 * s * s,
+                z.re.exp() * z.im.sin(),
+            )
+        }
+        Ln => z.ln(),
+        Log2 => z.ln() / LN_2,
+        Log10 => z.ln() / LN_10,
+        // ln|1+z| = ½·ln_1p(a(2+a) + b²), arg(1+z) = atan2(b, 1+a).
+        Ln1p => c(
+            0.5 * (z.re * (2.0 + z.re) + z.im * z.im).ln_1p(),
+            z.im.atan2(1.0 + z.re),
+        ),
+        Sin => z.sin(),
+        Cos => z.cos(),
+        Tan => z.tan(),
+        Asin => asin(z),
+        Acos => FRAC_PI_2 - asin(z),
+        Atan => atan(z),
+        Sinh => z.sinh(),
+        Cosh => z.cosh(),
+        // cosh 2a overflows past |a| ≈ 355; there tanh = ±1 + 2i·sin 2b·e^{−2|a|}.
+        Tanh if z.re.abs() > 20.0 => c(
+            z.re.signum(),
+            2.0 * (2.0 * z.im).sin() * (-2.0 * z.re.abs()).exp(),
+        ),
+        Tanh => z.tanh(),
+        // cosh overflows past |a| ≈ 710; there sech z = 2e^{∓z}/(1 + e^{∓2z}) ≈ 2e^{∓z}.
+        Sech if z.re > 20.0 => 2.0 * (-z).exp(),
+        Sech if z.re < -20.0 => 2.0 * z.exp(),
+        Sech => 1.0 / z.cosh(),
+        // Odd symmetry keeps z + √(z²+1) away from cancellation for Re z < 0.
+        Asinh if z.re < 0.0 => -(-z + ((-z) * (-z) + 1.0).sqrt()).ln(),
+        Asinh => (z + (z * z + 1.0).sqrt()).ln(),
+        Acosh => (z + (z - 1.0).sqrt() * (z + 1.0).sqrt()).ln(),
+        // atanh z = −i·atan(iz).
+        Atanh => {
+            let w = atan(c(-z.im, z.re));
+            c(w.im, -w.re)
+        }
+        Erf => erf(z),
+        // UFCS: num-complex's `powi` takes `&self`, so `z.powi(n)` would call this trait.
+        Powi(n) => Complex64::powi(&z, n),
+        Powf(0.0) => c(1.0, 0.0),
+        Powf(e) => z.powf(e),
+    };
+    (analytic, None)
+}
 
-    fn binary(self, op: Binary, rhs: Self) -> Self {
-        use Binary::*;
-        let (a, b) = (self, rhs);
-        match op {
-            Add => a + b,
-            Sub => a - b,
-            Mul => a * b,
-            Div => a / b,
-            Pow if b == c(0.0, 0.0) => c(1.0, 0.0),
-            Pow => a.powc(b),
-            Atan2 => atan2(a, b),
-            // Scaled by the larger real part so that a² + b² cannot overflow.
-            Hypot => {
-                let m = a.re.abs().max(b.re.abs());
-                if m > 0.0 && m.is_finite() {
-                    let (p, q) = (a / m, b / m);
-                    (p * p + q * q).sqrt() * m
-                } else {
-                    (a * a + b * b).sqrt()
-                }
-            }
-            Min => {
-                mark("min");
-                pick(a, b, a.re < b.re)
-            }
-            Max => {
-                mark("max");
-                pick(a, b, a.re > b.re)
+/// The analytic extension of `op` at `(a, b)`, and the op's name if it has none.
+fn binary(op: Binary, a: Complex64, b: Complex64) -> (Complex64, Option<&'static str>) {
+    use Binary::*;
+    let analytic = match op {
+        Add => a + b,
+        Sub => a - b,
+        Mul => a * b,
+        Div => a / b,
+        Pow if b == c(0.0, 0.0) => c(1.0, 0.0),
+        Pow => a.powc(b),
+        Atan2 => atan2(a, b),
+        // Scaled by the larger real part so that a² + b² cannot overflow.
+        Hypot => {
+            let m = a.re.abs().max(b.re.abs());
+            if m > 0.0 && m.is_finite() {
+                let (p, q) = (a / m, b / m);
+                (p * p + q * q).sqrt() * m
+            } else {
+                (a * a + b * b).sqrt()
             }
         }
-    }
+        Min => return (pick(a, b, a.re < b.re), Some("min")),
+        Max => return (pick(a, b, a.re > b.re), Some("max")),
+    };
+    (analytic, None)
 }
 
 /// The sign of a real number: −1, 0 or 1 (NaN for NaN).
@@ -228,7 +267,7 @@ mod tests {
     #[test]
     fn complex_steps_of_every_smooth_op_match_the_rules() {
         let h = 1e-20;
-        for op in Unary::ALL {
+        for op in Unary::all() {
             let spec = op.spec();
             if spec.domain.kink.is_some() && matches!(op, Unary::Abs | Unary::Sign) {
                 continue;
@@ -237,13 +276,13 @@ mod tests {
                 if !spec.domain.contains(x) {
                     continue;
                 }
-                let step = c(x, h).unary(op).im / h;
+                let step = Complex::new(x, h).unary(op).im() / h;
                 let rule = op.derivative(&x, &op.eval(x));
                 assert!(
                     (step - rule).abs() <= 1e-14 * rule.abs().max(1e-300),
                     "{op:?} at {x}: {step} vs {rule}"
                 );
-                let value = c(x, h).unary(op).re;
+                let value = Complex::new(x, h).unary(op).re();
                 assert!(
                     (value - op.eval(x)).abs() <= 1e-14 * op.eval(x).abs(),
                     "{op:?} at {x}"
@@ -255,7 +294,7 @@ mod tests {
     #[test]
     fn complex_steps_of_binary_ops_match_their_partials() {
         let h = 1e-20;
-        for op in Binary::ALL {
+        for op in Binary::all() {
             for (a, b) in [(0.7, 1.3), (1.9, 0.4), (-0.6, 2.2)] {
                 let spec = op.spec();
                 if !spec.a.contains(a) || !spec.b.contains(b) {
@@ -263,8 +302,8 @@ mod tests {
                 }
                 let y = op.eval(a, b);
                 let (da, db) = op.partials(&a, &b, &y);
-                let sa = c(a, h).binary(op, c(b, 0.0)).im / h;
-                let sb = c(a, 0.0).binary(op, c(b, h)).im / h;
+                let sa = Complex::new(a, h).binary(op, Complex::new(b, 0.0)).im() / h;
+                let sb = Complex::new(a, 0.0).binary(op, Complex::new(b, h)).im() / h;
                 assert!(
                     (sa - da).abs() <= 1e-14 * da.abs().max(1.0),
                     "{op:?} ∂a at ({a}, {b})"
@@ -275,18 +314,17 @@ mod tests {
                 );
             }
         }
-        let _ = take_non_analytic();
     }
 
     #[test]
-    fn non_analytic_ops_are_recorded() {
-        let _ = take_non_analytic();
-        let _ = c(0.5, 1e-20).unary(Unary::Sin);
-        assert_eq!(take_non_analytic(), None);
-        let y = c(-0.5, 1e-20).unary(Unary::Abs);
-        assert_eq!(y.im / 1e-20, -1.0);
-        assert_eq!(take_non_analytic(), Some("abs"));
-        let _ = c(1.0, 0.0).binary(Binary::Max, c(2.0, 0.0));
-        assert_eq!(take_non_analytic(), Some("max"));
+    fn non_analytic_ops_are_carried_by_the_value() {
+        let z = Complex::new(0.5, 1e-20);
+        assert_eq!(z.sin().non_analytic, None);
+        let y = Complex::new(-0.5, 1e-20).abs();
+        assert_eq!(y.im() / 1e-20, -1.0);
+        assert_eq!(y.non_analytic, Some("abs"));
+        // Carried through later analytic ops, and the first one is kept.
+        let m = Complex::new(1.0, 0.0).max(Complex::new(2.0, 0.0));
+        assert_eq!((m.exp() * y).non_analytic, Some("max"));
     }
 }

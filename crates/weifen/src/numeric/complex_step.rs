@@ -5,18 +5,17 @@
 //! nearby values is taken: `h` can be `1e-20·max(|x|, 1)`, which puts the truncation far below
 //! rounding. One evaluation per derivative, exact to rounding.
 //!
-//! The function must be generic over [`Scalar`](crate::Scalar) (weifen implements it for
-//! `num_complex::Complex64` with the analytic extension of each op) or written for
-//! `Complex64` directly. It must not use non-analytic operations; those of the op table
-//! (`abs`, `sign`, `min`, `max`) give the right value away from their kink and are reported
-//! as [`Status::NonAnalytic`]. `Complex64`'s own non-analytic methods (`norm`, `conj`) cannot
-//! be detected and give wrong derivatives.
+//! The function must be generic over [`Scalar`](crate::Scalar), evaluated here on
+//! [`Complex`], which implements it with the analytic extension of each op. It must not use
+//! non-analytic operations; those of the op table (`abs`, `sign`, `min`, `max`) give the right
+//! value away from their kink, and the result carries their name, reported as
+//! [`Status::NonAnalytic`].
 
+use super::complex::Complex;
 use super::error::{check_point, check_step};
 use super::step::scale;
 use super::{Estimate, NumericError, Status};
 use crate::error::check_length;
-use num_complex::Complex64;
 
 /// The imaginary step relative to `max(|x|, 1)`: small enough that `h²·f‴/f′` is far below
 /// `ε`, large enough that `h·f′(x)` does not underflow.
@@ -42,7 +41,7 @@ const ROUNDING: f64 = 16.0 * f64::EPSILON;
 /// assert!(d.is_ok());
 /// assert!((d.value - 4.0534278938986201).abs() < 1e-14);
 /// ```
-pub fn derivative(f: impl Fn(Complex64) -> Complex64, x: f64) -> Result<Estimate, NumericError> {
+pub fn derivative(f: impl Fn(Complex) -> Complex, x: f64) -> Result<Estimate, NumericError> {
     derivative_with_step(f, x, STEP * scale(x))
 }
 
@@ -52,7 +51,7 @@ pub fn derivative(f: impl Fn(Complex64) -> Complex64, x: f64) -> Result<Estimate
 /// [`NumericError::NonFinitePoint`] for `x` not finite, [`NumericError::InvalidStep`] for
 /// `h ≤ 0` or not finite.
 pub fn derivative_with_step(
-    f: impl Fn(Complex64) -> Complex64,
+    f: impl Fn(Complex) -> Complex,
     x: f64,
     h: f64,
 ) -> Result<Estimate, NumericError> {
@@ -66,7 +65,7 @@ pub fn derivative_with_step(
 /// # Errors
 /// As [`derivative`].
 pub fn value_and_derivative(
-    f: impl Fn(Complex64) -> Complex64,
+    f: impl Fn(Complex) -> Complex,
     x: f64,
 ) -> Result<(f64, Estimate), NumericError> {
     check_point(0, x)?;
@@ -80,19 +79,19 @@ pub fn value_and_derivative(
 /// [`NumericError::NonFinitePoint`] naming the first coordinate that is not finite.
 ///
 /// ```
-/// use weifen::numeric::complex_step;
+/// use weifen::{numeric::complex_step, Scalar};
 ///
 /// let g = complex_step::gradient(|x| x[0] * x[1].clone().sin(), &[2.0, 0.0]).unwrap();
 /// assert_eq!(g.value, vec![0.0, 2.0]);
 /// ```
 pub fn gradient(
-    f: impl Fn(&[Complex64]) -> Complex64,
+    f: impl Fn(&[Complex]) -> Complex,
     x: &[f64],
 ) -> Result<Estimate<Vec<f64>>, NumericError> {
     for (i, &xi) in x.iter().enumerate() {
         check_point(i, xi)?;
     }
-    let mut z: Vec<Complex64> = x.iter().map(|&xi| Complex64::new(xi, 0.0)).collect();
+    let mut z: Vec<Complex> = x.iter().map(|&xi| Complex::new(xi, 0.0)).collect();
     let mut out = Estimate {
         value: vec![],
         error: vec![],
@@ -101,9 +100,9 @@ pub fn gradient(
     };
     for i in 0..x.len() {
         let h = STEP * scale(x[i]);
-        z[i].im = h;
-        let (_, d) = value_and_step(&|zi: Complex64| f(&with(&z, i, zi)), x[i], h);
-        z[i].im = 0.0;
+        z[i].z.im = h;
+        let (_, d) = value_and_step(&|zi: Complex| f(&with(&z, i, zi)), x[i], h);
+        z[i].z.im = 0.0;
         merge(&mut out, d);
     }
     Ok(out)
@@ -116,14 +115,14 @@ pub fn gradient(
 /// if a coordinate of `x` is not finite.
 ///
 /// ```
-/// use weifen::numeric::complex_step;
+/// use weifen::{numeric::complex_step, Scalar};
 ///
 /// let jv = complex_step::jvp(|x| vec![x[0] * x[1], x[0].clone().exp()], &[2.0, 3.0], &[1.0, 0.0]).unwrap();
 /// assert_eq!(jv.value[0], 3.0);
 /// assert!((jv.value[1] - 2f64.exp()).abs() < 1e-15 * 2f64.exp());
 /// ```
 pub fn jvp(
-    f: impl Fn(&[Complex64]) -> Vec<Complex64>,
+    f: impl Fn(&[Complex]) -> Vec<Complex>,
     x: &[f64],
     v: &[f64],
 ) -> Result<Estimate<Vec<f64>>, NumericError> {
@@ -134,14 +133,13 @@ pub fn jvp(
     let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
     let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
     let h = if norm > 0.0 { STEP * size / norm } else { STEP };
-    let _ = super::complex::take_non_analytic();
-    let z: Vec<Complex64> = x
+    let z: Vec<Complex> = x
         .iter()
         .zip(v)
-        .map(|(&xi, &vi)| Complex64::new(xi, h * vi))
+        .map(|(&xi, &vi)| Complex::new(xi, h * vi))
         .collect();
     let y = f(&z);
-    let value: Vec<f64> = y.iter().map(|yi| yi.im / h).collect();
+    let value: Vec<f64> = y.iter().map(|yi| yi.im() / h).collect();
     let status = status_of(&y, x.first().copied().unwrap_or(0.0));
     let error = value.iter().map(|d| ROUNDING * d.abs()).collect();
     Ok(Estimate {
@@ -153,25 +151,24 @@ pub fn jvp(
 }
 
 /// One complex step at `x` with step `h`: `(Re f, the estimate)`.
-fn value_and_step(f: &impl Fn(Complex64) -> Complex64, x: f64, h: f64) -> (f64, Estimate) {
-    let _ = super::complex::take_non_analytic();
-    let y = f(Complex64::new(x, h));
+fn value_and_step(f: &impl Fn(Complex) -> Complex, x: f64, h: f64) -> (f64, Estimate) {
+    let y = f(Complex::new(x, h));
     let status = status_of(&[y], x);
     let value = if status == (Status::NonFinite { at: x }) {
         f64::NAN
     } else {
-        y.im / h
+        y.im() / h
     };
     // Rounding is relative to the size of the terms, which for a derivative that cancels
     // (x⁵ − 3x³ + x at 1.3) is nearer |f|/max(|x|, 1) than |f′|.
-    let size = value.abs().max(y.re.abs() / scale(x));
+    let size = value.abs().max(y.re().abs() / scale(x));
     let error = if value.is_nan() {
         f64::INFINITY
     } else {
         ROUNDING * size
     };
     (
-        y.re,
+        y.re(),
         Estimate {
             value,
             error,
@@ -181,18 +178,22 @@ fn value_and_step(f: &impl Fn(Complex64) -> Complex64, x: f64, h: f64) -> (f64, 
     )
 }
 
-/// NonFinite if an output is not finite, else NonAnalytic if a non-analytic op ran, else Ok.
-fn status_of(y: &[Complex64], x: f64) -> Status {
-    if y.iter().any(|yi| !yi.re.is_finite() || !yi.im.is_finite()) {
-        Status::NonFinite { at: x }
-    } else if let Some(op) = super::complex::take_non_analytic() {
+/// NonAnalytic if a non-analytic op ran (the outputs carry its name), else NonFinite if an
+/// output is not finite, else Ok.
+fn status_of(y: &[Complex], x: f64) -> Status {
+    if let Some(op) = y.iter().find_map(|yi| yi.non_analytic) {
         Status::NonAnalytic { op }
+    } else if y
+        .iter()
+        .any(|yi| !yi.re().is_finite() || !yi.im().is_finite())
+    {
+        Status::NonFinite { at: x }
     } else {
         Status::Ok
     }
 }
 
-fn with(z: &[Complex64], i: usize, zi: Complex64) -> Vec<Complex64> {
+fn with(z: &[Complex], i: usize, zi: Complex) -> Vec<Complex> {
     let mut z = z.to_vec();
     z[i] = zi;
     z
@@ -223,24 +224,24 @@ mod tests {
 
     #[test]
     fn non_analytic_ops_are_flagged_but_give_the_derivative_away_from_kinks() {
-        let d = derivative(|x: Complex64| Scalar::abs(x) * x, -2.0).unwrap();
+        let d = derivative(|x: Complex| Scalar::abs(x) * x, -2.0).unwrap();
         assert_eq!(d.value, 4.0); // d/dx (−x²) at −2
         assert_eq!(d.status, Status::NonAnalytic { op: "abs" });
-        let d = derivative(|x: Complex64| Scalar::max(x, Complex64::new(0.0, 0.0)), 0.0).unwrap();
+        let d = derivative(|x: Complex| Scalar::max(x, Complex::new(0.0, 0.0)), 0.0).unwrap();
         assert_eq!(d.value, 0.5); // the tie convention
         assert!(!d.is_ok());
     }
 
     #[test]
     fn a_function_that_is_not_finite_says_so() {
-        let d = derivative(|x: Complex64| x * f64::NAN, 1.0).unwrap();
+        let d = derivative(|x: Complex| x * f64::NAN, 1.0).unwrap();
         assert!(d.value.is_nan());
         assert_eq!(d.status, Status::NonFinite { at: 1.0 });
     }
 
     #[test]
     fn bad_steps_and_points_are_errors() {
-        let f = |x: Complex64| x;
+        let f = |x: Complex| x;
         assert_eq!(
             derivative_with_step(f, 1.0, 0.0),
             Err(NumericError::InvalidStep { h: 0.0 })

@@ -16,8 +16,9 @@
 //!   error estimate stops falling or reaches the rounding floor, and never past the evaluation
 //!   cap (30 by default; a median of 10 on the accuracy suite). Results are [`Estimate`]s
 //!   with an error bound and a [`Status`] that says when not to trust them.
-//! * [`complex_step`]: `f′(x) = Im f(x + ih)/h`, exact to rounding for analytic `f`; weifen's
-//!   [`Scalar`](crate::Scalar) is implemented for `num_complex::Complex64` for it.
+//! * [`complex_step`]: `f′(x) = Im f(x + ih)/h`, exact to rounding for analytic `f`, on
+//!   [`Complex`], which implements [`Scalar`](crate::Scalar) and carries the name of any
+//!   non-analytic op met.
 //! * [`gradient`], [`jacobian`], [`hessian`], [`jvp`], [`hvp`] with per-coordinate steps;
 //!   [`sampled_derivative`] for data on a grid; [`step_study`] for the error-vs-step plot.
 //!
@@ -47,6 +48,7 @@ mod stencil;
 mod step;
 mod study;
 
+pub use complex::Complex;
 pub use derivative::{
     Params, derivative, derivative_with, nth_derivative, nth_derivative_with, second_derivative,
     value_and_derivative,
@@ -55,7 +57,7 @@ pub use error::NumericError;
 pub use estimate::{Estimate, Status};
 pub use hessian::{hessian, hessian_with, hvp, hvp_with};
 pub use multivariate::{gradient, gradient_with, jacobian, jacobian_with, jvp, jvp_with};
-/// The complex type of [`complex_step`], re-exported so that callers need no `num-complex`.
+/// The complex type inside [`Complex`], re-exported so that callers need no `num-complex`.
 pub use num_complex::Complex64;
 pub use sampled::{Accuracy, Grid, sampled_derivative};
 pub use scheme::Scheme;

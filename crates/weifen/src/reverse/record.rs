@@ -18,9 +18,6 @@ pub(crate) enum Op<S> {
     ConstLeft(Binary, S),
     /// `op(x, c)` with a constant second operand.
     ConstRight(Binary, S),
-    AddConst(f64),
-    MulConst(f64),
-    DivConst(f64),
     /// An output of a checkpointed segment (not re-run by replay).
     Checkpointed,
 }
@@ -145,9 +142,6 @@ impl<S: Real> Op<S> {
                 let y = a.binary(op, c);
                 (y, [op.partials(&a, &c, &y).0, zero])
             }
-            Op::AddConst(c) => (a + c, [S::constant(1.0), zero]),
-            Op::MulConst(c) => (a * c, [S::constant(c), zero]),
-            Op::DivConst(c) => (a / c, [S::constant(1.0 / c), zero]),
         }
     }
 }

@@ -3,7 +3,6 @@
 use super::record::Op;
 use super::{Adjoints, Tape};
 use crate::Real;
-use crate::ops::{Binary, Unary};
 
 /// One recorded operation: `v{index} = operation`, its value, and its adjoint `∂y/∂v`.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,25 +67,9 @@ fn describe<S: Real>(op: Op<S>, l: u32, r: u32) -> String {
     match op {
         Op::Input => "input".to_string(),
         Op::Checkpointed => "checkpointed segment output".to_string(),
-        Op::Unary(Unary::Neg) => format!("−{a}"),
-        Op::Unary(Unary::Powi(n)) => format!("{a}^{n}"),
-        Op::Unary(Unary::Powf(c)) => format!("{a}^{c}"),
-        Op::Unary(u) => format!("{}({a})", u.spec().name),
-        Op::Binary(op) => binary(op, &a, &b),
-        Op::ConstLeft(op, c) => binary(op, &c.value().to_string(), &a),
-        Op::ConstRight(op, c) => binary(op, &a, &c.value().to_string()),
-        Op::AddConst(c) => format!("{a} + {c}"),
-        Op::MulConst(c) => format!("{a} · {c}"),
-        Op::DivConst(c) => format!("{a} / {c}"),
-    }
-}
-
-fn binary(op: Binary, a: &str, b: &str) -> String {
-    match op {
-        Binary::Add => format!("{a} + {b}"),
-        Binary::Sub => format!("{a} − {b}"),
-        Binary::Mul => format!("{a} · {b}"),
-        Binary::Div => format!("{a} / {b}"),
-        other => format!("{}({a}, {b})", other.spec().name),
+        Op::Unary(u) => u.notation(&a),
+        Op::Binary(op) => op.notation(&a, &b),
+        Op::ConstLeft(op, c) => op.notation(&c.value().to_string(), &a),
+        Op::ConstRight(op, c) => op.notation(&a, &c.value().to_string()),
     }
 }

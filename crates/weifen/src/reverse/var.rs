@@ -2,7 +2,7 @@
 
 use super::record::{Guard, Op, Operand};
 use super::tape::{SINK, Tape};
-use crate::ops::{Binary, Unary};
+use crate::ops::{BinaryOp, UnaryOp};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
 use std::fmt;
@@ -110,21 +110,6 @@ impl<'t, S: Real> Var<'t, S> {
         }
     }
 
-    #[inline]
-    fn add_f64(self, c: f64) -> Self {
-        self.unary_node(self.value + c, S::constant(1.0), Op::AddConst(c))
-    }
-
-    #[inline]
-    fn mul_f64(self, c: f64) -> Self {
-        self.unary_node(self.value * c, S::constant(c), Op::MulConst(c))
-    }
-
-    #[inline]
-    fn div_f64(self, c: f64) -> Self {
-        self.unary_node(self.value / c, S::constant(1.0 / c), Op::DivConst(c))
-    }
-
     fn operand(&self) -> Operand<S> {
         match self.tape {
             Some(_) => Operand::Node(self.index),
@@ -169,34 +154,39 @@ impl<S: Real> Scalar for Var<'_, S> {
         Var::constant_var(S::constant(c))
     }
 
+    #[inline]
+    fn is_zero(&self) -> bool {
+        self.value.is_zero()
+    }
+
     #[inline(always)]
-    fn unary(self, op: Unary) -> Self {
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
         let y = self.value.unary(op);
         if self.tape.is_none() {
             return Var::constant_var(y);
         }
         let d = op.derivative(&self.value, &y);
-        self.unary_node(y, d, Op::Unary(op))
+        self.unary_node(y, d, Op::Unary(op.id()))
     }
 
     #[inline(always)]
-    fn binary(self, op: Binary, rhs: Self) -> Self {
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let (a, b) = (self.value, rhs.value);
         let y = a.binary(op, b);
         match (self.tape, rhs.tape) {
             (None, None) => Var::constant_var(y),
             (Some(_), None) => {
                 let (da, _) = op.partials(&a, &b, &y);
-                self.unary_node(y, da, Op::ConstRight(op, b))
+                self.unary_node(y, da, Op::ConstRight(op.id(), b))
             }
             (None, Some(_)) => {
                 let (_, db) = op.partials(&a, &b, &y);
-                rhs.unary_node(y, db, Op::ConstLeft(op, a))
+                rhs.unary_node(y, db, Op::ConstLeft(op.id(), a))
             }
             (Some(ta), Some(tb)) => {
                 let tape = same_tape(ta, tb);
                 let (da, db) = op.partials(&a, &b, &y);
-                let index = tape.push([self.index, rhs.index], [da, db], Op::Binary(op), y);
+                let index = tape.push([self.index, rhs.index], [da, db], Op::Binary(op.id()), y);
                 Var {
                     tape: Some(tape),
                     index,

@@ -3,7 +3,7 @@
 use super::simplify;
 use super::store::{self, Node};
 use crate::Scalar;
-use crate::ops::{Binary, Unary};
+use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use std::marker::PhantomData;
 
 /// A symbolic expression: a node of a hash-consed DAG, so that equal subexpressions are one
@@ -139,21 +139,6 @@ impl Expr {
         });
         size[&self.id]
     }
-
-    #[inline]
-    fn add_f64(self, c: f64) -> Expr {
-        self + Expr::constant(c)
-    }
-
-    #[inline]
-    fn mul_f64(self, c: f64) -> Expr {
-        Expr::constant(c) * self
-    }
-
-    #[inline]
-    fn div_f64(self, c: f64) -> Expr {
-        self / Expr::constant(c)
-    }
 }
 
 impl Scalar for Expr {
@@ -161,12 +146,26 @@ impl Scalar for Expr {
         Expr::intern(Node::Const(c))
     }
 
-    fn unary(self, op: Unary) -> Expr {
-        simplify::unary(op, self)
+    // The constant-operand ops become the binary nodes they stand for, so that the
+    // simplifier and the printers see one form of `x + c`.
+    fn unary<O: UnaryOp>(self, op: O) -> Expr {
+        let c = Expr::constant;
+        match op.id() {
+            Unary::AddConst(k) => simplify::binary(Binary::Add, self, c(k)),
+            Unary::MulConst(k) => simplify::binary(Binary::Mul, c(k), self),
+            Unary::DivConst(k) => simplify::binary(Binary::Div, self, c(k)),
+            Unary::ConstSub(k) => simplify::binary(Binary::Sub, c(k), self),
+            Unary::ConstDiv(k) => simplify::binary(Binary::Div, c(k), self),
+            op => simplify::unary(op, self),
+        }
     }
 
-    fn binary(self, op: Binary, rhs: Expr) -> Expr {
-        simplify::binary(op, self, rhs)
+    fn binary<O: BinaryOp>(self, op: O, rhs: Expr) -> Expr {
+        simplify::binary(op.id(), self, rhs)
+    }
+
+    fn is_zero(&self) -> bool {
+        matches!(self.kind(), ExprKind::Const(c) if c == 0.0)
     }
 }
 

@@ -31,13 +31,13 @@ const ALIASES: [(&str, Function); 6] = [
 ];
 
 pub(crate) fn lookup(name: &str) -> Option<Function> {
-    let unary = Unary::ALL
+    let unary = Unary::all()
         .into_iter()
         .filter(|op| !matches!(op, Unary::Powi(_) | Unary::Powf(_)))
         .find(|op| op.spec().name == name)
         .map(Function::Unary);
     let binary = || {
-        Binary::ALL
+        Binary::all()
             .into_iter()
             .find(|op| op.spec().name == name)
             .map(Function::Binary)
@@ -48,8 +48,8 @@ pub(crate) fn lookup(name: &str) -> Option<Function> {
 
 /// Every name [`lookup`] knows, for suggestions.
 fn known_names() -> impl Iterator<Item = &'static str> {
-    let unary = Unary::ALL.into_iter().map(|op| op.spec().name);
-    let binary = Binary::ALL.into_iter().map(|op| op.spec().name);
+    let unary = Unary::all().into_iter().map(|op| op.spec().name);
+    let binary = Binary::all().into_iter().map(|op| op.spec().name);
     unary.chain(binary).chain(ALIASES.iter().map(|(n, _)| *n))
 }
 
@@ -109,12 +109,12 @@ mod tests {
 
     #[test]
     fn every_op_table_name_can_be_called() {
-        for op in Unary::ALL {
+        for op in Unary::all() {
             if !matches!(op, Unary::Powi(_) | Unary::Powf(_)) {
                 assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
             }
         }
-        for op in Binary::ALL {
+        for op in Binary::all() {
             assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
         }
     }

@@ -2,11 +2,11 @@
 //! the `numeric_suite` example (which `bench/numeric_compare.py` reads) and the benchmarks.
 //!
 //! Each function is written once, generic over `Scalar`, and instantiated for `f64` (finite
-//! differences) and `Complex64` (complex step). The points include the awkward ones: near a
+//! differences) and `Complex` (complex step). The points include the awkward ones: near a
 //! pole (`1/x` at 0.05), far from 1 (`1e8`, `1e-8`), and `xˣ`.
 
 use weifen::Scalar;
-use weifen::numeric::Complex64;
+use weifen::numeric::Complex;
 
 /// One function of the suite at one point.
 pub struct Case {
@@ -14,8 +14,8 @@ pub struct Case {
     pub name: &'static str,
     /// `f` on `f64`.
     pub f: fn(f64) -> f64,
-    /// `f` on `Complex64`, for the complex step.
-    pub fc: fn(Complex64) -> Complex64,
+    /// `f` on `Complex`, for the complex step.
+    pub fc: fn(Complex) -> Complex,
     /// The exact derivative, by hand.
     pub df: fn(f64) -> f64,
     /// The point.
@@ -30,7 +30,7 @@ macro_rules! case {
         Case {
             name: $name,
             f: f::<f64>,
-            fc: f::<Complex64>,
+            fc: f::<Complex>,
             df: |$y: f64| $d,
             x: $at,
         }

@@ -45,10 +45,13 @@ pub fn tree() -> impl Strategy<Value = Tree> {
     ];
     leaf.prop_recursive(5, 32, 2, |inner| {
         prop_oneof![
-            (proptest::sample::select(Unary::ALL.to_vec()), inner.clone())
+            (
+                proptest::sample::select(Unary::all().to_vec()),
+                inner.clone()
+            )
                 .prop_map(|(op, a)| Tree::Unary(op, Box::new(a))),
             (
-                proptest::sample::select(Binary::ALL.to_vec()),
+                proptest::sample::select(Binary::all().to_vec()),
                 inner.clone(),
                 inner
             )
