@@ -58,12 +58,28 @@ fn unsupported_orders_are_errors_naming_the_method() {
             ..
         }
     ));
-    let err = method::derivative(&f, "x", &[("x", 1.0)], 4, Method::Reverse).unwrap_err();
+    let err = method::derivative(&f, "x", &[("x", 1.0)], 5, Method::FivePoint).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "the reverse method gives derivatives of order 1 to 3, not 4"
+        "the five-point method gives derivatives of order 1 to 4, not 5"
     );
     assert!(method::derivative(&f, "x", &[("x", 1.0)], 0, Method::Forward).is_err());
+}
+
+#[test]
+fn reverse_mode_gives_every_order_through_jets_on_the_tape() {
+    let f: Expr = "exp(sin(x))".parse().unwrap();
+    for order in 1..=8 {
+        let r = method::derivative(&f, "x", &[("x", 0.7)], order, Method::Reverse).unwrap();
+        let s = method::derivative(&f, "x", &[("x", 0.7)], order, Method::Forward).unwrap();
+        let tol = 1e-12 * s.derivative.abs().max(1.0);
+        assert!(
+            (r.derivative - s.derivative).abs() <= tol,
+            "order {order}: reverse {} forward {}",
+            r.derivative,
+            s.derivative
+        );
+    }
 }
 
 #[test]

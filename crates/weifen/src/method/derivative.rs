@@ -1,7 +1,7 @@
 //! Univariate derivatives of any order by a method chosen at run time.
 
 use super::{Method, MethodError};
-use crate::forward::{self, Dual};
+use crate::forward;
 use crate::numeric::{self, Estimate, Status, complex_step};
 use crate::reverse;
 use crate::symbolic::{Expr, Formula};
@@ -187,9 +187,8 @@ pub fn derivative_fn(
             d.derivative = match order {
                 1 => reverse::derivative(|x| f.eval(x), x),
                 2 => reverse::second_derivative(|x| f.eval(x), x),
-                // Forward over reverse: the second derivative at a dual point carries the
-                // third in its tangent.
-                _ => reverse::second_derivative(|x| f.eval(x), Dual::variable(x)).tangent,
+                // Reverse over Taylor: the jet of order n − 1 on tape variables.
+                _ => reverse::nth_derivative(|x| f.eval(x), x, order),
             }
         }
         Method::ComplexStep => record(&mut d, complex_step::derivative(|x| f.eval(x), x)?),

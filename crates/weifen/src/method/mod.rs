@@ -100,7 +100,6 @@ impl Method {
     /// multicomplex numbers); the five-point stencil has 5 points, so order 4 at most.
     pub fn max_order(self) -> Option<usize> {
         match self {
-            Method::Reverse => Some(3),
             Method::ComplexStep => Some(1),
             Method::FivePoint => Some(4),
             _ => None,

@@ -86,7 +86,7 @@ impl CustomUnary {
         UnarySpec {
             name: self.name,
             aliases: &[],
-            latex: "",
+            latex: ("", ""),
             domain: self.domain,
         }
     }

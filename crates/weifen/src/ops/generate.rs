@@ -9,7 +9,7 @@ macro_rules! define_ops {
         unary { $(
             $(#[$m:meta])*
             $Name:ident $(($p:ident: $pt:ty; $($sample:expr),+))? $(=> $method:ident)? {
-                names: [$name:literal $(, $alias:literal)*], latex: $latex:literal,
+                names: [$name:literal $(, $alias:literal)*], latex: $latex:expr,
                 domain: $domain:expr,
                 eval: |$ex:ident| $eval:expr,
                 rule: |$rx:ident, $ry:ident| $rule:expr
@@ -20,7 +20,7 @@ macro_rules! define_ops {
         binary { $(
             $(#[$bm:meta])*
             $BName:ident $(=> $bmethod:ident)? {
-                names: [$bname:literal], infix: $infix:expr, symbol: $symbol:literal, latex: $blatex:literal,
+                names: [$bname:literal $(, $balias:literal)*], infix: $infix:expr, symbol: $symbol:literal, latex: $blatex:literal,
                 domain: ($da:expr, $db:expr), kink_on_tie: $kink:expr,
                 eval: |$ea:ident, $eb:ident| $beval:expr,
                 partials: |$pa:ident, $pb:ident, $py:ident| $partials:expr
@@ -138,7 +138,7 @@ macro_rules! define_ops {
                     Binary::$BName
                 }
                 fn spec(self) -> BinarySpec {
-                    BinarySpec { name: $bname, infix: $infix, symbol: $symbol, latex: $blatex, a: $da, b: $db, kink_on_tie: $kink }
+                    BinarySpec { name: $bname, aliases: &[$($balias),*], infix: $infix, symbol: $symbol, latex: $blatex, a: $da, b: $db, kink_on_tie: $kink }
                 }
                 #[inline(always)]
                 fn eval(self, $ea: f64, $eb: f64) -> f64 {

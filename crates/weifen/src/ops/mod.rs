@@ -53,8 +53,9 @@ pub struct UnarySpec {
     pub name: &'static str,
     /// Other names the parser accepts (`log` for `ln`).
     pub aliases: &'static [&'static str],
-    /// The LaTeX for the function (`\tanh`, `\operatorname{erf}`).
-    pub latex: &'static str,
+    /// The LaTeX before and after the argument (`\tanh\left(`, `\right)`); empty for the
+    /// ops the printer lays out itself (negation, powers, constant operands).
+    pub latex: (&'static str, &'static str),
     /// Where the op is smooth.
     pub domain: Domain,
 }
@@ -64,11 +65,13 @@ pub struct UnarySpec {
 pub struct BinarySpec {
     /// The name used by printing, the parser and the command line.
     pub name: &'static str,
+    /// Other names the parser accepts (`powi(x, 3)` for `x^3`).
+    pub aliases: &'static [&'static str],
     /// The infix symbol in formulas (`+`, `*`) for the ops written between their operands.
     pub infix: Option<&'static str>,
     /// The infix symbol for people (`·`, `−`), as the trace prints it; empty if none.
     pub symbol: &'static str,
-    /// The LaTeX for the function or infix symbol.
+    /// The LaTeX of the infix symbol (`\cdot`) or of the function (`\operatorname{atan2}`).
     pub latex: &'static str,
     /// Where the op is smooth in its first argument.
     pub a: Domain,

@@ -24,7 +24,7 @@ macro_rules! op_table {
 unary {
     /// `-x`
     Neg => negate {
-        names: ["neg"], latex: "-", domain: Domain::REAL,
+        names: ["neg"], latex: ("", ""), domain: Domain::REAL,
         eval: |x| -x,
         rule: |_x, _y| S::constant(-1.0),
         tangent: |_x, _y, t| -t,
@@ -32,7 +32,7 @@ unary {
     }
     /// `x + c` for a constant `c` (the `+` operator with an `f64`).
     AddConst(c: f64; 2.5) {
-        names: ["add_const"], latex: "+", domain: Domain::REAL,
+        names: ["add_const"], latex: ("", ""), domain: Domain::REAL,
         eval: |x| x + c,
         rule: |_x, _y| S::constant(1.0),
         tangent: |_x, _y, t| t,
@@ -40,7 +40,7 @@ unary {
     }
     /// `x·c` for a constant `c`.
     MulConst(c: f64; -1.5) {
-        names: ["mul_const"], latex: r"\cdot", domain: Domain::REAL,
+        names: ["mul_const"], latex: ("", ""), domain: Domain::REAL,
         eval: |x| x * c,
         rule: |_x, _y| S::constant(c),
         tangent: |_x, _y, t| t * c,
@@ -48,7 +48,7 @@ unary {
     }
     /// `x/c` for a constant `c` (not `x·(1/c)`, which rounds differently).
     DivConst(c: f64; 4.0) {
-        names: ["div_const"], latex: "/", domain: Domain::REAL,
+        names: ["div_const"], latex: ("", ""), domain: Domain::REAL,
         eval: |x| x / c,
         rule: |_x, _y| S::constant(1.0 / c),
         tangent: |_x, _y, t| t / c,
@@ -56,7 +56,7 @@ unary {
     }
     /// `c − x` for a constant `c`.
     ConstSub(c: f64; 0.5) {
-        names: ["const_sub"], latex: "-", domain: Domain::REAL,
+        names: ["const_sub"], latex: ("", ""), domain: Domain::REAL,
         eval: |x| c - x,
         rule: |_x, _y| S::constant(-1.0),
         tangent: |_x, _y, t| -t,
@@ -64,87 +64,87 @@ unary {
     }
     /// `c/x` for a constant `c`.
     ConstDiv(c: f64; 3.0) {
-        names: ["const_div"], latex: "/", domain: Domain::real_except(0.0),
+        names: ["const_div"], latex: ("", ""), domain: Domain::real_except(0.0),
         eval: |x| c / x,
         rule: |x, y| -(y / x),
         taylor: |x| Some(taylor::div(&[S::constant(c)], x)),
     }
     /// `1/x`
     Recip => recip {
-        names: ["recip"], latex: r"\operatorname{recip}", domain: Domain::real_except(0.0),
+        names: ["recip"], latex: (r"\operatorname{recip}\left(", r"\right)"), domain: Domain::real_except(0.0),
         eval: |x| 1.0 / x,
         rule: |_x, y| -(y.clone() * y),
         taylor: |x| Some(taylor::div(&[S::constant(1.0)], x)),
     }
     /// `√x`
     Sqrt => sqrt {
-        names: ["sqrt"], latex: r"\sqrt", domain: Domain::POSITIVE,
+        names: ["sqrt"], latex: (r"\sqrt{", "}"), domain: Domain::POSITIVE,
         eval: |x| x.sqrt(),
         rule: |_x, y| y.recip() * 0.5,
         taylor: |x| taylor::powf(x, 0.5),
     }
     /// `∛x`, defined for negative x too.
     Cbrt => cbrt {
-        names: ["cbrt"], latex: r"\sqrt[3]", domain: Domain::real_except(0.0),
+        names: ["cbrt"], latex: (r"\sqrt[3]{", "}"), domain: Domain::real_except(0.0),
         eval: |x| x.cbrt(),
         rule: |_x, y| (y.clone() * y).recip() * (1.0 / 3.0),
     }
     /// `eˣ`
     Exp => exp {
-        names: ["exp"], latex: r"\exp", domain: Domain::REAL,
+        names: ["exp"], latex: ("e^{", "}"), domain: Domain::REAL,
         eval: |x| x.exp(),
         rule: |_x, y| y,
         taylor: |x| Some(taylor::exp(x)),
     }
     /// `2ˣ`
     Exp2 => exp2 {
-        names: ["exp2"], latex: r"\operatorname{exp2}", domain: Domain::REAL,
+        names: ["exp2"], latex: (r"\operatorname{exp2}\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.exp2(),
         rule: |_x, y| y * LN_2,
     }
     /// `eˣ − 1`, accurate near 0.
     ExpM1 => exp_m1 {
-        names: ["exp_m1", "expm1"], latex: r"\operatorname{expm1}", domain: Domain::REAL,
+        names: ["exp_m1", "expm1"], latex: (r"\operatorname{expm1}\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.exp_m1(),
         // eˣ, not y + 1, which cancels to 0 for very negative x.
         rule: |x, _y| x.exp(),
     }
     /// Natural logarithm.
     Ln => ln {
-        names: ["ln", "log"], latex: r"\ln", domain: Domain::POSITIVE,
+        names: ["ln", "log"], latex: (r"\ln\left(", r"\right)"), domain: Domain::POSITIVE,
         eval: |x| x.ln(),
         rule: |x, y| nan_where_nan(x.recip(), y),
         taylor: |x| Some(taylor::ln(x)),
     }
     /// Base-2 logarithm.
     Log2 => log2 {
-        names: ["log2"], latex: r"\log_2", domain: Domain::POSITIVE,
+        names: ["log2"], latex: (r"\log_{2}\left(", r"\right)"), domain: Domain::POSITIVE,
         eval: |x| x.log2(),
         rule: |x, y| nan_where_nan((x * LN_2).recip(), y),
     }
     /// Base-10 logarithm.
     Log10 => log10 {
-        names: ["log10"], latex: r"\log_{10}", domain: Domain::POSITIVE,
+        names: ["log10"], latex: (r"\log_{10}\left(", r"\right)"), domain: Domain::POSITIVE,
         eval: |x| x.log10(),
         rule: |x, y| nan_where_nan((x * LN_10).recip(), y),
     }
     /// `ln(1 + x)`, accurate near 0.
     Ln1p => ln_1p {
-        names: ["ln_1p", "log1p", "ln1p"], latex: r"\operatorname{log1p}",
+        names: ["ln_1p", "log1p", "ln1p"], latex: (r"\operatorname{log1p}\left(", r"\right)"),
         domain: Domain::open(-1.0, f64::INFINITY),
         eval: |x| x.ln_1p(),
         rule: |x, y| nan_where_nan((x + 1.0).recip(), y),
     }
     /// Sine.
     Sin => sin {
-        names: ["sin"], latex: r"\sin", domain: Domain::REAL,
+        names: ["sin"], latex: (r"\sin\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.sin(),
         rule: |x, _y| x.cos(),
         taylor: |x| Some(taylor::sin_cos(x, false).0),
     }
     /// Cosine.
     Cos => cos {
-        names: ["cos"], latex: r"\cos", domain: Domain::REAL,
+        names: ["cos"], latex: (r"\cos\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.cos(),
         rule: |x, _y| -x.sin(),
         taylor: |x| Some(taylor::sin_cos(x, false).1),
@@ -152,47 +152,47 @@ unary {
     /// Tangent.
     Tan => tan {
         // tan has poles at π/2 + kπ; one period is enough for the tests.
-        names: ["tan"], latex: r"\tan", domain: Domain::open(-1.5, 1.5),
+        names: ["tan"], latex: (r"\tan\left(", r"\right)"), domain: Domain::open(-1.5, 1.5),
         eval: |x| x.tan(),
         // 1 + tan² is as accurate as 1/cos² here (y carries the relative accuracy) and cheaper.
         rule: |_x, y| y.clone() * y + 1.0,
     }
     /// Arcsine.
     Asin => asin {
-        names: ["asin"], latex: r"\arcsin", domain: Domain::open(-1.0, 1.0),
+        names: ["asin"], latex: (r"\arcsin\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.asin(),
         // (1−x)(1+x), not 1 − x², which loses digits near |x| = 1.
         rule: |x, _y| ((-x.clone() + 1.0) * (x + 1.0)).sqrt().recip(),
     }
     /// Arccosine.
     Acos => acos {
-        names: ["acos"], latex: r"\arccos", domain: Domain::open(-1.0, 1.0),
+        names: ["acos"], latex: (r"\arccos\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.acos(),
         rule: |x, _y| -((-x.clone() + 1.0) * (x + 1.0)).sqrt().recip(),
     }
     /// Arctangent.
     Atan => atan {
-        names: ["atan"], latex: r"\arctan", domain: Domain::REAL,
+        names: ["atan"], latex: (r"\arctan\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.atan(),
         rule: |x, _y| (x.clone() * x + 1.0).recip(),
     }
     /// Hyperbolic sine.
     Sinh => sinh {
-        names: ["sinh"], latex: r"\sinh", domain: Domain::REAL,
+        names: ["sinh"], latex: (r"\sinh\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.sinh(),
         rule: |x, _y| x.cosh(),
         taylor: |x| Some(taylor::sin_cos(x, true).0),
     }
     /// Hyperbolic cosine.
     Cosh => cosh {
-        names: ["cosh"], latex: r"\cosh", domain: Domain::REAL,
+        names: ["cosh"], latex: (r"\cosh\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.cosh(),
         rule: |x, _y| x.sinh(),
         taylor: |x| Some(taylor::sin_cos(x, true).1),
     }
     /// Hyperbolic tangent.
     Tanh => tanh {
-        names: ["tanh"], latex: r"\tanh", domain: Domain::REAL,
+        names: ["tanh"], latex: (r"\tanh\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.tanh(),
         // sech², not 1 − tanh² (rounds to 0 once tanh rounds to 1, x ≳ 19) nor 1/cosh²
         // (its own derivative is ∞/∞ once cosh overflows, x ≳ 355).
@@ -200,53 +200,53 @@ unary {
     }
     /// Hyperbolic secant `1/cosh x`.
     Sech => sech {
-        names: ["sech"], latex: r"\operatorname{sech}", domain: Domain::REAL,
+        names: ["sech"], latex: (r"\operatorname{sech}\left(", r"\right)"), domain: Domain::REAL,
         // 1/cosh is 0, not NaN, once cosh overflows.
         eval: |x| 1.0 / x.cosh(),
         rule: |x, y| -(y * x.tanh()),
     }
     /// Inverse hyperbolic sine.
     Asinh => asinh {
-        names: ["asinh"], latex: r"\operatorname{arsinh}", domain: Domain::REAL,
+        names: ["asinh"], latex: (r"\operatorname{arsinh}\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.asinh(),
         // hypot(x, 1) = √(x² + 1) without overflow for large x.
         rule: |x, _y| x.hypot(S::constant(1.0)).recip(),
     }
     /// Inverse hyperbolic cosine.
     Acosh => acosh {
-        names: ["acosh"], latex: r"\operatorname{arcosh}", domain: Domain::open(1.0, f64::INFINITY),
+        names: ["acosh"], latex: (r"\operatorname{arcosh}\left(", r"\right)"), domain: Domain::open(1.0, f64::INFINITY),
         eval: |x| x.acosh(),
         // √(x−1)·√(x+1): accurate near 1 and no overflow for large x.
         rule: |x, _y| ((x.clone() - 1.0).sqrt() * (x + 1.0).sqrt()).recip(),
     }
     /// Inverse hyperbolic tangent.
     Atanh => atanh {
-        names: ["atanh"], latex: r"\operatorname{artanh}", domain: Domain::open(-1.0, 1.0),
+        names: ["atanh"], latex: (r"\operatorname{artanh}\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.atanh(),
         rule: |x, y| nan_where_nan(((-x.clone() + 1.0) * (x + 1.0)).recip(), y),
     }
     /// Absolute value; `|x|′(0) = 0` by convention.
     Abs => abs {
-        names: ["abs"], latex: r"\operatorname{abs}", domain: Domain::real_except(0.0),
+        names: ["abs"], latex: (r"\left|", r"\right|"), domain: Domain::real_except(0.0),
         eval: |x| x.abs(),
         rule: |x, _y| x.sign(),
     }
     /// Sign: −1, 0 or 1 (NaN for NaN). Its derivative is 0 everywhere, the convention at 0.
     Sign => sign {
-        names: ["sign"], latex: r"\operatorname{sgn}", domain: Domain::real_except(0.0),
+        names: ["sign"], latex: (r"\operatorname{sgn}\left(", r"\right)"), domain: Domain::real_except(0.0),
         // f64::signum(0.0) is 1.0; the sign function needs sign(0) = 0 (and NaN for NaN).
         eval: |x| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x * 0.0 },
         rule: |_x, _y| S::constant(0.0),
     }
     /// The error function.
     Erf => erf {
-        names: ["erf"], latex: r"\operatorname{erf}", domain: Domain::REAL,
+        names: ["erf"], latex: (r"\operatorname{erf}\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| libm::erf(x),
         rule: |x, _y| (-(x.clone() * x)).exp() * FRAC_2_SQRT_PI,
     }
     /// `xⁿ` for a constant integer n, by repeated multiplication (exact at x = 0).
     Powi(n: i32; 3, -2) => powi {
-        names: ["powi"], latex: "^",
+        names: ["powi"], latex: ("", ""),
         domain: if n >= 0 { Domain::REAL } else { Domain::real_except(0.0) },
         // Small exponents spelled out, so that an op chosen at run time (replay, parsed
         // formulas) does not pay for a library call either.
@@ -258,7 +258,7 @@ unary {
     /// `xᶜ` for a constant real c.
     Powf(c: f64; 1.5, -0.5) => powf {
         // xᶜ for non-integer c is real only for x ≥ 0.
-        names: ["powf"], latex: "^", domain: Domain::POSITIVE,
+        names: ["powf"], latex: ("", ""), domain: Domain::POSITIVE,
         eval: |x| x.powf(c),
         rule: |x, _y| if c == 0.0 { S::constant(0.0) } else if c == 1.0 { S::constant(1.0) } else { x.powf(c - 1.0) * c },
         taylor: |x| taylor::powf(x, c),
@@ -298,7 +298,8 @@ binary {
     /// `aᵇ` with a variable exponent. For a constant exponent use `powi`/`powf`, which are
     /// exact at `a = 0`; here `∂/∂b = y·ln a` is NaN at `a = 0`.
     Pow => pow {
-        names: ["pow"], infix: Some("^"), symbol: "^", latex: "^", domain: (Domain::POSITIVE, Domain::REAL), kink_on_tie: false,
+        // powi(x, 3) and powf(x, 1.5) are powers too: a constant exponent picks powi or powf.
+        names: ["pow", "powi", "powf"], infix: Some("^"), symbol: "^", latex: "^", domain: (Domain::POSITIVE, Domain::REAL), kink_on_tie: false,
         eval: |a, b| a.powf(b),
         partials: |a, b, y| (b.clone() * a.clone().pow(b - 1.0), y * a.ln()),
         // aᵇ = exp(b·ln a) holds for the whole series where a₀ > 0.

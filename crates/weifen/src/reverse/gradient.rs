@@ -4,7 +4,7 @@ use super::adjoints::backward;
 use super::{Tape, Var};
 use crate::Real;
 use crate::error::{LengthError, check_length};
-use crate::forward::Dual;
+use crate::forward::{Dual, Jet};
 
 /// Returns `(f(x), f′(x))`: one recording, one backward sweep.
 ///
@@ -49,6 +49,41 @@ pub fn second_derivative<S: Real>(
     let x = tape.var(x);
     let y = f(Dual::variable(x));
     y.tangent.backward().wrt(x)
+}
+
+/// Returns `f⁽ⁿ⁾(x)` for any `n ≥ 1`, reverse over Taylor: `f` is evaluated on a
+/// [`Jet`](crate::forward::Jet) of order `n − 1` whose coefficients are tape variables, and the
+/// backward sweep from its last coefficient `f⁽ⁿ⁻¹⁾(x)/(n−1)!` gives `f⁽ⁿ⁾(x)/(n−1)!`. One
+/// recording of `O(n²)` operations per op of `f`, one sweep.
+///
+/// `n = 0` gives `f(x)`.
+///
+/// ```
+/// use weifen::{reverse, Scalar};
+///
+/// // d⁶/dx⁶ sin x = −sin x
+/// let d6 = reverse::nth_derivative(|x| x.sin(), 0.5, 6);
+/// assert!((d6 + 0.5f64.sin()).abs() < 1e-14);
+/// ```
+pub fn nth_derivative<S: Real>(
+    f: impl for<'t> Fn(Jet<Var<'t, S>>) -> Jet<Var<'t, S>>,
+    x: S,
+    n: usize,
+) -> S {
+    let tape = Tape::new();
+    let xv = tape.var(x);
+    let order = n.saturating_sub(1);
+    let c = f(Jet::variable(xv, order)).into_coefficients();
+    let last = c
+        .get(order)
+        .copied()
+        .unwrap_or(Var::constant_of(S::constant(0.0)));
+    if n == 0 {
+        return last.primal();
+    }
+    // (n−1)!·∂c_{n−1}/∂x
+    let factorial = (1..n).map(|k| k as f64).product::<f64>();
+    last.backward().wrt(xv) * factorial
 }
 
 /// Returns `(f(x), ∇f(x))`: one recording and one backward sweep, whatever the number of

@@ -33,7 +33,8 @@ mod var;
 pub use adjoints::Adjoints;
 pub use checkpoint::checkpoint;
 pub use gradient::{
-    derivative, gradient, second_derivative, value_and_derivative, value_and_gradient, vjp,
+    derivative, gradient, nth_derivative, second_derivative, value_and_derivative,
+    value_and_gradient, vjp,
 };
 pub use hessian::{HessianVar, hessian, hvp};
 pub use jacobian::{jacobian, value_and_jacobian};

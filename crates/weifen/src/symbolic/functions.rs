@@ -1,7 +1,7 @@
 //! The functions a formula can call: the op table's names, a few aliases, and the closest
 //! known name for a misspelt one.
 
-use crate::ops::{Binary, Unary};
+use crate::ops::{Binary, Unary, custom};
 
 /// A function the parser can call, by the number and kind of its arguments.
 #[derive(Clone, Copy)]
@@ -19,38 +19,50 @@ impl Function {
     }
 }
 
-/// Aliases accepted beside the op table's names.
-const ALIASES: [(&str, Function); 6] = [
-    ("log", Function::Unary(Unary::Ln)),
-    ("expm1", Function::Unary(Unary::ExpM1)),
-    ("log1p", Function::Unary(Unary::Ln1p)),
-    ("ln1p", Function::Unary(Unary::Ln1p)),
-    // powi(x, 3) and powf(x, 1.5) are powers: the constant exponent picks the op.
-    ("powi", Function::Binary(Binary::Pow)),
-    ("powf", Function::Binary(Binary::Pow)),
-];
-
-pub(crate) fn lookup(name: &str) -> Option<Function> {
+/// The ops callable by name: the table's ops without a constant parameter (`powi` and the
+/// constant operands are written as operators), by their names and aliases.
+fn callable() -> impl Iterator<Item = (&'static str, Function)> {
     let unary = Unary::all()
         .into_iter()
-        .filter(|op| !matches!(op, Unary::Powi(_) | Unary::Powf(_)))
-        .find(|op| op.spec().name == name)
-        .map(Function::Unary);
-    let binary = || {
-        Binary::all()
-            .into_iter()
-            .find(|op| op.spec().name == name)
-            .map(Function::Binary)
-    };
-    let alias = || ALIASES.iter().find(|(n, _)| *n == name).map(|&(_, f)| f);
-    unary.or_else(binary).or_else(alias)
+        .filter(|op| {
+            !matches!(
+                op,
+                Unary::Powi(_)
+                    | Unary::Powf(_)
+                    | Unary::AddConst(_)
+                    | Unary::MulConst(_)
+                    | Unary::DivConst(_)
+                    | Unary::ConstSub(_)
+                    | Unary::ConstDiv(_)
+            )
+        })
+        .flat_map(|op| {
+            let spec = op.spec();
+            std::iter::once(spec.name)
+                .chain(spec.aliases.iter().copied())
+                .map(move |n| (n, Function::Unary(op)))
+        });
+    let binary = Binary::all().into_iter().flat_map(|op| {
+        let spec = op.spec();
+        std::iter::once(spec.name)
+            .chain(spec.aliases.iter().copied())
+            .map(move |n| (n, Function::Binary(op)))
+    });
+    unary.chain(binary)
+}
+
+/// The op called `name`: one of the table's, or one a user registered
+/// ([`ops::custom::register`](crate::ops::custom::register)).
+pub(crate) fn lookup(name: &str) -> Option<Function> {
+    callable()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| f)
+        .or_else(|| custom::lookup(name).map(|c| Function::Unary(Unary::Custom(c))))
 }
 
 /// Every name [`lookup`] knows, for suggestions.
 fn known_names() -> impl Iterator<Item = &'static str> {
-    let unary = Unary::all().into_iter().map(|op| op.spec().name);
-    let binary = Binary::all().into_iter().map(|op| op.spec().name);
-    unary.chain(binary).chain(ALIASES.iter().map(|(n, _)| *n))
+    callable().map(|(n, _)| n).chain(custom::registered())
 }
 
 /// The known name closest to `name` in edit distance, if it is close (at most 2 edits, and
@@ -109,10 +121,17 @@ mod tests {
 
     #[test]
     fn every_op_table_name_can_be_called() {
+        for (name, _) in callable() {
+            assert!(lookup(name).is_some(), "{name}");
+        }
         for op in Unary::all() {
-            if !matches!(op, Unary::Powi(_) | Unary::Powf(_)) {
-                assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);
-            }
+            let parametrised =
+                op.spec().name.starts_with("pow") || op.spec().name.contains("const");
+            assert!(
+                parametrised || lookup(op.spec().name).is_some(),
+                "{}",
+                op.spec().name
+            );
         }
         for op in Binary::all() {
             assert!(lookup(op.spec().name).is_some(), "{}", op.spec().name);

@@ -33,26 +33,15 @@ fn number(v: f64) -> String {
     }
 }
 
-/// The LaTeX command of a function, and whether it takes its argument in braces.
-fn function(op: Unary) -> (&'static str, &'static str) {
-    use Unary::*;
-    match op {
-        Sqrt => (r"\sqrt{", "}"),
-        Exp => ("e^{", "}"),
-        Abs => (r"\left|", r"\right|"),
-        Ln => (r"\ln\left(", r"\right)"),
-        Log2 => (r"\log_{2}\left(", r"\right)"),
-        Log10 => (r"\log_{10}\left(", r"\right)"),
-        Sin => (r"\sin\left(", r"\right)"),
-        Cos => (r"\cos\left(", r"\right)"),
-        Tan => (r"\tan\left(", r"\right)"),
-        Asin => (r"\arcsin\left(", r"\right)"),
-        Acos => (r"\arccos\left(", r"\right)"),
-        Atan => (r"\arctan\left(", r"\right)"),
-        Sinh => (r"\sinh\left(", r"\right)"),
-        Cosh => (r"\cosh\left(", r"\right)"),
-        Tanh => (r"\tanh\left(", r"\right)"),
-        _ => ("", r"\right)"),
+/// The LaTeX before and after a function's argument, from the op table; a user's op is
+/// `\operatorname{name}`.
+fn function(op: Unary) -> (String, &'static str) {
+    match op.spec().latex {
+        ("", _) => (
+            format!(r"\operatorname{{{}}}\left(", op.spec().name),
+            r"\right)",
+        ),
+        (open, close) => (open.to_string(), close),
     }
 }
 
@@ -104,11 +93,7 @@ impl Expr {
                 }
                 Node::Unary(op, x) => {
                     let (open, close) = function(op);
-                    if open.is_empty() {
-                        out.push_str(&format!(r"\operatorname{{{}}}\left(", op.spec().name));
-                    } else {
-                        out.push_str(open);
-                    }
+                    out.push_str(&open);
                     stack.extend([Task::Text(close), Task::Node(x, 0)]);
                 }
                 Node::Binary(Binary::Div, a, b) => {
@@ -122,9 +107,8 @@ impl Expr {
                 }
                 Node::Binary(op, a, b) => {
                     let (symbol, left, right) = match op {
-                        Binary::Add => (" + ", SUM, PRODUCT),
-                        Binary::Sub => (" - ", SUM, PRODUCT),
-                        Binary::Mul => (r" \cdot ", PRODUCT, SIGN),
+                        Binary::Add | Binary::Sub => (op.spec().latex, SUM, PRODUCT),
+                        Binary::Mul => (op.spec().latex, PRODUCT, SIGN),
                         Binary::Pow => {
                             stack.extend([
                                 Task::Text("}"),
@@ -135,7 +119,7 @@ impl Expr {
                             continue;
                         }
                         _ => {
-                            out.push_str(&format!(r"\operatorname{{{}}}\left(", op.spec().name));
+                            out.push_str(&format!(r"{}\left(", op.spec().latex));
                             stack.extend([
                                 Task::Text(r"\right)"),
                                 Task::Node(b, 0),
@@ -148,7 +132,7 @@ impl Expr {
                     let right = right_operand(op, a, b, right);
                     stack.extend([
                         Task::Node(b, right),
-                        Task::Text(symbol),
+                        Task::Owned(format!(" {symbol} ")),
                         Task::Node(a, left),
                     ]);
                 }

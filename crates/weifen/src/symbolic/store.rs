@@ -17,7 +17,6 @@ use crate::ops::{Binary, Unary};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::mem::Discriminant;
 use std::rc::Rc;
 
 /// One node of the arena; operands are ids of earlier nodes.
@@ -29,13 +28,13 @@ pub(crate) enum Node {
     Binary(Binary, u32, u32),
 }
 
-/// The hash-consing key of a node. `Unary` holds an `f64` for `powf` (so it is not `Hash`):
-/// the key stores the variant and the exponent's bits instead.
+/// The hash-consing key of a node: constants by their bits (`Unary` compares its constant
+/// parameters by bits too, and user ops by identity).
 #[derive(PartialEq, Eq, Hash)]
 enum Key {
     Const(u64),
     Var(u32),
-    Unary(Discriminant<Unary>, u64, u32),
+    Unary(Unary, u32),
     Binary(Binary, u32, u32),
 }
 
@@ -45,14 +44,7 @@ fn key(node: Node) -> Key {
         Node::Const(c) if c.is_nan() => Key::Const(f64::NAN.to_bits()),
         Node::Const(c) => Key::Const(c.to_bits()),
         Node::Var(name) => Key::Var(name),
-        Node::Unary(op, x) => {
-            let parameter = match op {
-                Unary::Powi(n) => n as u32 as u64,
-                Unary::Powf(c) => c.to_bits(),
-                _ => 0,
-            };
-            Key::Unary(std::mem::discriminant(&op), parameter, x)
-        }
+        Node::Unary(op, x) => Key::Unary(op, x),
         Node::Binary(op, a, b) => Key::Binary(op, a, b),
     }
 }
