@@ -130,6 +130,7 @@ fn unary(op: Unary, z: Complex64) -> (Complex64, Option<&'static str>) {
         Sin => z.sin(),
         Cos => z.cos(),
         Tan => z.tan(),
+        OneMinusSquare => (1.0 - z) * (1.0 + z),
         Asin => asin(z),
         Acos => FRAC_PI_2 - asin(z),
         Atan => atan(z),

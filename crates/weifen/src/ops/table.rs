@@ -157,24 +157,33 @@ unary {
         // 1 + tan² is as accurate as 1/cos² here (y carries the relative accuracy) and cheaper.
         rule: |_x, y| y.clone() * y + 1.0,
     }
+    /// `1 − x²`, accurate near |x| = 1 (as `(1 − x)(1 + x)`) with the exact derivative `−2x`:
+    /// the inverse trigonometric rules are written with it, so that their own derivatives do
+    /// not cancel to 0 at small x (`(1 − x)(1 + x)` differentiated is `(1 − x) − (1 + x)`, 0
+    /// for |x| < 1e-16).
+    OneMinusSquare => one_minus_square {
+        names: ["one_minus_square"], latex: (r"\left(1 - \left(", r"\right)^{2}\right)"), domain: Domain::REAL,
+        eval: |x| (1.0 - x) * (1.0 + x),
+        rule: |x, _y| x * -2.0,
+    }
     /// Arcsine.
     Asin => asin {
         names: ["asin"], latex: (r"\arcsin\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.asin(),
-        // (1−x)(1+x), not 1 − x², which loses digits near |x| = 1.
-        rule: |x, _y| ((-x.clone() + 1.0) * (x + 1.0)).sqrt().recip(),
+        rule: |x, _y| x.one_minus_square().sqrt().recip(),
     }
     /// Arccosine.
     Acos => acos {
         names: ["acos"], latex: (r"\arccos\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.acos(),
-        rule: |x, _y| -((-x.clone() + 1.0) * (x + 1.0)).sqrt().recip(),
+        rule: |x, _y| -x.one_minus_square().sqrt().recip(),
     }
     /// Arctangent.
     Atan => atan {
         names: ["atan"], latex: (r"\arctan\left(", r"\right)"), domain: Domain::REAL,
         eval: |x| x.atan(),
-        rule: |x, _y| (x.clone() * x + 1.0).recip(),
+        // hypot(x, 1)⁻², not 1/(x² + 1), whose own derivative overflows to 0 for |x| ≳ 1e77.
+        rule: |x, _y| x.hypot(S::constant(1.0)).powi(-2),
     }
     /// Hyperbolic sine.
     Sinh => sinh {
@@ -223,7 +232,7 @@ unary {
     Atanh => atanh {
         names: ["atanh"], latex: (r"\operatorname{artanh}\left(", r"\right)"), domain: Domain::open(-1.0, 1.0),
         eval: |x| x.atanh(),
-        rule: |x, y| nan_where_nan(((-x.clone() + 1.0) * (x + 1.0)).recip(), y),
+        rule: |x, y| nan_where_nan(x.one_minus_square().recip(), y),
     }
     /// Absolute value; `|x|′(0) = 0` by convention.
     Abs => abs {

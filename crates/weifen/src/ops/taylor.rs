@@ -108,9 +108,15 @@ pub fn sin_cos<S: Scalar>(x: &[S], hyperbolic: bool) -> (Vec<S>, Vec<S>) {
     (s, c)
 }
 
-/// `xⁿ` by binary powering with exact series products: no division by `x₀`, so exact at
-/// `x₀ = 0`.
+/// `xⁿ`: for `n ≥ 0` by binary powering with exact series products (no division by `x₀`, so
+/// exact at `x₀ = 0`); for `n < 0` by the recurrence of [`powf`], which keeps the scale of
+/// `xⁿ` (the reciprocal of `x⁻ⁿ` underflows through `1/x²ⁿ` where `xⁿ⁻¹` does not).
 pub fn powi<S: Scalar>(x: &[S], n: i32) -> Vec<S> {
+    if n < 0
+        && let Some(y) = powf(x, f64::from(n))
+    {
+        return y;
+    }
     let mut result = vec![S::constant(1.0)];
     let mut base = x.to_vec();
     let mut k = n.unsigned_abs();
@@ -135,11 +141,14 @@ pub fn powi<S: Scalar>(x: &[S], n: i32) -> Vec<S> {
 /// `xᶜ` for `x₀ ≠ 0`: `x·y′ = c·y·x′` gives `k·x₀·yₖ = Σⱼ (c·j − (k − j))·xⱼ·yₖ₋ⱼ`. At
 /// `x₀ = 0` the recurrence divides by zero: `None`, and the rule carries the op.
 pub fn powf<S: Scalar>(x: &[S], c: f64) -> Option<Vec<S>> {
-    if x.len() > 1 && x[0].is_zero() {
+    let x0 = x[0].clone();
+    let y0 = x0.clone().powf(c);
+    // The recurrence scales every coefficient by y₀: where y₀ underflows to 0 (x₀ = 1e-300,
+    // c = 1.5) although the derivatives do not, the rule carries the op instead.
+    if x.len() > 1 && (x0.is_zero() || y0.is_zero()) {
         return None;
     }
-    let x0 = x[0].clone();
-    let mut y = vec![x0.clone().powf(c)];
+    let mut y = vec![y0];
     for k in 1..x.len() {
         let s =
             sum((1..=k).map(|j| x[j].clone() * y[k - j].clone() * (c * j as f64 - (k - j) as f64)));
