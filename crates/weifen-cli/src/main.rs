@@ -8,6 +8,7 @@
 mod args;
 mod chart;
 mod commands;
+mod define;
 mod error;
 mod formula;
 mod json;
@@ -24,6 +25,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Define a function for the formulas, as NAME(X) = BODY (repeatable); every method
+    /// differentiates it through its symbolic derivative.
+    #[arg(long, global = true, value_name = "NAME(X)=BODY")]
+    define: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -86,6 +91,7 @@ fn run() -> Result<(), CliError> {
 }
 
 fn execute(cli: Cli) -> Result<(), CliError> {
+    define::declare_all(&cli.define)?;
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Diff(args) => commands::diff::run(args, &mut out)?,

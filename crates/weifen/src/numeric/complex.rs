@@ -93,8 +93,12 @@ fn unary(op: Unary, z: Complex64) -> (Complex64, Option<&'static str>) {
         Abs => return (z * sign(z.re), Some("abs")),
         Sign => return (c(sign(z.re), 0.0), Some("sign")),
         Custom(u) => {
-            return match u.complex() {
-                Some(kernel) => (kernel(z), None),
+            if let Some(kernel) = u.complex() {
+                return (kernel(z), None);
+            }
+            // A declared op's kernel is a program of table ops: as analytic as they are.
+            return match u.eval_generic(&Complex::new(z.re, z.im)) {
+                Some(w) => (w.z, w.non_analytic),
                 None => (c(u.eval(z.re), f64::NAN), Some(u.spec().name)),
             };
         }

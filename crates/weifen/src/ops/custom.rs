@@ -40,14 +40,57 @@ enum Instr {
     Binary(Binary, usize, usize),
 }
 
+/// A list of table ops recorded from a function of `x` (register 0) and `y` (register 1).
+#[derive(Clone, Debug)]
+struct Program {
+    code: Vec<Instr>,
+    result: Operand,
+}
+
+impl Program {
+    /// Records `f(x, y)` once on the recording scalar.
+    fn record(f: impl FnOnce(Recorder, Recorder) -> Recorder) -> Program {
+        let tape = Recorder::tape();
+        let x = Recorder::Node(tape.clone(), 0);
+        let y = Recorder::Node(tape.clone(), 1);
+        let result = f(x, y).operand();
+        Program {
+            code: tape.take_instructions(),
+            result,
+        }
+    }
+
+    /// Replays the program on `S`.
+    fn run<S: Scalar>(&self, x: &S, y: &S) -> S {
+        let mut r: Vec<S> = vec![x.clone(), y.clone()];
+        for ins in &self.code {
+            let v = match *ins {
+                Instr::Const(c) => S::constant(c),
+                Instr::Unary(op, a) => r[a].clone().unary(op),
+                Instr::Binary(op, a, b) => r[a].clone().binary(op, r[b].clone()),
+            };
+            r.push(v);
+        }
+        match self.result {
+            Operand::Const(c) => S::constant(c),
+            Operand::Register(i) => r.swap_remove(i),
+        }
+    }
+}
+
+/// The `f64` kernel of a user's op: a Rust function, or a recorded program.
+enum Kernel {
+    Function(fn(f64) -> f64),
+    Program(Program),
+}
+
 /// The run-time form of a user's op: its name, kernels and recorded rule.
 pub struct CustomUnary {
     name: &'static str,
     domain: Domain,
-    kernel: fn(f64) -> f64,
+    kernel: Kernel,
     complex: Option<fn(Complex64) -> Complex64>,
-    rule: Vec<Instr>,
-    result: Operand,
+    rule: Program,
 }
 
 impl fmt::Debug for CustomUnary {
@@ -66,19 +109,42 @@ impl CustomUnary {
         kernel: fn(f64) -> f64,
         complex: Option<fn(Complex64) -> Complex64>,
     ) -> CustomUnary {
-        let tape = Recorder::tape();
-        let x = Recorder::Node(tape.clone(), 0);
-        let y = Recorder::Node(tape.clone(), 1);
-        let result = op.derivative(&x, &y).operand();
-        let rule = tape.take_instructions();
         CustomUnary {
             name,
             domain,
-            kernel,
+            kernel: Kernel::Function(kernel),
             complex,
-            rule,
-            result,
+            rule: Program::record(|x, y| op.derivative(&x, &y)),
         }
+    }
+
+    /// Declares an op at run time from two functions written in `Scalar` operations: the op
+    /// itself, `function(x)`, and its derivative, `rule(x, y)` with `y` the op's value. Each is
+    /// recorded once as a list of table ops (so they may call anything a scalar can, including
+    /// other user ops) and replayed on every scalar type; a formula can be declared this way
+    /// (the command's `--define`). The op lives as long as the program: declare it once.
+    ///
+    /// ```
+    /// use weifen::{forward, ops::{CustomUnary, Unary}, Scalar};
+    ///
+    /// let softplus = CustomUnary::declare("softplus_doc", |x| x.exp().ln_1p(), |x, _y| ((-x).exp() + 1.0).recip());
+    /// let op = Unary::Custom(softplus);
+    /// assert_eq!(forward::derivative(|x| x.unary(op), 0.0), 0.5);
+    /// assert_eq!(op.eval(0.0), 2f64.ln());
+    /// ```
+    pub fn declare(
+        name: &str,
+        function: impl FnOnce(Recorder) -> Recorder,
+        rule: impl FnOnce(Recorder, Recorder) -> Recorder,
+    ) -> &'static CustomUnary {
+        let op = CustomUnary {
+            name: Box::leak(name.to_string().into_boxed_str()),
+            domain: Domain::REAL,
+            kernel: Kernel::Program(Program::record(|x, _| function(x))),
+            complex: None,
+            rule: Program::record(rule),
+        };
+        Box::leak(Box::new(op))
     }
 
     /// Its names and domain (LaTeX `\operatorname{name}`).
@@ -93,7 +159,19 @@ impl CustomUnary {
 
     /// The `f64` kernel.
     pub fn eval(&self, x: f64) -> f64 {
-        (self.kernel)(x)
+        match &self.kernel {
+            Kernel::Function(f) => f(x),
+            Kernel::Program(p) => p.run(&x, &f64::NAN),
+        }
+    }
+
+    /// The op evaluated on any scalar type, where its kernel is a recorded program (an op made
+    /// by [`declare`](Self::declare)); `None` for a Rust kernel, which only takes `f64`.
+    pub fn eval_generic<S: Scalar>(&self, x: &S) -> Option<S> {
+        match &self.kernel {
+            Kernel::Function(_) => None,
+            Kernel::Program(p) => Some(p.run(x, x)),
+        }
     }
 
     /// The complex-analytic kernel, if the user gave one (the complex step needs it).
@@ -103,19 +181,7 @@ impl CustomUnary {
 
     /// The rule replayed on `S`.
     pub fn derivative<S: Scalar>(&self, x: &S, y: &S) -> S {
-        let mut r: Vec<S> = vec![x.clone(), y.clone()];
-        for ins in &self.rule {
-            let v = match *ins {
-                Instr::Const(c) => S::constant(c),
-                Instr::Unary(op, a) => r[a].clone().unary(op),
-                Instr::Binary(op, a, b) => r[a].clone().binary(op, r[b].clone()),
-            };
-            r.push(v);
-        }
-        match self.result {
-            Operand::Const(c) => S::constant(c),
-            Operand::Register(i) => r.swap_remove(i),
-        }
+        self.rule.run(x, y)
     }
 
     /// `t·rule(x, y)`.
@@ -183,15 +249,20 @@ enum Operand {
 }
 
 /// A scalar that records the table ops applied to it: constants fold, everything else is an
-/// instruction. Used once per op, when it is declared.
+/// instruction. It is what [`CustomUnary::declare`] evaluates a user's functions on, once.
 #[derive(Clone, Debug)]
-enum Recorder {
+pub enum Recorder {
+    /// A constant.
+    #[doc(hidden)]
     Const(f64),
+    /// A recorded value.
+    #[doc(hidden)]
     Node(Tape, usize),
 }
 
+/// The instructions a [`Recorder`] writes.
 #[derive(Clone, Debug, Default)]
-struct Tape(std::rc::Rc<std::cell::RefCell<Vec<Instr>>>);
+pub struct Tape(std::rc::Rc<std::cell::RefCell<Vec<Instr>>>);
 
 impl Tape {
     fn push(&self, ins: Instr) -> Recorder {

@@ -40,7 +40,7 @@ mod domain;
 mod notation;
 pub mod taylor;
 
-pub use custom::CustomUnary;
+pub use custom::{CustomUnary, Recorder};
 pub use domain::Domain;
 
 use crate::Scalar;

@@ -56,6 +56,7 @@
 //! derivative of `atan2` prints as `y/hypot(y, x)^2`).
 
 mod compile;
+mod define;
 mod diff;
 mod display;
 mod error;
@@ -70,6 +71,7 @@ mod simplify;
 mod store;
 
 pub use compile::{BLOCK, Program};
+pub use define::{DefineError, define};
 pub use diff::{derivative, gradient, hessian, jacobian, nth_derivative};
 pub use display::{Cse, cse};
 pub use error::{EvalError, ParseError, ParseErrorKind};
