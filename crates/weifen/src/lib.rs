@@ -69,6 +69,7 @@ pub mod numeric;
 pub mod ops;
 pub mod reverse;
 mod scalar;
+pub mod sparse;
 pub mod symbolic;
 
 pub use error::LengthError;
