@@ -434,3 +434,40 @@ fn parsed_formulas_are_traced_like_rust_functions() {
     assert_eq!(s.pattern().nnz(), 3);
     assert!(close(&h.to_dense(), &dense_hessian(&single, &x)));
 }
+
+/// `[Σ xᵢ², x₀x₁, …]` and `(Σ xᵢ)³`: dense row and dense Hessian, more colours than one
+/// chunk of tangents carries.
+struct Dense;
+impl VectorFn for Dense {
+    fn eval<S: Scalar>(&self, x: &[S]) -> Vec<S> {
+        let mut y = vec![
+            x.iter()
+                .fold(S::constant(0.0), |s, xi| s + xi.clone().powi(2)),
+        ];
+        y.extend(x.windows(2).map(|w| w[0].clone() * w[1].clone()));
+        y
+    }
+}
+impl MultivariateFn for Dense {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        x.iter()
+            .fold(S::constant(0.0), |s, xi| s + xi.clone())
+            .powi(3)
+    }
+}
+
+#[test]
+fn more_colours_than_one_chunk_take_several_sweeps() {
+    let x = point(20);
+    let (j, s) = sparse::sparse_jacobian(&Dense, &x);
+    assert_eq!(s.column_coloring().count(), 20);
+    assert!(close(&j.to_dense(), &dense_jacobian(&Dense, &x)));
+    let j = sparse::sparse_jacobian_with(&s.clone().with_mode(Mode::Reverse), &Dense, &x).unwrap();
+    assert!(close(&j.to_dense(), &dense_jacobian(&Dense, &x)));
+    let (h, s) = sparse::sparse_hessian(&Dense, &x[..11]);
+    assert_eq!(s.coloring().count(), 11);
+    assert!(close(&h.to_dense(), &dense_hessian(&Dense, &x[..11])));
+    // The closure forms carry CHUNK colours per evaluation whatever the count.
+    let h2 = sparse::hessian_with(&s, |x| MultivariateFn::eval(&Dense, x), &x[..11]).unwrap();
+    assert_eq!(h2.to_dense(), h.to_dense());
+}

@@ -7,6 +7,16 @@ use crate::forward::{CHUNK, ChunkDual, DualVec};
 use crate::reverse::{HessianVar, Tape, Var};
 use sprs::CsMat;
 
+/// The number of lanes of the dual numbers that carry `colors` colours: the fewest of 1, 2,
+/// 4 and `CHUNK` that take them all in one evaluation, so that a tridiagonal pattern
+/// (3 colours) does not pay for 8 tangents.
+pub(crate) fn lanes(colors: usize) -> usize {
+    [1, 2, 4]
+        .into_iter()
+        .find(|&n| colors <= n)
+        .unwrap_or(CHUNK)
+}
+
 /// The CSR matrix with `pattern`'s structure and `values` in its order.
 fn csr(pattern: &SparsityPattern, values: Vec<f64>) -> CsMat<f64> {
     let (offsets, columns) = pattern.csr();
@@ -61,6 +71,15 @@ pub fn forward_jacobian_with(
     f: impl Fn(&[ChunkDual]) -> Vec<ChunkDual>,
     x: &[f64],
 ) -> Result<CsMat<f64>, SparseError> {
+    forward_lanes(sparsity, f, x)
+}
+
+/// [`forward_jacobian_with`] with `N` colours per evaluation.
+pub(crate) fn forward_lanes<const N: usize>(
+    sparsity: &JacobianSparsity,
+    f: impl Fn(&[DualVec<f64, N>]) -> Vec<DualVec<f64, N>>,
+    x: &[f64],
+) -> Result<CsMat<f64>, SparseError> {
     let pattern = sparsity.pattern();
     check_length(
         "the point x",
@@ -74,8 +93,8 @@ pub fn forward_jacobian_with(
     let mut present = vec![usize::MAX; p];
     let (offsets, columns) = pattern.csr();
     // At least one evaluation, so that the output length is checked even with no colours.
-    for start in (0..p.max(1)).step_by(CHUNK) {
-        let seeded: Vec<ChunkDual> = x
+    for start in (0..p.max(1)).step_by(N) {
+        let seeded: Vec<DualVec<f64, N>> = x
             .iter()
             .zip(colors)
             .map(|(&xk, &c)| DualVec::seeded(xk, c.wrapping_sub(start)))
@@ -87,7 +106,7 @@ pub fn forward_jacobian_with(
             pattern.nrows(),
             y.len(),
         )?;
-        let lanes = start..p.min(start + CHUNK);
+        let lanes = start..p.min(start + N);
         for (i, yi) in y.iter().enumerate() {
             for e in offsets[i]..offsets[i + 1] {
                 let c = colors[columns[e]];
@@ -189,6 +208,15 @@ pub fn hessian_with(
     f: impl for<'t> Fn(&[HessianVar<'t>]) -> HessianVar<'t>,
     x: &[f64],
 ) -> Result<CsMat<f64>, SparseError> {
+    hessian_lanes(sparsity, f, x)
+}
+
+/// [`hessian_with`] with `N` colours per recording.
+pub(crate) fn hessian_lanes<const N: usize>(
+    sparsity: &HessianSparsity,
+    f: impl for<'t> Fn(&[DualVec<Var<'t, f64>, N>]) -> DualVec<Var<'t, f64>, N>,
+    x: &[f64],
+) -> Result<CsMat<f64>, SparseError> {
     let pattern = sparsity.pattern();
     let n = pattern.ncols();
     check_length("the point x", "the Hessian pattern's size", n, x.len())?;
@@ -196,16 +224,16 @@ pub fn hessian_with(
     let p = sparsity.coloring().count();
     // compressed[r * p + c] = (H·s_c)[r]
     let mut compressed = vec![0.0; n * p];
-    for start in (0..p).step_by(CHUNK) {
+    for start in (0..p).step_by(N) {
         let tape = Tape::new();
         let vars = tape.vars(x);
-        let seeded: Vec<HessianVar<'_>> = vars
+        let seeded: Vec<DualVec<Var<'_, f64>, N>> = vars
             .iter()
             .zip(colors)
             .map(|(&v, &c)| DualVec::seeded(v, c.wrapping_sub(start)))
             .collect();
         let y = f(&seeded);
-        for c in start..p.min(start + CHUNK) {
+        for c in start..p.min(start + N) {
             let hv = y.tangent[c - start].backward().wrt_all(&vars);
             for (r, v) in hv.into_iter().enumerate() {
                 compressed[r * p + c] = v;

@@ -1,10 +1,11 @@
 //! Sparse Hessians: the symmetric pattern, its star colouring and its recovery map.
 
-use super::compressed::hessian_with;
+use super::compressed::{hessian_lanes, lanes};
 use super::error::SparseError;
 use super::star::recovery;
 use super::{Coloring, SparsityPattern, Tracer, hessian_pattern, star_coloring};
 use crate::MultivariateFn;
+use crate::forward::CHUNK;
 use sprs::CsMat;
 
 /// A Hessian's symmetric sparsity pattern with its star colouring and, for each entry, the
@@ -86,7 +87,8 @@ impl HessianSparsity {
 
 /// Returns the Hessian `H[i][j] = ∂²f/∂xᵢ∂xⱼ` at `x` as a CSR matrix with the entries of
 /// `sparsity`'s pattern, from one Hessian–vector product per colour (reverse over forward:
-/// one recording per [`CHUNK`](crate::forward::CHUNK) colours, one backward sweep per colour)
+/// one recording per [`CHUNK`] colours, one backward sweep per colour; fewer tangents, 1, 2
+/// or 4, when the colours fit)
 /// and direct recovery from the star colouring.
 ///
 /// # Errors
@@ -123,7 +125,13 @@ pub fn sparse_hessian_with(
     f: &impl MultivariateFn,
     x: &[f64],
 ) -> Result<CsMat<f64>, SparseError> {
-    hessian_with(sparsity, |x| f.eval(x), x)
+    let s = sparsity;
+    match lanes(s.coloring().count()) {
+        1 => hessian_lanes::<1>(s, |x| f.eval(x), x),
+        2 => hessian_lanes::<2>(s, |x| f.eval(x), x),
+        4 => hessian_lanes::<4>(s, |x| f.eval(x), x),
+        _ => hessian_lanes::<CHUNK>(s, |x| f.eval(x), x),
+    }
 }
 
 /// Detects the Hessian's pattern at `x`, star-colours it and computes the sparse Hessian:

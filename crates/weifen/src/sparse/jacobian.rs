@@ -1,9 +1,10 @@
 //! Sparse Jacobians: the pattern, both colourings, and the choice of mode.
 
-use super::compressed::{forward_jacobian_with, reverse_jacobian_with};
+use super::compressed::{forward_lanes, lanes, reverse_jacobian_with};
 use super::error::SparseError;
 use super::{Coloring, SparsityPattern, Tracer, column_coloring, jacobian_pattern, row_coloring};
 use crate::VectorFn;
+use crate::forward::CHUNK;
 use sprs::CsMat;
 
 /// Which sweeps a sparse Jacobian is computed with.
@@ -108,7 +109,8 @@ impl JacobianSparsity {
 
 /// Returns the Jacobian `J[i][j] = ∂fᵢ/∂xⱼ` at `x` as a CSR matrix with the entries of
 /// `sparsity`'s pattern (zeros included where they vanish at `x`), from as many sweeps as
-/// colours, in the sparsity's [`Mode`].
+/// colours, in the sparsity's [`Mode`]. Forward mode carries as few tangents as the colours
+/// need (1, 2, 4 or [`CHUNK`]).
 ///
 /// # Errors
 /// * [`SparseError::Length`] if `x` or `f(x)` do not match the pattern's shape;
@@ -147,9 +149,13 @@ pub fn sparse_jacobian_with(
     f: &impl VectorFn,
     x: &[f64],
 ) -> Result<CsMat<f64>, SparseError> {
-    match sparsity.mode {
-        Mode::Forward => forward_jacobian_with(sparsity, |x| f.eval(x), x),
-        Mode::Reverse => reverse_jacobian_with(sparsity, |x| f.eval(x), x),
+    let s = sparsity;
+    match (s.mode, lanes(s.columns.count())) {
+        (Mode::Reverse, _) => reverse_jacobian_with(s, |x| f.eval(x), x),
+        (Mode::Forward, 1) => forward_lanes::<1>(s, |x| f.eval(x), x),
+        (Mode::Forward, 2) => forward_lanes::<2>(s, |x| f.eval(x), x),
+        (Mode::Forward, 4) => forward_lanes::<4>(s, |x| f.eval(x), x),
+        (Mode::Forward, _) => forward_lanes::<CHUNK>(s, |x| f.eval(x), x),
     }
 }
 

@@ -122,25 +122,24 @@ pub fn star_coloring(pattern: &SparsityPattern) -> Coloring {
 pub(crate) fn recovery(pattern: &SparsityPattern, coloring: &Coloring) -> Vec<(usize, usize)> {
     let c = coloring.colors();
     let adj = adjacency(pattern);
+    // count[k] = how many neighbours of the current row have colour k.
     let mut count = vec![0usize; coloring.count()];
-    let unique = |r: usize, k: usize, count: &mut Vec<usize>| -> bool {
-        adj[r].iter().for_each(|&q| count[c[q]] += 1);
-        let once = count[c[k]] == 1;
-        adj[r].iter().for_each(|&q| count[c[q]] = 0);
-        once
-    };
-    pattern
-        .positions()
-        .map(|(i, j)| {
-            if i == j || unique(i, j, &mut count) {
-                (i, c[j])
+    let mut read = Vec::with_capacity(pattern.nnz());
+    for i in 0..pattern.nrows() {
+        adj[i].iter().for_each(|&q| count[c[q]] += 1);
+        for &j in pattern.row(i) {
+            if i == j || count[c[j]] == 1 {
+                read.push((i, c[j]));
             } else {
+                let once = adj[j].iter().filter(|&&q| c[q] == c[i]).count() == 1;
                 assert!(
-                    unique(j, i, &mut count),
+                    once,
                     "the colouring is not a star colouring of the pattern at ({i}, {j})"
                 );
-                (j, c[i])
+                read.push((j, c[i]));
             }
-        })
-        .collect()
+        }
+        adj[i].iter().for_each(|&q| count[c[q]] = 0);
+    }
+    read
 }
