@@ -68,6 +68,12 @@ impl HessianSparsity {
         HessianSparsity::new(hessian_pattern(f, x)).expect("a detected Hessian pattern is square")
     }
 
+    /// Whether the pattern still holds at `x`: detects it there again and checks that the
+    /// one in use covers it (see [`JacobianSparsity::holds_at`](super::JacobianSparsity::holds_at)).
+    pub fn holds_at(&self, f: impl Fn(&[Tracer]) -> Tracer, x: &[f64]) -> bool {
+        self.pattern.covers(&hessian_pattern(f, x))
+    }
+
     /// The pattern, `n × n`, symmetric.
     pub fn pattern(&self) -> &SparsityPattern {
         &self.pattern

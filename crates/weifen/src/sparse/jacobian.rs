@@ -68,6 +68,25 @@ impl JacobianSparsity {
         JacobianSparsity::new(jacobian_pattern(f, x))
     }
 
+    /// Whether the pattern still holds at `x`: detects it there again and checks that the
+    /// one in use covers it (the complete check that the evaluation's guard is not; it costs
+    /// one more evaluation on tracers).
+    ///
+    /// ```
+    /// use weifen::sparse::{JacobianSparsity, Tracer};
+    ///
+    /// let f = |x: &[Tracer]| match x[0] > 0.0 {
+    ///     true => vec![x[1].clone()],
+    ///     false => vec![x[2].clone()],
+    /// };
+    /// let s = JacobianSparsity::detect(f, &[1.0, 0.0, 0.0]);
+    /// assert!(s.holds_at(f, &[2.0, 5.0, 5.0]));
+    /// assert!(!s.holds_at(f, &[-1.0, 5.0, 5.0]));
+    /// ```
+    pub fn holds_at(&self, f: impl Fn(&[Tracer]) -> Vec<Tracer>, x: &[f64]) -> bool {
+        self.pattern.covers(&jacobian_pattern(f, x))
+    }
+
     /// The same, computed in `mode`.
     pub fn with_mode(self, mode: Mode) -> Self {
         JacobianSparsity { mode, ..self }
@@ -118,8 +137,8 @@ impl JacobianSparsity {
 ///   none: `f` took another branch than at the point where the pattern was detected. Only
 ///   the nonzeros that land in a colour group absent from their row (forward) or column
 ///   (reverse) can be seen; one that lands in a group already present is added silently to
-///   an entry of that group. When branches may change, detect again
-///   ([`JacobianSparsity::detect`], and [`SparsityPattern::covers`] to compare).
+///   an entry of that group. When branches may change, check with
+///   [`JacobianSparsity::holds_at`] (one evaluation on tracers) or detect again.
 ///
 /// ```
 /// use weifen::sparse::{sparse_jacobian_with, JacobianSparsity};
