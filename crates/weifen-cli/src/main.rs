@@ -13,6 +13,7 @@ mod error;
 mod formula;
 mod json;
 mod point;
+mod sparse;
 
 use clap::{Parser, Subcommand};
 use error::CliError;

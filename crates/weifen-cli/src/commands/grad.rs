@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 use weifen::method::{self, Method};
 
-/// `weifen grad EXPR --at VAR=VALUE,... [--method METHOD] [--hessian] [--json]`
+/// `weifen grad EXPR --at VAR=VALUE,... [--method METHOD] [--hessian [--sparse]] [--json]`
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -18,6 +18,10 @@ pub struct Args {
     /// Also compute the Hessian.
     #[arg(long)]
     hessian: bool,
+    /// With --hessian: detect the Hessian's sparsity, star-colour it and compute it with one
+    /// Hessian-vector product per colour; print the nonzeros and the colours.
+    #[arg(long, requires = "hessian")]
+    sparse: bool,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -35,7 +39,11 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         ));
     }
     let g = method::gradient(&expr, &vars, &x, args.method)?;
-    let h = match args.hessian {
+    let sparse_h = match args.sparse {
+        true => Some(crate::sparse::hessian(&expr, &vars, &x, args.method)?),
+        false => None,
+    };
+    let h = match args.hessian && !args.sparse {
         true => Some(method::hessian(&expr, &vars, &x, args.method)?),
         false => None,
     };
@@ -50,6 +58,9 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         });
         if let Some(h) = &h {
             v["hessian"] = json::matrix(&h.value);
+        }
+        if let Some(h) = &sparse_h {
+            v["hessian_sparse"] = h.json();
         }
         return Ok(json::print(out, &v)?);
     }
@@ -71,6 +82,10 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     if let Some(h) = h {
         let rows: Vec<String> = h.value.outer_iter().map(|r| vector(&r.to_vec())).collect();
         writeln!(out, "  Hessian ({}) = [{}]", h.method, rows.join(", "))?;
+    }
+    if let Some(h) = sparse_h {
+        let name = |k: usize| vars[k].to_string();
+        h.write(out, "H", name, name)?;
     }
     Ok(())
 }

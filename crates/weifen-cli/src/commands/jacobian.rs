@@ -7,8 +7,9 @@ use crate::{formula, json};
 use serde_json::{Value, json};
 use std::io::Write;
 use weifen::method::{self, Method};
+use weifen::symbolic::Expr;
 
-/// `weifen jacobian "[EXPR, EXPR, ...]" --at VAR=VALUE,... [--method METHOD] [--json]`
+/// `weifen jacobian "[EXPR, EXPR, ...]" --at VAR=VALUE,... [--method METHOD] [--sparse] [--json]`
 #[derive(clap::Args)]
 pub struct Args {
     /// The outputs, e.g. "[x^2 + y, y*z]", or - to read them from standard input.
@@ -24,6 +25,11 @@ pub struct Args {
     /// backward-difference, five-point, complex-step or auto.
     #[arg(long, default_value = "auto")]
     method: Method,
+    /// Detect the Jacobian's sparsity, colour it and compute it with one sweep per colour
+    /// (forward or reverse: --method, or the cheaper for auto); print the nonzeros and the
+    /// colours.
+    #[arg(long)]
+    sparse: bool,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -34,6 +40,9 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let exprs = formula::parse_list(&formula::source(&args.exprs)?)?;
     let point = Point::resolve(&exprs, args.vars.as_deref(), Some(&args.at))?;
     let (vars, x) = (point.vars(), point.values.clone().unwrap_or_default());
+    if args.sparse {
+        return sparse(&exprs, &vars, &x, args.method, args.json, out);
+    }
     let j = method::jacobian(&exprs, &vars, &x, args.method)?;
     let m = &j.jacobian;
     if args.json {
@@ -70,4 +79,36 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         writeln!(out, "  evaluations of f = {n}")?;
     }
     Ok(())
+}
+
+/// `weifen jacobian --sparse`: the values, then the sparse Jacobian with its pattern and
+/// colours.
+fn sparse(
+    exprs: &[Expr],
+    vars: &[&str],
+    x: &[f64],
+    method: Method,
+    as_json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let values = crate::sparse::values(exprs, vars, x)?;
+    let j = crate::sparse::jacobian(exprs, vars, x, method)?;
+    if as_json {
+        let v = json!({
+            "variables": vars,
+            "values": json::nums(&values),
+            "jacobian_sparse": j.json(),
+        });
+        return Ok(json::print(out, &v)?);
+    }
+    let names: Vec<String> = exprs.iter().map(ToString::to_string).collect();
+    writeln!(
+        out,
+        "f({}) = [{}] at {}:",
+        vars.join(", "),
+        names.join(", "),
+        vector(x)
+    )?;
+    writeln!(out, "  f = {}", vector(&values))?;
+    j.write(out, "J", |i| format!("f{i}"), |k| vars[k].to_string())
 }
