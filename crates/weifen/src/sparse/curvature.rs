@@ -40,7 +40,12 @@ impl BinaryCurvature {
 pub(crate) fn unary(op: Unary) -> UnaryCurvature {
     use UnaryCurvature::{Constant, Linear, Nonlinear};
     match op {
-        Unary::Neg | Unary::Abs => Linear,
+        Unary::Neg
+        | Unary::Abs
+        | Unary::AddConst(_)
+        | Unary::MulConst(_)
+        | Unary::DivConst(_)
+        | Unary::ConstSub(_) => Linear,
         Unary::Sign => Constant,
         Unary::Powi(0) => Constant,
         Unary::Powi(1) => Linear,
@@ -70,7 +75,11 @@ pub(crate) fn unary(op: Unary) -> UnaryCurvature {
         | Unary::Asinh
         | Unary::Acosh
         | Unary::Atanh
-        | Unary::Erf => Nonlinear,
+        | Unary::Erf
+        | Unary::Sech
+        | Unary::OneMinusSquare
+        | Unary::ConstDiv(_)
+        | Unary::Custom(_) => Nonlinear,
     }
 }
 

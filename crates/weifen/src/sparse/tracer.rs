@@ -3,7 +3,7 @@
 use super::curvature::{self, UnaryCurvature};
 use super::set::{Set, pairs};
 use crate::Scalar;
-use crate::ops::{Binary, Unary};
+use crate::ops::{BinaryOp, UnaryOp};
 use std::cmp::Ordering;
 
 /// A scalar whose "value" is the set of inputs it depends on: evaluating a function once on
@@ -93,21 +93,6 @@ impl Tracer {
     fn with_value(self, value: f64) -> Tracer {
         Tracer { value, ..self }
     }
-
-    fn add_f64(self, c: f64) -> Tracer {
-        let v = self.value + c;
-        self.with_value(v)
-    }
-
-    fn mul_f64(self, c: f64) -> Tracer {
-        let v = self.value * c;
-        self.with_value(v)
-    }
-
-    fn div_f64(self, c: f64) -> Tracer {
-        let v = self.value / c;
-        self.with_value(v)
-    }
 }
 
 // The one impl of the spine. It reads the op only through `eval` and the op's value (for its
@@ -122,9 +107,9 @@ impl Scalar for Tracer {
         }
     }
 
-    fn unary(self, op: Unary) -> Self {
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
         let value = op.eval(self.value);
-        match curvature::unary(op) {
+        match curvature::unary(op.id()) {
             UnaryCurvature::Constant => Tracer {
                 second: self.second,
                 ..Tracer::constant(value)
@@ -147,12 +132,12 @@ impl Scalar for Tracer {
         }
     }
 
-    fn binary(self, op: Binary, rhs: Self) -> Self {
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let value = op.eval(self.value, rhs.value);
         let second = self.second || rhs.second;
         let mut pairs_out = Set::default();
         if second {
-            let c = curvature::binary(op);
+            let c = curvature::binary(op.id());
             let (a, b) = (self.deps.as_slice(), rhs.deps.as_slice());
             for (on, u, v) in [(c.aa, a, a), (c.ab, a, b), (c.bb, b, b)] {
                 if on && !u.is_empty() && !v.is_empty() {
