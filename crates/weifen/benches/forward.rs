@@ -1,10 +1,11 @@
 //! Forward-mode benchmarks: weifen against plain `f64`, num-dual and echidna.
 //!
 //! Measured in the **default release profile** — what a user's `cargo build --release`
-//! gives: `opt-level = 3`, no LTO (crate-local thin LTO only), 16 codegen units. The
-//! workspace's `[profile.bench]` only sets `debug = false`, which does not change the
-//! generated code. Speed here must therefore not depend on LLVM choosing to inline across
-//! codegen units.
+//! gives: `opt-level = 3`, no LTO (crate-local thin LTO only), 16 codegen units, the baseline
+//! x86-64 target (SSE2, no `target-cpu`). The workspace's `[profile.bench]` only sets
+//! `debug = false`, which does not change the generated code. So the figures show what the
+//! dispatch from `x.sin()` to the op's kernel and rule costs when inlining is left to LLVM's
+//! default heuristics.
 //!
 //! Every test function is written once per library, with the same operations in the same
 //! order: `f<S: weifen::Scalar>`, `f_nd<D: num_dual::DualNum>`, `f_ec<T: echidna::Scalar>`
@@ -15,8 +16,11 @@
 //! timing, each group checks that the libraries agree (a correctness check, never a timing
 //! assertion).
 //!
+//! echidna's `hessian` records its tape on every call, as a user calls it; that is timed too.
+//!
 //! Run with `cargo bench -p weifen --bench forward -- --warm-up-time 1 --measurement-time 3`
-//! on a shared machine.
+//! on a shared machine. There, compare members of one group only, run close together: on a
+//! loaded machine two members with identical machine code can differ by a third.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use echidna::{BReverse, Dual as EcDual};
