@@ -23,21 +23,35 @@ use ndarray::Array2;
 pub fn hessian<S: Scalar>(f: impl Fn(&[HessianDual<S>]) -> HessianDual<S>, x: &[S]) -> Array2<S> {
     let n = x.len();
     let mut h = Array2::from_elem((n, n), S::constant(0.0));
+    // One vector of inputs, reseeded in place for each block: set the block's seeds, evaluate,
+    // clear them (building it anew per block was a tenth of the time at n = 100).
+    let mut seeded: Vec<HessianDual<S>> = x
+        .iter()
+        .map(|xk| HessianDual::lift(DualVec::lift(xk.clone())))
+        .collect();
+    let set = |seeded: &mut [HessianDual<S>], outer: usize, inner: usize, on: f64| {
+        for (k, xk) in seeded
+            .iter_mut()
+            .enumerate()
+            .skip(inner)
+            .take(HESSIAN_BLOCK)
+        {
+            xk.value.tangent[k - inner] = S::constant(on);
+        }
+        for (k, xk) in seeded
+            .iter_mut()
+            .enumerate()
+            .skip(outer)
+            .take(HESSIAN_BLOCK)
+        {
+            xk.tangent[k - outer] = DualVec::lift(S::constant(on));
+        }
+    };
     for outer in (0..n).step_by(HESSIAN_BLOCK) {
         for inner in (outer..n).step_by(HESSIAN_BLOCK) {
-            let inner_seeds: Vec<DualVec<S, HESSIAN_BLOCK>> = seed_chunk(x, inner);
-            let seeded: Vec<HessianDual<S>> = inner_seeds
-                .into_iter()
-                .enumerate()
-                .map(|(k, xk)| {
-                    let one = k.wrapping_sub(outer);
-                    let tangent = std::array::from_fn(|i| {
-                        DualVec::lift(S::constant(if i == one { 1.0 } else { 0.0 }))
-                    });
-                    DualVec::new(xk, tangent)
-                })
-                .collect();
+            set(&mut seeded, outer, inner, 1.0);
             let y = f(&seeded);
+            set(&mut seeded, outer, inner, 0.0);
             for (i, row) in y.tangent.iter().enumerate().take(n - outer) {
                 for (j, hij) in row.tangent.iter().enumerate().take(n - inner) {
                     h[[outer + i, inner + j]] = hij.clone();
