@@ -70,6 +70,7 @@ pub mod ops;
 pub mod reverse;
 mod scalar;
 pub mod symbolic;
+pub mod tensor;
 
 pub use error::LengthError;
 pub use function::{MultivariateFn, ScalarFn, VectorFn};

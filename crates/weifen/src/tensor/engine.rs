@@ -1,0 +1,270 @@
+//! The backward engine: one iterative pass in topological order (Kahn's algorithm on the
+//! reachable subgraph), so a chain of any length runs in constant stack.
+//!
+//! 1. Walk the graph from the outputs with an explicit stack, counting for each node how many
+//!    reachable nodes feed gradient into it.
+//! 2. Start from the outputs; a node runs its backward rule once all its consumers have sent
+//!    their gradient (its count reached zero), then passes one gradient to each input.
+//!
+//! With `create_graph` the rules run with grad mode on, so the gradients are themselves
+//! recorded; without it they run under `no_grad`. Unless `retain_graph` (implied by
+//! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
+
+use super::graph::{Node, lock, set_grad_enabled};
+use super::{Tensor, TensorError};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Options of [`grad`] and [`Tensor::backward_options`](super::Tensor::backward_options), as
+/// PyTorch's keyword arguments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GradOptions {
+    /// Keep the saved buffers so that the graph can be differentiated again. Implied by
+    /// `create_graph`.
+    pub retain_graph: bool,
+    /// Record the backward pass, so that the gradients can be differentiated again.
+    pub create_graph: bool,
+    /// Give a zero gradient for an input the outputs do not depend on, instead of an error.
+    /// (PyTorch returns `None` there; zeros keep the result a plain `Vec<Tensor>`.)
+    pub allow_unused: bool,
+}
+
+/// Runs the backward pass from `roots` (node, output gradient). With `capture`, returns the
+/// gradient reaching each listed node and leaves `.grad()` alone; without it, accumulates
+/// into the leaves.
+pub(super) fn run(
+    roots: Vec<(Arc<Node>, Tensor)>,
+    options: GradOptions,
+    capture: Option<&[Arc<Node>]>,
+) -> Result<Vec<Option<Tensor>>, TensorError> {
+    let retain = options.retain_graph || options.create_graph;
+    let _mode = set_grad_enabled(options.create_graph);
+
+    let mut nodes: HashMap<usize, Arc<Node>> = HashMap::new();
+    let mut pending: HashMap<usize, usize> = HashMap::new();
+    let mut stack = Vec::new();
+    for (node, _) in &roots {
+        if nodes.insert(Node::key(node), node.clone()).is_none() {
+            pending.insert(Node::key(node), 0);
+            stack.push(node.clone());
+        }
+    }
+    while let Some(node) = stack.pop() {
+        if let Node::Op { edges, .. } = &*node {
+            for e in edges.iter().flatten() {
+                let k = Node::key(e);
+                *pending.entry(k).or_insert(0) += 1;
+                if let std::collections::hash_map::Entry::Vacant(v) = nodes.entry(k) {
+                    v.insert(e.clone());
+                    stack.push(e.clone());
+                }
+            }
+        }
+    }
+
+    let mut grads: HashMap<usize, Tensor> = HashMap::new();
+    for (node, g) in roots {
+        add_into(&mut grads, Node::key(&node), g);
+    }
+    let mut wanted: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, n) in capture.unwrap_or(&[]).iter().enumerate() {
+        wanted.entry(Node::key(n)).or_default().push(i);
+    }
+    let mut captured = vec![None; capture.map_or(0, <[_]>::len)];
+    let mut ready: Vec<usize> = pending.iter().filter(|e| *e.1 == 0).map(|e| *e.0).collect();
+
+    while let Some(k) = ready.pop() {
+        let node = nodes.remove(&k).expect("every counted node was discovered");
+        let g = grads.remove(&k);
+        for &i in wanted.get(&k).into_iter().flatten() {
+            captured[i] = g.clone();
+        }
+        match &*node {
+            Node::Leaf { grad } => {
+                if let (None, Some(g)) = (capture, g) {
+                    let mut slot = lock(grad);
+                    *slot = Some(match slot.take() {
+                        None => g,
+                        Some(old) => old + g,
+                    });
+                }
+            }
+            Node::Op {
+                name,
+                edges,
+                saved,
+                backward,
+            } => {
+                if let Some(g) = g {
+                    let (inputs, output) = {
+                        let mut slot = lock(saved);
+                        let s = if retain { None } else { slot.take() };
+                        match (s, slot.as_ref()) {
+                            (Some(s), _) => (s.inputs, s.output),
+                            (None, Some(s)) => (s.inputs.clone(), s.output.clone()),
+                            (None, None) => return Err(TensorError::BuffersFreed { op: name }),
+                        }
+                    };
+                    let output = Tensor {
+                        data: output,
+                        node: None,
+                    };
+                    let input_grads = backward(&inputs, &output, &g);
+                    for (e, gi) in edges.iter().zip(input_grads) {
+                        if let (Some(e), Some(gi)) = (e, gi) {
+                            add_into(&mut grads, Node::key(e), gi);
+                        }
+                    }
+                }
+                for e in edges.iter().flatten() {
+                    let k = Node::key(e);
+                    let count = pending.get_mut(&k).expect("counted above");
+                    *count -= 1;
+                    if *count == 0 {
+                        ready.push(k);
+                    }
+                }
+            }
+        }
+    }
+    Ok(captured)
+}
+
+fn add_into(grads: &mut HashMap<usize, Tensor>, k: usize, g: Tensor) {
+    let sum = match grads.remove(&k) {
+        Some(old) => old + g,
+        None => g,
+    };
+    grads.insert(k, sum);
+}
+
+/// The gradient of each output's node, checked against its output (shape), or the implied
+/// ones for a one-element output.
+fn seeds(
+    outputs: &[&Tensor],
+    grad_outputs: &[&Tensor],
+) -> Result<Vec<(Arc<Node>, Tensor)>, TensorError> {
+    if !grad_outputs.is_empty() && grad_outputs.len() != outputs.len() {
+        return Err(TensorError::InvalidArgument {
+            op: "grad",
+            reason: format!(
+                "{} grad_outputs for {} outputs; pass one per output (or none for scalar outputs)",
+                grad_outputs.len(),
+                outputs.len()
+            ),
+        });
+    }
+    let mut roots = Vec::with_capacity(outputs.len());
+    for (i, y) in outputs.iter().enumerate() {
+        let node = y.node.clone().ok_or_else(|| TensorError::NoGrad {
+            what: format!("output {i}"),
+        })?;
+        let g = match grad_outputs.get(i) {
+            Some(g) if g.shape() == y.shape() => (*g).clone(),
+            Some(g) => {
+                return Err(TensorError::ShapeMismatch {
+                    op: "grad (output vs grad_output)",
+                    lhs: y.shape().to_vec(),
+                    rhs: g.shape().to_vec(),
+                });
+            }
+            None if y.len() == 1 => Tensor::ones_like(y),
+            None => {
+                return Err(TensorError::NonScalarBackward {
+                    shape: y.shape().to_vec(),
+                });
+            }
+        };
+        roots.push((node, g));
+    }
+    Ok(roots)
+}
+
+/// `∑ᵢ ⟨grad_outputsᵢ, ∂outputsᵢ/∂inputsⱼ⟩` for each input j: vector–Jacobian products, as
+/// `torch.autograd.grad`. An empty `grad_outputs` means ones, allowed for one-element outputs.
+///
+/// # Errors
+/// [`TensorError::NoGrad`] if an output or an input does not require grad;
+/// [`TensorError::UnusedInput`] if an output does not depend on an input (unless
+/// `allow_unused`); [`TensorError::NonScalarBackward`] if a gradient must be implied for an
+/// output with several elements; [`TensorError::ShapeMismatch`] if a `grad_outputs` entry
+/// does not have its output's shape; [`TensorError::BuffersFreed`] on a second pass through
+/// a graph whose buffers were freed.
+///
+/// ```
+/// use weifen::tensor::{grad, GradOptions, Tensor};
+/// let x = Tensor::from(vec![1.0, 2.0]).requires_grad_(true);
+/// let y = x.clone() * x.clone() * 3.0; // dy/dx = 6x
+/// let g = grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], GradOptions::default()).unwrap();
+/// assert_eq!(g[0].to_vec(), vec![6.0, 12.0]);
+/// ```
+pub fn grad(
+    outputs: &[&Tensor],
+    inputs: &[&Tensor],
+    grad_outputs: &[&Tensor],
+    options: GradOptions,
+) -> Result<Vec<Tensor>, TensorError> {
+    let roots = seeds(outputs, grad_outputs)?;
+    let mut targets = Vec::with_capacity(inputs.len());
+    for (i, x) in inputs.iter().enumerate() {
+        targets.push(x.node.clone().ok_or_else(|| TensorError::NoGrad {
+            what: format!("input {i}"),
+        })?);
+    }
+    let captured = run(roots, options, Some(&targets))?;
+    captured
+        .into_iter()
+        .enumerate()
+        .map(|(index, g)| match g {
+            Some(g) => Ok(g),
+            None if options.allow_unused => Ok(Tensor::zeros_like(inputs[index])),
+            None => Err(TensorError::UnusedInput { index }),
+        })
+        .collect()
+}
+
+impl Tensor {
+    /// Accumulates `∂self/∂leaf` into every leaf's [`grad`](Tensor::grad), for a one-element
+    /// tensor (PyTorch's `y.backward()`).
+    ///
+    /// # Panics
+    /// As [`try_backward`](Tensor::try_backward) errs, with the same message.
+    #[track_caller]
+    pub fn backward(&self) {
+        super::error::or_panic(self.try_backward())
+    }
+
+    /// [`backward`](Tensor::backward), returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// [`TensorError::NonScalarBackward`] if `self` has more than one element,
+    /// [`TensorError::NoGrad`] if it does not require grad, [`TensorError::BuffersFreed`] on
+    /// a second pass through freed buffers.
+    pub fn try_backward(&self) -> Result<(), TensorError> {
+        self.backward_options(None, GradOptions::default())
+    }
+
+    /// Accumulates the vector–Jacobian product `gradᵀ·∂self/∂leaf` into every leaf.
+    ///
+    /// # Panics
+    /// If `grad`'s shape differs from `self`'s, or as [`try_backward`](Tensor::try_backward).
+    #[track_caller]
+    pub fn backward_with(&self, grad: &Tensor) {
+        super::error::or_panic(self.backward_options(Some(grad), GradOptions::default()))
+    }
+
+    /// The backward pass with an optional output gradient and PyTorch's options
+    /// (`allow_unused` is ignored: leaves that get no gradient keep theirs).
+    ///
+    /// # Errors
+    /// As [`try_backward`](Tensor::try_backward), and [`TensorError::ShapeMismatch`] if
+    /// `grad`'s shape differs from `self`'s.
+    pub fn backward_options(
+        &self,
+        grad: Option<&Tensor>,
+        options: GradOptions,
+    ) -> Result<(), TensorError> {
+        let roots = seeds(&[self], grad.as_slice())?;
+        run(roots, options, None).map(drop)
+    }
+}

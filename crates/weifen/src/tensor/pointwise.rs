@@ -1,0 +1,195 @@
+//! The op table on arrays: `Tensor` implements [`Scalar`] element-wise.
+//!
+//! The forward kernel is the op's `f64` kernel mapped over the array; the backward rule is the
+//! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
+//! reduced to each input's shape. Under `create_graph` the rule records like any other
+//! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
+//! Nothing here writes an element-wise derivative by hand.
+
+use super::error::or_panic;
+use super::graph::{is_grad_enabled, record};
+use super::kernel;
+use super::shape::broadcast_shape;
+use super::{Tensor, TensorError};
+use crate::Scalar;
+use crate::ops::{Binary, Unary};
+
+/// `op(x)` element-wise, recorded with the table's rule.
+fn unary(x: &Tensor, op: Unary) -> Tensor {
+    let out = kernel::map(&x.data, |v| op.eval(v));
+    record(
+        op.spec().name,
+        &[x],
+        out,
+        Box::new(move |inputs, y, g| {
+            let x = &inputs[0];
+            // Under create_graph the rule needs a recorded y; otherwise the saved value.
+            let y = if is_grad_enabled() {
+                unary(x, op)
+            } else {
+                y.clone()
+            };
+            vec![Some(times(g, &op.derivative(x, &y)))]
+        }),
+    )
+}
+
+/// `op(a, b)` element-wise with broadcasting, recorded with the table's partials.
+fn try_binary(a: &Tensor, op: Binary, b: &Tensor) -> Result<Tensor, TensorError> {
+    let name = op.spec().name;
+    let shape = broadcast_shape(name, a.shape(), b.shape())?;
+    let out = kernel::zip(&a.data, &b.data, &shape, |p, q| op.eval(p, q));
+    Ok(record(
+        name,
+        &[a, b],
+        out,
+        Box::new(move |inputs, y, g| {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            let y = if is_grad_enabled() {
+                or_panic(try_binary(a, op, b))
+            } else {
+                y.clone()
+            };
+            let (pa, pb) = op.partials(a, b, &y);
+            vec![
+                a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
+                b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
+            ]
+        }),
+    ))
+}
+
+/// `op(x, c)` for a constant `c`: one pass without broadcasting; the rule is the table's
+/// `∂/∂a` with `b` the constant.
+fn with_constant(x: &Tensor, op: Binary, c: f64) -> Tensor {
+    let out = kernel::map(&x.data, |v| op.eval(v, c));
+    record(
+        op.spec().name,
+        &[x],
+        out,
+        Box::new(move |inputs, y, g| {
+            let x = &inputs[0];
+            let y = if is_grad_enabled() {
+                with_constant(x, op, c)
+            } else {
+                y.clone()
+            };
+            let (pa, _) = op.partials(x, &Tensor::scalar(c), &y);
+            vec![Some(times(g, &pa))]
+        }),
+    )
+}
+
+/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`).
+fn times(g: &Tensor, p: &Tensor) -> Tensor {
+    if p.node.is_none() && p.ndim() == 0 {
+        match p.item() {
+            1.0 => return g.clone(),
+            -1.0 => return unary(g, Unary::Neg),
+            _ => {}
+        }
+    }
+    or_panic(try_binary(g, Binary::Mul, p))
+}
+
+impl Tensor {
+    fn add_f64(self, c: f64) -> Tensor {
+        with_constant(&self, Binary::Add, c)
+    }
+    fn mul_f64(self, c: f64) -> Tensor {
+        with_constant(&self, Binary::Mul, c)
+    }
+    fn div_f64(self, c: f64) -> Tensor {
+        with_constant(&self, Binary::Div, c)
+    }
+
+    /// `op(self, rhs)` for a binary op of the table, with broadcasting.
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] if the shapes do not broadcast.
+    pub fn try_binary(&self, op: Binary, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, op, rhs)
+    }
+
+    /// `self + rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_add(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, Binary::Add, rhs)
+    }
+
+    /// `self − rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_sub(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, Binary::Sub, rhs)
+    }
+
+    /// `self · rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_mul(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, Binary::Mul, rhs)
+    }
+
+    /// `self / rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_div(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, Binary::Div, rhs)
+    }
+
+    /// `selfʳʰˢ` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_pow(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+        try_binary(self, Binary::Pow, rhs)
+    }
+}
+
+/// Element-wise: every op of the table applies to each element; binary ops and `+ − × ÷`
+/// broadcast (NumPy's rule) and panic, with the message of [`Tensor::try_binary`], on shapes
+/// that do not broadcast.
+impl Scalar for Tensor {
+    fn constant(c: f64) -> Self {
+        Tensor::scalar(c)
+    }
+    fn unary(self, op: Unary) -> Self {
+        unary(&self, op)
+    }
+    #[track_caller]
+    fn binary(self, op: Binary, rhs: Self) -> Self {
+        or_panic(try_binary(&self, op, &rhs))
+    }
+}
+
+scalar_operators!([] Tensor);
+
+/// The operators on references (`&a + &b`, `&a * 2.0`, `2.0 * &a`), which clone the handles.
+macro_rules! reference_operators {
+    ($($tr:ident $f:ident),*) => {$(
+        impl std::ops::$tr<&Tensor> for &Tensor {
+            type Output = Tensor;
+            #[track_caller]
+            fn $f(self, rhs: &Tensor) -> Tensor {
+                std::ops::$tr::$f(self.clone(), rhs.clone())
+            }
+        }
+        impl std::ops::$tr<f64> for &Tensor {
+            type Output = Tensor;
+            fn $f(self, rhs: f64) -> Tensor {
+                std::ops::$tr::$f(self.clone(), rhs)
+            }
+        }
+        impl std::ops::$tr<&Tensor> for f64 {
+            type Output = Tensor;
+            fn $f(self, rhs: &Tensor) -> Tensor {
+                std::ops::$tr::$f(self, rhs.clone())
+            }
+        }
+    )*};
+}
+reference_operators!(Add add, Sub sub, Mul mul, Div div);
+
+impl std::ops::Neg for &Tensor {
+    type Output = Tensor;
+    fn neg(self) -> Tensor {
+        -self.clone()
+    }
+}
+
+impl From<&Tensor> for Tensor {
+    fn from(t: &Tensor) -> Tensor {
+        t.clone()
+    }
+}

@@ -1,0 +1,219 @@
+//! The `Tensor` type: shared immutable values plus an optional graph node.
+
+use super::graph::{Node, lock};
+use ndarray::{ArrayD, Dimension, IxDyn};
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// An n-dimensional array of `f64` that can record the operations made on it, for reverse
+/// mode (PyTorch's `torch.Tensor`).
+///
+/// Cloning is cheap: the values are shared (they are never mutated) and so is the graph node,
+/// so a clone of a leaf is the same leaf (`x.clone() * x` accumulates into `x.grad()` twice, as
+/// `x * x` does in PyTorch). A tensor is `Send + Sync` and can move to another thread with
+/// its graph.
+///
+/// ```
+/// use weifen::tensor::Tensor;
+/// use weifen::Scalar;
+/// let x = Tensor::linspace(0.0, 1.0, 5).requires_grad_(true);
+/// let y = x.clone().sin().sum();
+/// y.backward();
+/// let dx = x.grad().unwrap().to_vec();
+/// for (d, x) in dx.iter().zip(x.to_vec()) {
+///     assert!((d - x.cos()).abs() < 1e-15);
+/// }
+/// ```
+#[derive(Clone)]
+pub struct Tensor {
+    pub(super) data: Arc<ArrayD<f64>>,
+    pub(super) node: Option<Arc<Node>>,
+}
+
+impl Tensor {
+    /// A tensor that does not require grad, holding `data`.
+    pub(super) fn from_data(data: ArrayD<f64>) -> Tensor {
+        Tensor {
+            data: Arc::new(data),
+            node: None,
+        }
+    }
+
+    /// The values, as an `ndarray` array.
+    pub fn array(&self) -> &ArrayD<f64> {
+        &self.data
+    }
+
+    /// The values, copied out (or moved out when no other tensor shares them).
+    pub fn into_array(self) -> ArrayD<f64> {
+        Arc::try_unwrap(self.data).unwrap_or_else(|a| (*a).clone())
+    }
+
+    /// The values in row-major order.
+    pub fn to_vec(&self) -> Vec<f64> {
+        self.data.iter().copied().collect()
+    }
+
+    /// The shape (`[]` for a 0-d tensor).
+    pub fn shape(&self) -> &[usize] {
+        self.data.shape()
+    }
+
+    /// The number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.data.ndim()
+    }
+
+    /// The number of elements (PyTorch's `numel`).
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the tensor has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// The value of a one-element tensor (PyTorch's `item()`).
+    ///
+    /// # Panics
+    /// If the tensor has more or fewer than one element.
+    #[track_caller]
+    pub fn item(&self) -> f64 {
+        assert!(
+            self.len() == 1,
+            "item: the tensor has shape {:?}; item() needs exactly one element",
+            self.shape()
+        );
+        self.data.iter().copied().next().unwrap_or(f64::NAN)
+    }
+
+    /// Whether operations on this tensor are recorded for reverse mode.
+    pub fn requires_grad(&self) -> bool {
+        self.node.is_some()
+    }
+
+    /// Whether this tensor is a leaf: made by the user rather than by a recorded op.
+    pub fn is_leaf(&self) -> bool {
+        !matches!(self.node.as_deref(), Some(Node::Op { .. }))
+    }
+
+    /// Marks a leaf as requiring grad (`true`) or not (PyTorch's `requires_grad_`), and
+    /// returns it.
+    ///
+    /// # Panics
+    /// When asked to stop recording a non-leaf: call [`detach`](Tensor::detach) instead.
+    #[track_caller]
+    pub fn requires_grad_(mut self, on: bool) -> Tensor {
+        match (on, self.node.as_deref()) {
+            (true, None) => {
+                self.node = Some(Arc::new(Node::Leaf {
+                    grad: Mutex::new(None),
+                }));
+            }
+            (false, Some(Node::Op { .. })) => panic!(
+                "requires_grad_: can only change the flag of a leaf; use detach() to get a \
+                 tensor that does not require grad"
+            ),
+            (false, _) => self.node = None,
+            (true, Some(_)) => {}
+        }
+        self
+    }
+
+    /// The gradient accumulated into this leaf by [`backward`](Tensor::backward), or `None`
+    /// if none has been (and always `None` for a non-leaf, as PyTorch without `retain_grad`).
+    pub fn grad(&self) -> Option<Tensor> {
+        match self.node.as_deref() {
+            Some(Node::Leaf { grad }) => lock(grad).clone(),
+            _ => None,
+        }
+    }
+
+    /// Clears the accumulated gradient (PyTorch's `zero_grad(set_to_none=True)`).
+    pub fn zero_grad(&self) {
+        if let Some(Node::Leaf { grad }) = self.node.as_deref() {
+            *lock(grad) = None;
+        }
+    }
+
+    /// The same values, cut from the graph: results of ops on it do not record.
+    pub fn detach(&self) -> Tensor {
+        Tensor {
+            data: self.data.clone(),
+            node: None,
+        }
+    }
+
+    /// The value at a full index, as `f64`.
+    ///
+    /// # Panics
+    /// If the index has the wrong length or is out of range.
+    #[track_caller]
+    pub fn at(&self, index: &[usize]) -> f64 {
+        self.data[IxDyn(index)]
+    }
+}
+
+impl fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grad = match self.node.as_deref() {
+            None => "",
+            Some(Node::Leaf { .. }) => ", requires_grad=true",
+            Some(Node::Op { name, .. }) => name,
+        };
+        if grad.is_empty() || grad.starts_with(',') {
+            write!(f, "tensor({}{grad})", self.data)
+        } else {
+            write!(f, "tensor({}, grad_fn={grad})", self.data)
+        }
+    }
+}
+
+impl fmt::Display for Tensor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl<D: Dimension> From<ndarray::Array<f64, D>> for Tensor {
+    fn from(a: ndarray::Array<f64, D>) -> Tensor {
+        Tensor::from_data(a.into_dyn())
+    }
+}
+
+impl From<Vec<f64>> for Tensor {
+    fn from(v: Vec<f64>) -> Tensor {
+        Tensor::from_data(ndarray::Array1::from(v).into_dyn())
+    }
+}
+
+impl From<&[f64]> for Tensor {
+    fn from(v: &[f64]) -> Tensor {
+        Tensor::from(v.to_vec())
+    }
+}
+
+impl<const N: usize> From<[f64; N]> for Tensor {
+    fn from(v: [f64; N]) -> Tensor {
+        Tensor::from(v.to_vec())
+    }
+}
+
+impl From<f64> for Tensor {
+    fn from(c: f64) -> Tensor {
+        Tensor::from_data(ndarray::arr0(c).into_dyn())
+    }
+}
+
+impl From<Tensor> for Vec<f64> {
+    fn from(t: Tensor) -> Vec<f64> {
+        t.to_vec()
+    }
+}
+
+impl From<Tensor> for ArrayD<f64> {
+    fn from(t: Tensor) -> ArrayD<f64> {
+        t.into_array()
+    }
+}
