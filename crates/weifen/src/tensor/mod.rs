@@ -36,8 +36,11 @@
 
 mod activation;
 mod construct;
+mod dual;
+pub mod elementwise;
 mod engine;
 mod error;
+pub mod functional;
 mod graph;
 mod kernel;
 mod linalg;

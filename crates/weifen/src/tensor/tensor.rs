@@ -217,3 +217,10 @@ impl From<Tensor> for ArrayD<f64> {
         t.into_array()
     }
 }
+
+/// Equal shapes and values (the graph is not compared), as `torch.equal`.
+impl PartialEq for Tensor {
+    fn eq(&self, other: &Tensor) -> bool {
+        self.data == other.data
+    }
+}
