@@ -173,3 +173,52 @@ pub(super) fn record(
         node: Some(Arc::new(node)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scalar;
+
+    fn count(t: &Tensor) -> usize {
+        Arc::strong_count(t.node.as_ref().expect("requires grad"))
+    }
+
+    #[test]
+    fn nodes_are_freed_with_the_last_tensor_that_reaches_them() {
+        let x = Tensor::from(vec![1.0, 2.0]).requires_grad_(true);
+        let y = x.clone() * 2.0; // y's node: one edge to x and x saved
+        assert_eq!(count(&x), 1 + 2);
+        let z = y.clone().exp();
+        drop(y);
+        assert_eq!(count(&x), 1 + 2, "z still reaches y's node");
+        drop(z);
+        assert_eq!(count(&x), 1);
+    }
+
+    #[test]
+    fn saved_buffers_are_freed_by_a_pass_without_retain_graph() {
+        let x = Tensor::from(vec![1.0]).requires_grad_(true);
+        let y = (x.clone() * 3.0).sum();
+        assert_eq!(count(&x), 1 + 2);
+        y.backward();
+        assert_eq!(
+            count(&x),
+            1 + 1,
+            "the saved copy of x is gone, the edge stays"
+        );
+    }
+
+    #[test]
+    fn no_grad_guards_nest_and_restore() {
+        assert!(is_grad_enabled());
+        {
+            let _a = no_grad();
+            {
+                let _b = enable_grad();
+                assert!(is_grad_enabled());
+            }
+            assert!(!is_grad_enabled());
+        }
+        assert!(is_grad_enabled());
+    }
+}
