@@ -77,15 +77,28 @@ impl Tensor {
     /// The value of a one-element tensor (PyTorch's `item()`).
     ///
     /// # Panics
-    /// If the tensor has more or fewer than one element.
+    /// As [`try_item`](Tensor::try_item) errs, with the same message.
     #[track_caller]
     pub fn item(&self) -> f64 {
-        assert!(
-            self.len() == 1,
-            "item: the tensor has shape {:?}; item() needs exactly one element",
-            self.shape()
-        );
-        self.data.iter().copied().next().unwrap_or(f64::NAN)
+        super::error::or_panic(self.try_item())
+    }
+
+    /// [`item`](Tensor::item).
+    ///
+    /// # Errors
+    /// [`TensorError::InvalidArgument`](super::TensorError::InvalidArgument) unless the
+    /// tensor has exactly one element.
+    pub fn try_item(&self) -> Result<f64, super::TensorError> {
+        match self.data.iter().next() {
+            Some(&v) if self.len() == 1 => Ok(v),
+            _ => Err(super::TensorError::InvalidArgument {
+                op: "item",
+                reason: format!(
+                    "the tensor has shape {:?}; it needs exactly one element",
+                    self.shape()
+                ),
+            }),
+        }
     }
 
     /// Whether operations on this tensor are recorded for reverse mode.
