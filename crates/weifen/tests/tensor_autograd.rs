@@ -218,9 +218,15 @@ fn shape_mismatch_names_the_op_and_both_shapes() {
     );
     assert!(a.try_get(5).unwrap_err().to_string().contains("index 5"));
     let err = a.try_item().unwrap_err().to_string();
-    assert!(err.contains("[2, 3]") && err.contains("exactly one element"), "{err}");
+    assert!(
+        err.contains("[2, 3]") && err.contains("exactly one element"),
+        "{err}"
+    );
     let err = a.try_permute(&[0, 0]).unwrap_err().to_string();
-    assert!(err.starts_with("permute: [0, 0] is not a permutation"), "{err}");
+    assert!(
+        err.starts_with("permute: [0, 0] is not a permutation"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@
 use super::graph::{Node, lock, set_grad_enabled};
 use super::{Tensor, TensorError};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// Options of [`grad`] and [`Tensor::backward_options`](super::Tensor::backward_options), as
@@ -29,6 +30,68 @@ pub struct GradOptions {
     pub allow_unused: bool,
 }
 
+/// A node's bookkeeping during one pass: nodes are numbered as they are discovered, so the
+/// pass itself indexes vectors and hashes only while discovering.
+struct Slot {
+    node: Option<Arc<Node>>,
+    /// Consumers that have not sent their gradient yet.
+    pending: usize,
+    grad: Option<Tensor>,
+    /// The slot of each input (`None` where it does not require grad).
+    inputs: Vec<Option<usize>>,
+    /// Positions in `capture` that name this node.
+    captures: Vec<usize>,
+}
+
+/// Hashes node addresses (multiply and fold: addresses are distinct and aligned, so no
+/// protection against adversarial keys is needed, and SipHash was a third of a deep pass).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_usize(self.0 as usize ^ usize::from(b));
+        }
+    }
+    fn write_usize(&mut self, k: usize) {
+        let h = (k as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type Index = HashMap<usize, usize, BuildHasherDefault<AddressHasher>>;
+
+/// The slot of `node`, made (and queued for discovery) on first sight.
+fn slot_of(
+    node: &Arc<Node>,
+    index: &mut Index,
+    slots: &mut Vec<Slot>,
+    stack: &mut Vec<usize>,
+) -> usize {
+    *index.entry(Node::key(node)).or_insert_with(|| {
+        slots.push(Slot {
+            node: Some(node.clone()),
+            pending: 0,
+            grad: None,
+            inputs: Vec::new(),
+            captures: Vec::new(),
+        });
+        stack.push(slots.len() - 1);
+        slots.len() - 1
+    })
+}
+
+fn add_into(slot: &mut Option<Tensor>, g: Tensor) {
+    *slot = Some(match slot.take() {
+        Some(old) => old + g,
+        None => g,
+    });
+}
+
 /// Runs the backward pass from `roots` (node, output gradient). With `capture`, returns the
 /// gradient reaching each listed node and leaves `.grad()` alone; without it, accumulates
 /// into the leaves.
@@ -40,63 +103,61 @@ pub(super) fn run(
     let retain = options.retain_graph || options.create_graph;
     let _mode = set_grad_enabled(options.create_graph);
 
-    let mut nodes: HashMap<usize, Arc<Node>> = HashMap::new();
-    let mut pending: HashMap<usize, usize> = HashMap::new();
+    let mut index = Index::default();
+    let mut slots: Vec<Slot> = Vec::new();
     let mut stack = Vec::new();
-    for (node, _) in &roots {
-        if nodes.insert(Node::key(node), node.clone()).is_none() {
-            pending.insert(Node::key(node), 0);
-            stack.push(node.clone());
-        }
-    }
-    while let Some(node) = stack.pop() {
-        if let Node::Op { edges, .. } = &*node {
-            for e in edges.iter().flatten() {
-                let k = Node::key(e);
-                *pending.entry(k).or_insert(0) += 1;
-                if let std::collections::hash_map::Entry::Vacant(v) = nodes.entry(k) {
-                    v.insert(e.clone());
-                    stack.push(e.clone());
-                }
-            }
-        }
-    }
-
-    let mut grads: HashMap<usize, Tensor> = HashMap::new();
     for (node, g) in roots {
-        add_into(&mut grads, Node::key(&node), g);
+        let i = slot_of(&node, &mut index, &mut slots, &mut stack);
+        add_into(&mut slots[i].grad, g);
     }
-    let mut wanted: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, n) in capture.unwrap_or(&[]).iter().enumerate() {
-        wanted.entry(Node::key(n)).or_default().push(i);
-    }
-    let mut captured = vec![None; capture.map_or(0, <[_]>::len)];
-    let mut ready: Vec<usize> = pending.iter().filter(|e| *e.1 == 0).map(|e| *e.0).collect();
-
-    while let Some(k) = ready.pop() {
-        let node = nodes.remove(&k).expect("every counted node was discovered");
-        let g = grads.remove(&k);
-        for &i in wanted.get(&k).into_iter().flatten() {
-            captured[i] = g.clone();
+    while let Some(i) = stack.pop() {
+        let node = slots[i].node.clone().expect("set on discovery");
+        if let Node::Op { edges, .. } = &*node {
+            let inputs: Vec<Option<usize>> = edges
+                .iter()
+                .map(|e| {
+                    e.as_ref().map(|e| {
+                        let j = slot_of(e, &mut index, &mut slots, &mut stack);
+                        slots[j].pending += 1;
+                        j
+                    })
+                })
+                .collect();
+            slots[i].inputs = inputs;
         }
+    }
+    for (c, n) in capture.unwrap_or(&[]).iter().enumerate() {
+        if let Some(&i) = index.get(&Node::key(n)) {
+            slots[i].captures.push(c);
+        }
+    }
+    drop(index);
+
+    let mut captured = vec![None; capture.map_or(0, <[_]>::len)];
+    let mut ready: Vec<usize> = (0..slots.len())
+        .filter(|&i| slots[i].pending == 0)
+        .collect();
+    while let Some(i) = ready.pop() {
+        let node = slots[i].node.take().expect("each slot runs once");
+        let g = slots[i].grad.take();
+        for c in std::mem::take(&mut slots[i].captures) {
+            captured[c] = g.clone();
+        }
+        let inputs = std::mem::take(&mut slots[i].inputs);
         match &*node {
             Node::Leaf { grad } => {
                 if let (None, Some(g)) = (capture, g) {
-                    let mut slot = lock(grad);
-                    *slot = Some(match slot.take() {
-                        None => g,
-                        Some(old) => old + g,
-                    });
+                    add_into(&mut lock(grad), g);
                 }
             }
             Node::Op {
                 name,
-                edges,
                 saved,
                 backward,
+                ..
             } => {
                 if let Some(g) = g {
-                    let (inputs, output) = {
+                    let (saved_inputs, output) = {
                         let mut slot = lock(saved);
                         let s = if retain { None } else { slot.take() };
                         match (s, slot.as_ref()) {
@@ -109,33 +170,23 @@ pub(super) fn run(
                         data: output,
                         node: None,
                     };
-                    let input_grads = backward(&inputs, &output, &g);
-                    for (e, gi) in edges.iter().zip(input_grads) {
-                        if let (Some(e), Some(gi)) = (e, gi) {
-                            add_into(&mut grads, Node::key(e), gi);
+                    let input_grads = backward(&saved_inputs, &output, &g);
+                    for (j, gi) in inputs.iter().zip(input_grads) {
+                        if let (Some(j), Some(gi)) = (j, gi) {
+                            add_into(&mut slots[*j].grad, gi);
                         }
                     }
                 }
-                for e in edges.iter().flatten() {
-                    let k = Node::key(e);
-                    let count = pending.get_mut(&k).expect("counted above");
-                    *count -= 1;
-                    if *count == 0 {
-                        ready.push(k);
+                for &j in inputs.iter().flatten() {
+                    slots[j].pending -= 1;
+                    if slots[j].pending == 0 {
+                        ready.push(j);
                     }
                 }
             }
         }
     }
     Ok(captured)
-}
-
-fn add_into(grads: &mut HashMap<usize, Tensor>, k: usize, g: Tensor) {
-    let sum = match grads.remove(&k) {
-        Some(old) => old + g,
-        None => g,
-    };
-    grads.insert(k, sum);
 }
 
 /// The gradient of each output's node, checked against its output (shape), or the implied
