@@ -80,14 +80,15 @@ fn with_constant(x: &Tensor, op: Binary, c: f64) -> Tensor {
     )
 }
 
-/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`).
+/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
+/// and taking the one-pass constant form for any other constant.
 fn times(g: &Tensor, p: &Tensor) -> Tensor {
     if p.node.is_none() && p.ndim() == 0 {
-        match p.item() {
-            1.0 => return g.clone(),
-            -1.0 => return unary(g, Unary::Neg),
-            _ => {}
-        }
+        return match p.item() {
+            1.0 => g.clone(),
+            -1.0 => unary(g, Unary::Neg),
+            c => with_constant(g, Binary::Mul, c),
+        };
     }
     or_panic(try_binary(g, Binary::Mul, p))
 }
