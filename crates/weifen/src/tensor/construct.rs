@@ -1,10 +1,11 @@
 //! Constructors: ranges, constant fills, seeded random tensors, and the `tensor!` literal.
 
-use super::Tensor;
+use super::{Element, Tensor};
 use ndarray::{Array1, ArrayD, IxDyn};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
 
+/// Constructors of `f64` tensors; [`cast`](Tensor::cast) converts to `f32`.
 impl Tensor {
     /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`).
     pub fn linspace(start: f64, end: f64, steps: usize) -> Tensor {
@@ -27,12 +28,12 @@ impl Tensor {
 
     /// A 0-d tensor holding `c` (PyTorch's `torch.tensor(c)`).
     pub fn scalar(c: f64) -> Tensor {
-        Tensor::from(c)
+        Tensor::filled(&[], c)
     }
 
     /// A tensor of `shape` filled with `c`.
     pub fn full(shape: &[usize], c: f64) -> Tensor {
-        Tensor::from_data(ArrayD::from_elem(IxDyn(shape), c))
+        Tensor::filled(shape, c)
     }
 
     /// Zeros of `shape`.
@@ -43,37 +44,6 @@ impl Tensor {
     /// Ones of `shape`.
     pub fn ones(shape: &[usize]) -> Tensor {
         Tensor::full(shape, 1.0)
-    }
-
-    /// `c` in the shape of `t`.
-    pub fn full_like(t: &Tensor, c: f64) -> Tensor {
-        Tensor::full(t.shape(), c)
-    }
-
-    /// Zeros in the shape of `t`.
-    pub fn zeros_like(t: &Tensor) -> Tensor {
-        Tensor::full(t.shape(), 0.0)
-    }
-
-    /// Ones in the shape of `t`.
-    pub fn ones_like(t: &Tensor) -> Tensor {
-        Tensor::full(t.shape(), 1.0)
-    }
-
-    /// A tensor of `shape` from row-major values.
-    ///
-    /// # Errors
-    /// [`TensorError::ShapeMismatch`](super::TensorError::ShapeMismatch) if the number of
-    /// values is not the product of `shape`.
-    pub fn from_shape_vec(shape: &[usize], values: Vec<f64>) -> Result<Tensor, super::TensorError> {
-        let n = values.len();
-        ArrayD::from_shape_vec(IxDyn(shape), values)
-            .map(Tensor::from_data)
-            .map_err(|_| super::TensorError::ShapeMismatch {
-                op: "from_shape_vec",
-                lhs: vec![n],
-                rhs: shape.to_vec(),
-            })
     }
 
     /// Uniform values in `[0, 1)` from a seeded generator (`torch.rand` after
@@ -91,6 +61,54 @@ impl Tensor {
         Tensor::from_data(ArrayD::from_shape_simple_fn(IxDyn(shape), || {
             StandardNormal.sample(&mut rng)
         }))
+    }
+}
+
+impl<T: Element> Tensor<T> {
+    /// `c` (rounded to the element type) in `shape`.
+    pub(super) fn filled(shape: &[usize], c: f64) -> Tensor<T> {
+        Tensor::from_data(ArrayD::from_elem(IxDyn(shape), T::from_f64(c)))
+    }
+
+    /// `c` in the shape of `t`.
+    pub fn full_like(t: &Tensor<T>, c: f64) -> Tensor<T> {
+        Tensor::filled(t.shape(), c)
+    }
+
+    /// Zeros in the shape of `t`.
+    pub fn zeros_like(t: &Tensor<T>) -> Tensor<T> {
+        Tensor::filled(t.shape(), 0.0)
+    }
+
+    /// Ones in the shape of `t`.
+    pub fn ones_like(t: &Tensor<T>) -> Tensor<T> {
+        Tensor::filled(t.shape(), 1.0)
+    }
+
+    /// A tensor of `shape` from row-major values.
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`](super::TensorError::ShapeMismatch) if the number of
+    /// values is not the product of `shape`.
+    pub fn from_shape_vec(
+        shape: &[usize],
+        values: Vec<T>,
+    ) -> Result<Tensor<T>, super::TensorError> {
+        let n = values.len();
+        ArrayD::from_shape_vec(IxDyn(shape), values)
+            .map(Tensor::from_data)
+            .map_err(|_| super::TensorError::ShapeMismatch {
+                op: "from_shape_vec",
+                lhs: vec![n],
+                rhs: shape.to_vec(),
+            })
+    }
+
+    /// The values converted to another element type (`t.to(torch.float32)`). The result is
+    /// cut from the graph (a graph holds one element type): call `requires_grad_(true)` on it
+    /// to start recording in the new type.
+    pub fn cast<U: Element>(&self) -> Tensor<U> {
+        Tensor::from_data(self.data.mapv(|v| U::from_f64(v.to_f64())))
     }
 }
 

@@ -8,7 +8,7 @@
 //! implementing [`ElementwiseFn`] (a Rust closure cannot be generic).
 
 use super::dual::Dual;
-use super::{Tensor, kernel};
+use super::{Element, Tensor, kernel};
 use crate::Scalar;
 use rayon::prelude::*;
 
@@ -37,11 +37,11 @@ pub trait ElementwiseFn: Sync {
 const BLOCK: usize = 4096;
 
 /// Runs `body` over `(x, out₁, out₂)` in blocks, in parallel for large inputs.
-fn blocks(
-    x: &[f64],
-    a: &mut [f64],
-    b: &mut [f64],
-    body: impl Fn(&[f64], &mut [f64], &mut [f64]) + Sync,
+fn blocks<T: Element>(
+    x: &[T],
+    a: &mut [T],
+    b: &mut [T],
+    body: impl Fn(&[T], &mut [T], &mut [T]) + Sync,
 ) {
     if x.len() >= kernel::PARALLEL_MIN {
         x.par_chunks(BLOCK)
@@ -69,15 +69,21 @@ fn blocks(
 ///     assert_eq!((*y, d), (x.sin(), x.cos()));
 /// }
 /// ```
-pub fn value_and_derivative<F: ElementwiseFn>(f: &F, x: &Tensor) -> (Tensor, Tensor) {
+pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
+    f: &F,
+    x: &Tensor<T>,
+) -> (Tensor<T>, Tensor<T>) {
     let src = x.data.as_standard_layout();
     let src = src.as_slice().expect("standard layout");
-    let mut value = vec![0.0; src.len()];
-    let mut derivative = vec![0.0; src.len()];
+    let mut value = vec![T::zero(); src.len()];
+    let mut derivative = vec![T::zero(); src.len()];
     blocks(src, &mut value, &mut derivative, |x, v, d| {
         for ((x, v), d) in x.iter().zip(v).zip(d) {
-            let y = f.eval(Dual { v: *x, d: 1.0 });
-            (*v, *d) = (y.v, y.d);
+            let y = f.eval(Dual {
+                v: x.to_f64(),
+                d: 1.0,
+            });
+            (*v, *d) = (T::from_f64(y.v), T::from_f64(y.d));
         }
     });
     let shaped = |v| Tensor::from_shape_vec(x.shape(), v).expect("same length");
@@ -85,6 +91,6 @@ pub fn value_and_derivative<F: ElementwiseFn>(f: &F, x: &Tensor) -> (Tensor, Ten
 }
 
 /// `f(xᵢ)` for every element, evaluated on `f64` in one pass (no graph).
-pub fn map<F: ElementwiseFn>(f: &F, x: &Tensor) -> Tensor {
-    Tensor::from_data(kernel::map(&x.data, |v| f.eval(v)))
+pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
+    Tensor::from_data(kernel::map(&x.data, |v| T::from_f64(f.eval(v.to_f64()))))
 }

@@ -11,7 +11,7 @@
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
 use super::graph::{Node, lock, set_grad_enabled};
-use super::{Tensor, TensorError};
+use super::{Element, Tensor, TensorError};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -30,13 +30,16 @@ pub struct GradOptions {
     pub allow_unused: bool,
 }
 
+/// An output's node and the gradient sent into it.
+type Root<T> = (Arc<Node<T>>, Tensor<T>);
+
 /// A node's bookkeeping during one pass: nodes are numbered as they are discovered, so the
 /// pass itself indexes vectors and hashes only while discovering.
-struct Slot {
-    node: Option<Arc<Node>>,
+struct Slot<T: Element> {
+    node: Option<Arc<Node<T>>>,
     /// Consumers that have not sent their gradient yet.
     pending: usize,
-    grad: Option<Tensor>,
+    grad: Option<Tensor<T>>,
     /// The slot of each input (`None` where it does not require grad).
     inputs: Vec<Option<usize>>,
     /// Positions in `capture` that name this node.
@@ -66,10 +69,10 @@ impl Hasher for AddressHasher {
 type Index = HashMap<usize, usize, BuildHasherDefault<AddressHasher>>;
 
 /// The slot of `node`, made (and queued for discovery) on first sight.
-fn slot_of(
-    node: &Arc<Node>,
+fn slot_of<T: Element>(
+    node: &Arc<Node<T>>,
     index: &mut Index,
-    slots: &mut Vec<Slot>,
+    slots: &mut Vec<Slot<T>>,
     stack: &mut Vec<usize>,
 ) -> usize {
     *index.entry(Node::key(node)).or_insert_with(|| {
@@ -85,7 +88,7 @@ fn slot_of(
     })
 }
 
-fn add_into(slot: &mut Option<Tensor>, g: Tensor) {
+fn add_into<T: Element>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
     *slot = Some(match slot.take() {
         Some(old) => old + g,
         None => g,
@@ -95,16 +98,16 @@ fn add_into(slot: &mut Option<Tensor>, g: Tensor) {
 /// Runs the backward pass from `roots` (node, output gradient). With `capture`, returns the
 /// gradient reaching each listed node and leaves `.grad()` alone; without it, accumulates
 /// into the leaves.
-pub(super) fn run(
-    roots: Vec<(Arc<Node>, Tensor)>,
+pub(super) fn run<T: Element>(
+    roots: Vec<Root<T>>,
     options: GradOptions,
-    capture: Option<&[Arc<Node>]>,
-) -> Result<Vec<Option<Tensor>>, TensorError> {
+    capture: Option<&[Arc<Node<T>>]>,
+) -> Result<Vec<Option<Tensor<T>>>, TensorError> {
     let retain = options.retain_graph || options.create_graph;
     let _mode = set_grad_enabled(options.create_graph);
 
     let mut index = Index::default();
-    let mut slots: Vec<Slot> = Vec::new();
+    let mut slots: Vec<Slot<T>> = Vec::new();
     let mut stack = Vec::new();
     for (node, g) in roots {
         let i = slot_of(&node, &mut index, &mut slots, &mut stack);
@@ -191,10 +194,10 @@ pub(super) fn run(
 
 /// The gradient of each output's node, checked against its output (shape), or the implied
 /// ones for a one-element output.
-fn seeds(
-    outputs: &[&Tensor],
-    grad_outputs: &[&Tensor],
-) -> Result<Vec<(Arc<Node>, Tensor)>, TensorError> {
+fn seeds<T: Element>(
+    outputs: &[&Tensor<T>],
+    grad_outputs: &[&Tensor<T>],
+) -> Result<Vec<Root<T>>, TensorError> {
     if !grad_outputs.is_empty() && grad_outputs.len() != outputs.len() {
         return Err(TensorError::InvalidArgument {
             op: "grad",
@@ -249,12 +252,12 @@ fn seeds(
 /// let g = grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], GradOptions::default()).unwrap();
 /// assert_eq!(g[0].to_vec(), vec![6.0, 12.0]);
 /// ```
-pub fn grad(
-    outputs: &[&Tensor],
-    inputs: &[&Tensor],
-    grad_outputs: &[&Tensor],
+pub fn grad<T: Element>(
+    outputs: &[&Tensor<T>],
+    inputs: &[&Tensor<T>],
+    grad_outputs: &[&Tensor<T>],
     options: GradOptions,
-) -> Result<Vec<Tensor>, TensorError> {
+) -> Result<Vec<Tensor<T>>, TensorError> {
     let roots = seeds(outputs, grad_outputs)?;
     let mut targets = Vec::with_capacity(inputs.len());
     for (i, x) in inputs.iter().enumerate() {
@@ -274,7 +277,7 @@ pub fn grad(
         .collect()
 }
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// Accumulates `∂self/∂leaf` into every leaf's [`grad`](Tensor::grad), for a one-element
     /// tensor (PyTorch's `y.backward()`).
     ///
@@ -300,7 +303,7 @@ impl Tensor {
     /// # Panics
     /// If `grad`'s shape differs from `self`'s, or as [`try_backward`](Tensor::try_backward).
     #[track_caller]
-    pub fn backward_with(&self, grad: &Tensor) {
+    pub fn backward_with(&self, grad: &Tensor<T>) {
         super::error::or_panic(self.backward_options(Some(grad), GradOptions::default()))
     }
 
@@ -312,7 +315,7 @@ impl Tensor {
     /// `grad`'s shape differs from `self`'s.
     pub fn backward_options(
         &self,
-        grad: Option<&Tensor>,
+        grad: Option<&Tensor<T>>,
         options: GradOptions,
     ) -> Result<(), TensorError> {
         let roots = seeds(&[self], grad.as_slice())?;

@@ -10,7 +10,7 @@
 //! `f` is called once on a copy of `x` that requires grad; it may be any Rust closure
 //! `Fn(&Tensor) -> Tensor`.
 
-use super::{GradOptions, Tensor, TensorError, grad};
+use super::{Element, GradOptions, Tensor, TensorError, grad};
 
 /// How [`jacobian_with`] builds the Jacobian of `f: ℝⁿ → ℝᵐ`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,7 +25,11 @@ pub enum JacobianMode {
     Forward,
 }
 
-fn check(op: &'static str, expected: &Tensor, v: &Tensor) -> Result<(), TensorError> {
+fn check<T: Element>(
+    op: &'static str,
+    expected: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<(), TensorError> {
     if expected.shape() == v.shape() {
         Ok(())
     } else {
@@ -38,7 +42,12 @@ fn check(op: &'static str, expected: &Tensor, v: &Tensor) -> Result<(), TensorEr
 }
 
 /// `vᵀ·∂y/∂x`, zeros where `y` does not depend on `x`; the graph is kept (`retain_graph`).
-fn pullback(y: &Tensor, x: &Tensor, v: &Tensor, create_graph: bool) -> Result<Tensor, TensorError> {
+fn pullback<T: Element>(
+    y: &Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+    create_graph: bool,
+) -> Result<Tensor<T>, TensorError> {
     if !y.requires_grad() {
         return Ok(Tensor::zeros_like(x));
     }
@@ -51,27 +60,27 @@ fn pullback(y: &Tensor, x: &Tensor, v: &Tensor, create_graph: bool) -> Result<Te
 }
 
 /// `∂y/∂x · v` by double vjp: `w = Jᵀu` recorded at `u = 0`, then `⟨w, v⟩` differentiated in `u`.
-struct Pushforward {
-    w: Tensor,
-    u: Tensor,
+struct Pushforward<T: Element> {
+    w: Tensor<T>,
+    u: Tensor<T>,
 }
 
-impl Pushforward {
-    fn new(y: &Tensor, x: &Tensor) -> Result<Pushforward, TensorError> {
+impl<T: Element> Pushforward<T> {
+    fn new(y: &Tensor<T>, x: &Tensor<T>) -> Result<Pushforward<T>, TensorError> {
         let u = Tensor::zeros_like(y).requires_grad_(true);
         let w = pullback(y, x, &u, true)?;
         Ok(Pushforward { w, u })
     }
 
-    fn apply(&self, v: &Tensor) -> Result<Tensor, TensorError> {
+    fn apply(&self, v: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         pullback(&self.w, &self.u, v, false)
     }
 }
 
 /// A one-hot tensor of `shape` with a 1 at flat position `i`.
-fn one_hot(shape: &[usize], i: usize) -> Tensor {
-    let mut v = vec![0.0; shape.iter().product()];
-    v[i] = 1.0;
+fn one_hot<T: Element>(shape: &[usize], i: usize) -> Tensor<T> {
+    let mut v = vec![T::zero(); shape.iter().product()];
+    v[i] = T::one();
     Tensor::from_shape_vec(shape, v).expect("length is the product of the shape")
 }
 
@@ -79,11 +88,11 @@ fn one_hot(shape: &[usize], i: usize) -> Tensor {
 ///
 /// # Errors
 /// Errors of `f`'s graph (none for ordinary functions).
-pub fn value_and_jacobian_with(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
+pub fn value_and_jacobian_with<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
     mode: JacobianMode,
-) -> Result<(Tensor, Tensor), TensorError> {
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     let x = x.detach().requires_grad_(true);
     let y = f(&x);
     let (m, n) = (y.len(), x.len());
@@ -94,7 +103,7 @@ pub fn value_and_jacobian_with(
     };
     let mut shape = y.shape().to_vec();
     shape.extend_from_slice(x.shape());
-    let flat = |t: Tensor| t.reshape(&[t.len()]);
+    let flat = |t: Tensor<T>| t.reshape(&[t.len()]);
     let j = if forward {
         let push = Pushforward::new(&y, &x)?;
         let cols = (0..n)
@@ -126,7 +135,10 @@ pub fn value_and_jacobian_with(
 ///
 /// # Errors
 /// Errors of `f`'s graph (none for ordinary functions).
-pub fn jacobian(f: impl Fn(&Tensor) -> Tensor, x: &Tensor) -> Result<Tensor, TensorError> {
+pub fn jacobian<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_jacobian_with(f, x, JacobianMode::Auto)?.1)
 }
 
@@ -134,10 +146,10 @@ pub fn jacobian(f: impl Fn(&Tensor) -> Tensor, x: &Tensor) -> Result<Tensor, Ten
 ///
 /// # Errors
 /// As [`jacobian`].
-pub fn value_and_jacobian(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_jacobian<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     value_and_jacobian_with(f, x, JacobianMode::Auto)
 }
 
@@ -145,11 +157,11 @@ pub fn value_and_jacobian(
 ///
 /// # Errors
 /// [`TensorError::ShapeMismatch`] if `v`'s shape is not `f(x)`'s.
-pub fn value_and_vjp(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-    v: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_vjp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     let x = x.detach().requires_grad_(true);
     let y = f(&x);
     check("vjp (output vs v)", &y, v)?;
@@ -161,7 +173,11 @@ pub fn value_and_vjp(
 ///
 /// # Errors
 /// As [`value_and_vjp`].
-pub fn vjp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tensor, TensorError> {
+pub fn vjp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_vjp(f, x, v)?.1)
 }
 
@@ -169,11 +185,11 @@ pub fn vjp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tens
 ///
 /// # Errors
 /// [`TensorError::ShapeMismatch`] if `v`'s shape is not `x`'s.
-pub fn value_and_jvp(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-    v: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_jvp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     check("jvp (input vs v)", x, v)?;
     let x = x.detach().requires_grad_(true);
     let y = f(&x);
@@ -185,16 +201,23 @@ pub fn value_and_jvp(
 ///
 /// # Errors
 /// As [`value_and_jvp`].
-pub fn jvp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tensor, TensorError> {
+pub fn jvp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_jvp(f, x, v)?.1)
 }
 
+/// `f(x)` (detached), its gradient (recorded) and the copy of `x` it is recorded against.
+type Recorded<T> = (Tensor<T>, Tensor<T>, Tensor<T>);
+
 /// `f(x)` and its gradient, recorded (`create_graph`), for a one-element `f(x)`.
-fn value_and_recorded_gradient(
+fn value_and_recorded_gradient<T: Element>(
     op: &'static str,
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-) -> Result<(Tensor, Tensor, Tensor), TensorError> {
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+) -> Result<Recorded<T>, TensorError> {
     let x = x.detach().requires_grad_(true);
     let y = f(&x);
     if y.len() != 1 {
@@ -215,10 +238,10 @@ fn value_and_recorded_gradient(
 ///
 /// # Errors
 /// [`TensorError::InvalidArgument`] if `f(x)` has more than one element.
-pub fn value_and_hessian(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_hessian<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     let (y, g, x) = value_and_recorded_gradient("hessian", f, x)?;
     let rows = (0..x.len())
         .map(|i| pullback(&g, &x, &one_hot(x.shape(), i), false).map(|r| r.reshape(&[x.len()])))
@@ -235,7 +258,10 @@ pub fn value_and_hessian(
 ///
 /// # Errors
 /// As [`value_and_hessian`].
-pub fn hessian(f: impl Fn(&Tensor) -> Tensor, x: &Tensor) -> Result<Tensor, TensorError> {
+pub fn hessian<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_hessian(f, x)?.1)
 }
 
@@ -244,11 +270,11 @@ pub fn hessian(f: impl Fn(&Tensor) -> Tensor, x: &Tensor) -> Result<Tensor, Tens
 /// # Errors
 /// [`TensorError::InvalidArgument`] if `f(x)` has more than one element,
 /// [`TensorError::ShapeMismatch`] if `v`'s shape is not `x`'s.
-pub fn value_and_vhp(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-    v: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_vhp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     check("vhp (input vs v)", x, v)?;
     let (y, g, x) = value_and_recorded_gradient("vhp", f, x)?;
     Ok((y, pullback(&g, &x, v, false)?))
@@ -258,7 +284,11 @@ pub fn value_and_vhp(
 ///
 /// # Errors
 /// As [`value_and_vhp`].
-pub fn vhp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tensor, TensorError> {
+pub fn vhp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_vhp(f, x, v)?.1)
 }
 
@@ -267,11 +297,11 @@ pub fn vhp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tens
 ///
 /// # Errors
 /// As [`value_and_vhp`].
-pub fn value_and_hvp(
-    f: impl Fn(&Tensor) -> Tensor,
-    x: &Tensor,
-    v: &Tensor,
-) -> Result<(Tensor, Tensor), TensorError> {
+pub fn value_and_hvp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<(Tensor<T>, Tensor<T>), TensorError> {
     check("hvp (input vs v)", x, v)?;
     let (y, g, x) = value_and_recorded_gradient("hvp", f, x)?;
     Ok((y, Pushforward::new(&g, &x)?.apply(v)?))
@@ -281,6 +311,10 @@ pub fn value_and_hvp(
 ///
 /// # Errors
 /// As [`value_and_vhp`].
-pub fn hvp(f: impl Fn(&Tensor) -> Tensor, x: &Tensor, v: &Tensor) -> Result<Tensor, TensorError> {
+pub fn hvp<T: Element>(
+    f: impl Fn(&Tensor<T>) -> Tensor<T>,
+    x: &Tensor<T>,
+    v: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     Ok(value_and_hvp(f, x, v)?.1)
 }

@@ -10,7 +10,7 @@
 //! current thread until its guard drops. The graph itself is not thread-local: tensors are
 //! `Send + Sync` and may be moved to other threads with their graph.
 
-use super::Tensor;
+use super::{Element, Tensor};
 use ndarray::ArrayD;
 use std::cell::Cell;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -18,32 +18,32 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// A backward rule: `(saved inputs, output value, output gradient) → one gradient per input`
 /// (`None` for an input that does not require grad). Written in tensor operations, so it is
 /// recorded when the engine runs it with grad mode on (`create_graph`).
-pub(super) type BackwardFn =
-    Box<dyn Fn(&[Tensor], &Tensor, &Tensor) -> Vec<Option<Tensor>> + Send + Sync>;
+pub(super) type BackwardFn<T> =
+    Box<dyn Fn(&[Tensor<T>], &Tensor<T>, &Tensor<T>) -> Vec<Option<Tensor<T>>> + Send + Sync>;
 
 /// What a node keeps for its backward rule until a pass without `retain_graph` frees it.
-pub(super) struct Saved {
-    pub(super) inputs: Vec<Tensor>,
-    pub(super) output: Arc<ArrayD<f64>>,
+pub(super) struct Saved<T: Element> {
+    pub(super) inputs: Vec<Tensor<T>>,
+    pub(super) output: Arc<ArrayD<T>>,
 }
 
 /// A vertex of the graph.
-pub(super) enum Node {
+pub(super) enum Node<T: Element> {
     /// A tensor created by the user with `requires_grad_(true)`.
     Leaf {
         /// The accumulated gradient, as PyTorch's `.grad`.
-        grad: Mutex<Option<Tensor>>,
+        grad: Mutex<Option<Tensor<T>>>,
     },
     /// The result of an op.
     Op {
         /// The op's name, for error messages.
         name: &'static str,
         /// The input nodes, one per input (`None` where the input does not require grad).
-        edges: Vec<Option<Arc<Node>>>,
+        edges: Vec<Option<Arc<Node<T>>>>,
         /// Saved inputs and output value; `None` once freed.
-        saved: Mutex<Option<Saved>>,
+        saved: Mutex<Option<Saved<T>>>,
         /// The rule.
-        backward: BackwardFn,
+        backward: BackwardFn<T>,
     },
 }
 
@@ -53,14 +53,14 @@ pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl Node {
+impl<T: Element> Node<T> {
     /// The node's identity (its address), stable while any `Arc` to it lives.
-    pub(super) fn key(node: &Arc<Node>) -> usize {
+    pub(super) fn key(node: &Arc<Node<T>>) -> usize {
         Arc::as_ptr(node) as usize
     }
 
     /// Moves out every `Arc<Node>` this node owns, directly or through saved tensors.
-    fn take_children(&mut self, out: &mut Vec<Arc<Node>>) {
+    fn take_children(&mut self, out: &mut Vec<Arc<Node<T>>>) {
         match self {
             Node::Leaf { grad } => {
                 let g = grad.get_mut().unwrap_or_else(PoisonError::into_inner);
@@ -84,7 +84,7 @@ impl Node {
 // The default drop would recurse once per node of a chain and overflow the stack at ~10⁵
 // nodes. Instead the children are moved to an explicit stack; a child whose last reference
 // this was is emptied the same way before it drops, so each drop below is shallow.
-impl Drop for Node {
+impl<T: Element> Drop for Node<T> {
     fn drop(&mut self) {
         let mut stack = Vec::new();
         self.take_children(&mut stack);
@@ -149,12 +149,12 @@ pub fn enable_grad() -> GradModeGuard {
 
 /// The result of an op: a tensor that records `backward` if grad mode is on and some input
 /// requires grad, and a plain tensor otherwise.
-pub(super) fn record(
+pub(super) fn record<T: Element>(
     name: &'static str,
-    inputs: &[&Tensor],
-    output: ArrayD<f64>,
-    backward: BackwardFn,
-) -> Tensor {
+    inputs: &[&Tensor<T>],
+    output: ArrayD<T>,
+    backward: BackwardFn<T>,
+) -> Tensor<T> {
     let data = Arc::new(output);
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };

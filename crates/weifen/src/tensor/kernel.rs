@@ -2,6 +2,7 @@
 //! (rayon) above it. The element function is a generic closure, so each call site compiles to
 //! its own loop with the op resolved at compile time: no per-element dispatch.
 
+use super::Element;
 use ndarray::{ArrayD, IxDyn, Zip};
 
 /// Arrays with at least this many elements are processed in parallel; below it the cost of
@@ -10,7 +11,7 @@ pub(super) const PARALLEL_MIN: usize = 1 << 15;
 
 /// `f` applied to every element of `x`.
 #[inline(always)]
-pub(super) fn map(x: &ArrayD<f64>, f: impl Fn(f64) -> f64 + Sync + Send) -> ArrayD<f64> {
+pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -> ArrayD<T> {
     if x.len() >= PARALLEL_MIN {
         Zip::from(x).par_map_collect(|&v| f(v))
     } else {
@@ -20,12 +21,12 @@ pub(super) fn map(x: &ArrayD<f64>, f: impl Fn(f64) -> f64 + Sync + Send) -> Arra
 
 /// `f(a, b)` element-wise over `a` and `b` broadcast to `shape` (which the caller checked).
 #[inline(always)]
-pub(super) fn zip(
-    a: &ArrayD<f64>,
-    b: &ArrayD<f64>,
+pub(super) fn zip<T: Element, R: Element>(
+    a: &ArrayD<T>,
+    b: &ArrayD<T>,
     shape: &[usize],
-    f: impl Fn(f64, f64) -> f64 + Sync + Send,
-) -> ArrayD<f64> {
+    f: impl Fn(T, T) -> R + Sync + Send,
+) -> ArrayD<R> {
     let av = a
         .broadcast(IxDyn(shape))
         .expect("shape checked by the caller");
@@ -42,14 +43,18 @@ pub(super) fn zip(
 
 /// The sum of all elements, in fixed-size blocks so that the result does not depend on the
 /// number of threads.
-pub(super) fn sum_all(x: &ArrayD<f64>) -> f64 {
+pub(super) fn sum_all<T: Element>(x: &ArrayD<T>) -> T {
     const BLOCK: usize = 1 << 13;
     match x.as_slice_memory_order() {
         Some(s) if s.len() >= PARALLEL_MIN => {
             use rayon::prelude::*;
-            let partial: Vec<f64> = s.par_chunks(BLOCK).map(|c| c.iter().sum()).collect();
-            partial.iter().sum()
+            let partial: Vec<T> = s.par_chunks(BLOCK).map(sum_slice).collect();
+            sum_slice(&partial)
         }
         _ => x.sum(),
     }
+}
+
+fn sum_slice<T: Element>(s: &[T]) -> T {
+    s.iter().fold(T::zero(), |a, &b| a + b)
 }

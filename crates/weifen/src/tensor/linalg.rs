@@ -9,10 +9,10 @@
 use super::error::or_panic;
 use super::graph::record;
 use super::shape::broadcast_shape;
-use super::{Tensor, TensorError};
+use super::{Element, Tensor, TensorError};
 use ndarray::{Array3, ArrayD, Axis, Ix3, IxDyn};
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// The matrix product, as `torch.matmul`: 1-d·1-d is the dot product, a 1-d operand is a
     /// row (left) or column (right) vector, and leading batch dimensions broadcast.
     ///
@@ -26,7 +26,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_matmul`](Tensor::try_matmul) errs.
     #[track_caller]
-    pub fn matmul(&self, rhs: &Tensor) -> Tensor {
+    pub fn matmul(&self, rhs: &Tensor<T>) -> Tensor<T> {
         or_panic(self.try_matmul(rhs))
     }
 
@@ -35,7 +35,7 @@ impl Tensor {
     /// # Errors
     /// [`TensorError::ShapeMismatch`] if an operand is 0-d, the inner dimensions differ, or
     /// the batch dimensions do not broadcast.
-    pub fn try_matmul(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_matmul(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         let mismatch = || TensorError::ShapeMismatch {
             op: "matmul",
             lhs: self.shape().to_vec(),
@@ -62,7 +62,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_dot`](Tensor::try_dot) errs.
     #[track_caller]
-    pub fn dot(&self, rhs: &Tensor) -> Tensor {
+    pub fn dot(&self, rhs: &Tensor<T>) -> Tensor<T> {
         or_panic(self.try_dot(rhs))
     }
 
@@ -70,7 +70,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] unless both are 1-d of one length.
-    pub fn try_dot(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_dot(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         if self.ndim() != 1 || self.shape() != rhs.shape() {
             return Err(TensorError::ShapeMismatch {
                 op: "dot",
@@ -86,7 +86,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_outer`](Tensor::try_outer) errs.
     #[track_caller]
-    pub fn outer(&self, rhs: &Tensor) -> Tensor {
+    pub fn outer(&self, rhs: &Tensor<T>) -> Tensor<T> {
         or_panic(self.try_outer(rhs))
     }
 
@@ -94,7 +94,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] unless both are 1-d.
-    pub fn try_outer(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_outer(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         if self.ndim() != 1 || rhs.ndim() != 1 {
             return Err(TensorError::ShapeMismatch {
                 op: "outer",
@@ -106,13 +106,13 @@ impl Tensor {
     }
 
     /// The last two dimensions swapped (`mT`).
-    fn mt(&self) -> Tensor {
+    fn mt(&self) -> Tensor<T> {
         self.transpose(self.ndim() - 2, self.ndim() - 1)
     }
 }
 
 /// `[..., n, k] · [..., k, m]` with broadcast batch dimensions; `None` on a shape mismatch.
-fn matmul_nd(a: &Tensor, b: &Tensor) -> Option<Tensor> {
+fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
     let (sa, sb) = (a.shape(), b.shape());
     let (n, k) = (sa[sa.len() - 2], sa[sa.len() - 1]);
     let (k2, m) = (sb[sb.len() - 2], sb[sb.len() - 1]);
@@ -121,7 +121,7 @@ fn matmul_nd(a: &Tensor, b: &Tensor) -> Option<Tensor> {
     }
     let batch = broadcast_shape("matmul", &sa[..sa.len() - 2], &sb[..sb.len() - 2]).ok()?;
     let count: usize = batch.iter().product();
-    let flat = |t: &Tensor, r: usize, c: usize| -> Array3<f64> {
+    let flat = |t: &Tensor<T>, r: usize, c: usize| -> Array3<T> {
         let shape: Vec<usize> = batch.iter().copied().chain([r, c]).collect();
         let v = t
             .data
@@ -132,14 +132,14 @@ fn matmul_nd(a: &Tensor, b: &Tensor) -> Option<Tensor> {
             .into_owned()
     };
     let (fa, fb) = (flat(a, n, k), flat(b, k, m));
-    let mut out = Array3::<f64>::zeros((count, n, m));
+    let mut out = Array3::<T>::zeros((count, n, m));
     for (i, mut o) in out.axis_iter_mut(Axis(0)).enumerate() {
         let ai = fa.index_axis(Axis(0), i);
         let bi = fb.index_axis(Axis(0), i);
-        ndarray::linalg::general_mat_mul(1.0, &ai, &bi, 0.0, &mut o);
+        ndarray::linalg::general_mat_mul(T::one(), &ai, &bi, T::zero(), &mut o);
     }
     let shape: Vec<usize> = batch.iter().copied().chain([n, m]).collect();
-    let out: ArrayD<f64> = out
+    let out: ArrayD<T> = out
         .into_dimensionality::<Ix3>()
         .ok()?
         .into_shape_with_order(IxDyn(&shape))

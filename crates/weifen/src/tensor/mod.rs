@@ -1,7 +1,7 @@
 //! Tensors with PyTorch-style autograd.
 //!
-//! A [`Tensor`] is an n-dimensional `f64` array (`ndarray` storage) that records the ops made
-//! on it when it requires grad. Reverse mode then runs [`backward`](Tensor::backward) or
+//! A [`Tensor`] is an n-dimensional `f64` array (`ndarray` storage; `Tensor<f32>` holds
+//! `f32`, see [`Element`]) that records the ops made on it when it requires grad. Reverse mode then runs [`backward`](Tensor::backward) or
 //! [`grad`] over that graph. The graph is held by the tensors themselves: each result holds a
 //! reference-counted node naming its inputs' nodes, and is freed when the last tensor that can
 //! reach it drops.
@@ -37,6 +37,7 @@
 mod activation;
 mod construct;
 mod dual;
+mod element;
 pub mod elementwise;
 mod engine;
 mod error;
@@ -51,6 +52,7 @@ mod structural;
 #[allow(clippy::module_inception)] // the type's own file; `tensor::Tensor` is the public path
 mod tensor;
 
+pub use element::Element;
 pub use engine::{GradOptions, grad};
 pub use error::TensorError;
 pub use graph::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};

@@ -10,13 +10,13 @@ use super::error::or_panic;
 use super::graph::{is_grad_enabled, record};
 use super::kernel;
 use super::shape::broadcast_shape;
-use super::{Tensor, TensorError};
+use super::{Element, Tensor, TensorError};
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
 
 /// `op(x)` element-wise, recorded with the table's rule.
-fn unary(x: &Tensor, op: Unary) -> Tensor {
-    let out = kernel::map(&x.data, |v| op.eval(v));
+fn unary<T: Element>(x: &Tensor<T>, op: Unary) -> Tensor<T> {
+    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64())));
     record(
         op.spec().name,
         &[x],
@@ -35,10 +35,16 @@ fn unary(x: &Tensor, op: Unary) -> Tensor {
 }
 
 /// `op(a, b)` element-wise with broadcasting, recorded with the table's partials.
-fn try_binary(a: &Tensor, op: Binary, b: &Tensor) -> Result<Tensor, TensorError> {
+fn try_binary<T: Element>(
+    a: &Tensor<T>,
+    op: Binary,
+    b: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
     let name = op.spec().name;
     let shape = broadcast_shape(name, a.shape(), b.shape())?;
-    let out = kernel::zip(&a.data, &b.data, &shape, |p, q| op.eval(p, q));
+    let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
+        T::from_f64(op.eval(p.to_f64(), q.to_f64()))
+    });
     Ok(record(
         name,
         &[a, b],
@@ -61,8 +67,8 @@ fn try_binary(a: &Tensor, op: Binary, b: &Tensor) -> Result<Tensor, TensorError>
 
 /// `op(x, c)` for a constant `c`: one pass without broadcasting; the rule is the table's
 /// `∂/∂a` with `b` the constant.
-fn with_constant(x: &Tensor, op: Binary, c: f64) -> Tensor {
-    let out = kernel::map(&x.data, |v| op.eval(v, c));
+fn with_constant<T: Element>(x: &Tensor<T>, op: Binary, c: f64) -> Tensor<T> {
+    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64(), c)));
     record(
         op.spec().name,
         &[x],
@@ -74,7 +80,7 @@ fn with_constant(x: &Tensor, op: Binary, c: f64) -> Tensor {
             } else {
                 y.clone()
             };
-            let (pa, _) = op.partials(x, &Tensor::scalar(c), &y);
+            let (pa, _) = op.partials(x, &Tensor::filled(&[], c), &y);
             vec![Some(times(g, &pa))]
         }),
     )
@@ -82,9 +88,9 @@ fn with_constant(x: &Tensor, op: Binary, c: f64) -> Tensor {
 
 /// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
 /// and taking the one-pass constant form for any other constant.
-fn times(g: &Tensor, p: &Tensor) -> Tensor {
+fn times<T: Element>(g: &Tensor<T>, p: &Tensor<T>) -> Tensor<T> {
     if p.node.is_none() && p.ndim() == 0 {
-        return match p.item() {
+        return match p.item().to_f64() {
             1.0 => g.clone(),
             -1.0 => unary(g, Unary::Neg),
             c => with_constant(g, Binary::Mul, c),
@@ -93,14 +99,14 @@ fn times(g: &Tensor, p: &Tensor) -> Tensor {
     or_panic(try_binary(g, Binary::Mul, p))
 }
 
-impl Tensor {
-    fn add_f64(self, c: f64) -> Tensor {
+impl<T: Element> Tensor<T> {
+    fn add_f64(self, c: f64) -> Tensor<T> {
         with_constant(&self, Binary::Add, c)
     }
-    fn mul_f64(self, c: f64) -> Tensor {
+    fn mul_f64(self, c: f64) -> Tensor<T> {
         with_constant(&self, Binary::Mul, c)
     }
-    fn div_f64(self, c: f64) -> Tensor {
+    fn div_f64(self, c: f64) -> Tensor<T> {
         with_constant(&self, Binary::Div, c)
     }
 
@@ -108,32 +114,32 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] if the shapes do not broadcast.
-    pub fn try_binary(&self, op: Binary, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_binary(&self, op: Binary, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, op, rhs)
     }
 
     /// `self + rhs` with broadcasting. # Errors: shapes that do not broadcast.
-    pub fn try_add(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_add(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, Binary::Add, rhs)
     }
 
     /// `self − rhs` with broadcasting. # Errors: shapes that do not broadcast.
-    pub fn try_sub(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_sub(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, Binary::Sub, rhs)
     }
 
     /// `self · rhs` with broadcasting. # Errors: shapes that do not broadcast.
-    pub fn try_mul(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_mul(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, Binary::Mul, rhs)
     }
 
     /// `self / rhs` with broadcasting. # Errors: shapes that do not broadcast.
-    pub fn try_div(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_div(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, Binary::Div, rhs)
     }
 
     /// `selfʳʰˢ` with broadcasting. # Errors: shapes that do not broadcast.
-    pub fn try_pow(&self, rhs: &Tensor) -> Result<Tensor, TensorError> {
+    pub fn try_pow(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
         try_binary(self, Binary::Pow, rhs)
     }
 }
@@ -141,9 +147,9 @@ impl Tensor {
 /// Element-wise: every op of the table applies to each element; binary ops and `+ − × ÷`
 /// broadcast (NumPy's rule) and panic, with the message of [`Tensor::try_binary`], on shapes
 /// that do not broadcast.
-impl Scalar for Tensor {
+impl<T: Element> Scalar for Tensor<T> {
     fn constant(c: f64) -> Self {
-        Tensor::scalar(c)
+        Tensor::filled(&[], c)
     }
     fn unary(self, op: Unary) -> Self {
         unary(&self, op)
@@ -154,27 +160,27 @@ impl Scalar for Tensor {
     }
 }
 
-scalar_operators!([] Tensor);
+scalar_operators!([T: Element] Tensor<T>);
 
 /// The operators on references (`&a + &b`, `&a * 2.0`, `2.0 * &a`), which clone the handles.
 macro_rules! reference_operators {
     ($($tr:ident $f:ident),*) => {$(
-        impl std::ops::$tr<&Tensor> for &Tensor {
-            type Output = Tensor;
+        impl<T: Element> std::ops::$tr<&Tensor<T>> for &Tensor<T> {
+            type Output = Tensor<T>;
             #[track_caller]
-            fn $f(self, rhs: &Tensor) -> Tensor {
+            fn $f(self, rhs: &Tensor<T>) -> Tensor<T> {
                 std::ops::$tr::$f(self.clone(), rhs.clone())
             }
         }
-        impl std::ops::$tr<f64> for &Tensor {
-            type Output = Tensor;
-            fn $f(self, rhs: f64) -> Tensor {
+        impl<T: Element> std::ops::$tr<f64> for &Tensor<T> {
+            type Output = Tensor<T>;
+            fn $f(self, rhs: f64) -> Tensor<T> {
                 std::ops::$tr::$f(self.clone(), rhs)
             }
         }
-        impl std::ops::$tr<&Tensor> for f64 {
-            type Output = Tensor;
-            fn $f(self, rhs: &Tensor) -> Tensor {
+        impl<T: Element> std::ops::$tr<&Tensor<T>> for f64 {
+            type Output = Tensor<T>;
+            fn $f(self, rhs: &Tensor<T>) -> Tensor<T> {
                 std::ops::$tr::$f(self, rhs.clone())
             }
         }
@@ -182,15 +188,15 @@ macro_rules! reference_operators {
 }
 reference_operators!(Add add, Sub sub, Mul mul, Div div);
 
-impl std::ops::Neg for &Tensor {
-    type Output = Tensor;
-    fn neg(self) -> Tensor {
+impl<T: Element> std::ops::Neg for &Tensor<T> {
+    type Output = Tensor<T>;
+    fn neg(self) -> Tensor<T> {
         -self.clone()
     }
 }
 
-impl From<&Tensor> for Tensor {
-    fn from(t: &Tensor) -> Tensor {
+impl<T: Element> From<&Tensor<T>> for Tensor<T> {
+    fn from(t: &Tensor<T>) -> Tensor<T> {
         t.clone()
     }
 }

@@ -8,7 +8,7 @@
 
 use super::error::or_panic;
 use super::graph::{is_grad_enabled, record};
-use super::{Tensor, TensorError, kernel};
+use super::{Element, Tensor, TensorError, kernel};
 use crate::Scalar;
 use ndarray::{ArrayD, Axis, Zip};
 
@@ -30,12 +30,13 @@ impl Reduce {
         }
     }
 
-    fn lane(self, x: ndarray::ArrayViewD<'_, f64>) -> f64 {
+    fn lane<T: Element>(self, x: ndarray::ArrayViewD<'_, T>) -> T {
+        // max and min compare in f64, which is exact, and return one of the elements.
         match self {
             Reduce::Sum => x.sum(),
             Reduce::Prod => x.product(),
-            Reduce::Max => x.fold(f64::NEG_INFINITY, |m, &v| max_nan(m, v)),
-            Reduce::Min => x.fold(f64::INFINITY, |m, &v| -max_nan(-m, -v)),
+            Reduce::Max => T::from_f64(x.fold(f64::NEG_INFINITY, |m, &v| max_nan(m, v.to_f64()))),
+            Reduce::Min => T::from_f64(x.fold(f64::INFINITY, |m, &v| -max_nan(-m, -v.to_f64()))),
         }
     }
 }
@@ -49,7 +50,7 @@ fn max_nan(m: f64, v: f64) -> f64 {
     }
 }
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     fn check_dim(&self, op: &'static str, dim: usize) -> Result<(), TensorError> {
         if dim < self.ndim() {
             Ok(())
@@ -64,8 +65,13 @@ impl Tensor {
 
     /// The reduction over everything (`dim = None`, a 0-d result unless `keepdim`) or along
     /// `dim`.
-    fn reduce(&self, r: Reduce, dim: Option<usize>, keepdim: bool) -> Result<Tensor, TensorError> {
-        let out: ArrayD<f64> = match dim {
+    fn reduce(
+        &self,
+        r: Reduce,
+        dim: Option<usize>,
+        keepdim: bool,
+    ) -> Result<Tensor<T>, TensorError> {
+        let out: ArrayD<T> = match dim {
             None => {
                 let v = match r {
                     Reduce::Sum => kernel::sum_all(&self.data),
@@ -98,7 +104,7 @@ impl Tensor {
                 let x = &inputs[0];
                 // The result and its gradient with the reduced dimension(s) kept, so that they
                 // broadcast against x.
-                let keep = |t: &Tensor| match (dim, keepdim) {
+                let keep = |t: &Tensor<T>| match (dim, keepdim) {
                     (Some(d), false) => t.unsqueeze(d),
                     (None, false) => t.reshape(&vec![1; shape.len()]),
                     _ => t.clone(),
@@ -126,33 +132,33 @@ impl Tensor {
     }
 
     /// The sum of all elements (a 0-d tensor).
-    pub fn sum(&self) -> Tensor {
+    pub fn sum(&self) -> Tensor<T> {
         or_panic(self.reduce(Reduce::Sum, None, false))
     }
 
     /// The mean of all elements.
-    pub fn mean(&self) -> Tensor {
+    pub fn mean(&self) -> Tensor<T> {
         self.sum() / self.len() as f64
     }
 
     /// The product of all elements. Its gradient `y/xᵢ` is NaN where an element is 0.
-    pub fn prod(&self) -> Tensor {
+    pub fn prod(&self) -> Tensor<T> {
         or_panic(self.reduce(Reduce::Prod, None, false))
     }
 
     /// The largest element (NaN if any is NaN); ties share the gradient evenly.
-    pub fn max_all(&self) -> Tensor {
+    pub fn max_all(&self) -> Tensor<T> {
         or_panic(self.reduce(Reduce::Max, None, false))
     }
 
     /// The smallest element (NaN if any is NaN); ties share the gradient evenly.
-    pub fn min_all(&self) -> Tensor {
+    pub fn min_all(&self) -> Tensor<T> {
         or_panic(self.reduce(Reduce::Min, None, false))
     }
 
     /// `ln Σ exp(xᵢ)` over all elements, computed as `m + ln Σ exp(xᵢ − m)` with `m` the
     /// (detached) maximum, so that it neither overflows nor underflows.
-    pub fn logsumexp(&self) -> Tensor {
+    pub fn logsumexp(&self) -> Tensor<T> {
         let m = self.max_all().detach();
         (self.clone() - m.clone()).exp().sum().ln() + m
     }
@@ -160,13 +166,13 @@ impl Tensor {
 
 macro_rules! along_dim {
     ($($name:ident $try_name:ident $r:ident $doc:literal;)*) => {$(
-        impl Tensor {
+        impl<T: Element> Tensor<T> {
             #[doc = $doc]
             #[doc = ""]
             #[doc = "# Panics"]
             #[doc = "If `dim` is out of range, with the message of the `try_` form."]
             #[track_caller]
-            pub fn $name(&self, dim: usize, keepdim: bool) -> Tensor {
+            pub fn $name(&self, dim: usize, keepdim: bool) -> Tensor<T> {
                 or_panic(self.$try_name(dim, keepdim))
             }
 
@@ -174,7 +180,7 @@ macro_rules! along_dim {
             #[doc = ""]
             #[doc = "# Errors"]
             #[doc = "[`TensorError::DimOutOfRange`] if `dim` is out of range."]
-            pub fn $try_name(&self, dim: usize, keepdim: bool) -> Result<Tensor, TensorError> {
+            pub fn $try_name(&self, dim: usize, keepdim: bool) -> Result<Tensor<T>, TensorError> {
                 self.reduce(Reduce::$r, Some(dim), keepdim)
             }
         }
@@ -188,13 +194,13 @@ along_dim! {
     min_dim try_min_dim Min "The minimum along `dim`; ties share the gradient evenly.";
 }
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// The mean along `dim`.
     ///
     /// # Panics
     /// If `dim` is out of range.
     #[track_caller]
-    pub fn mean_dim(&self, dim: usize, keepdim: bool) -> Tensor {
+    pub fn mean_dim(&self, dim: usize, keepdim: bool) -> Tensor<T> {
         or_panic(self.try_mean_dim(dim, keepdim))
     }
 
@@ -202,7 +208,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`] if `dim` is out of range.
-    pub fn try_mean_dim(&self, dim: usize, keepdim: bool) -> Result<Tensor, TensorError> {
+    pub fn try_mean_dim(&self, dim: usize, keepdim: bool) -> Result<Tensor<T>, TensorError> {
         let n = self.shape().get(dim).copied().unwrap_or(1) as f64;
         Ok(self.try_sum_dim(dim, keepdim)? / n)
     }
@@ -212,7 +218,7 @@ impl Tensor {
     /// # Panics
     /// If `dim` is out of range.
     #[track_caller]
-    pub fn logsumexp_dim(&self, dim: usize, keepdim: bool) -> Tensor {
+    pub fn logsumexp_dim(&self, dim: usize, keepdim: bool) -> Tensor<T> {
         or_panic(self.try_logsumexp_dim(dim, keepdim))
     }
 
@@ -220,7 +226,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`] if `dim` is out of range.
-    pub fn try_logsumexp_dim(&self, dim: usize, keepdim: bool) -> Result<Tensor, TensorError> {
+    pub fn try_logsumexp_dim(&self, dim: usize, keepdim: bool) -> Result<Tensor<T>, TensorError> {
         let m = self.try_max_dim(dim, true)?.detach();
         let s = (self.clone() - m.clone()).exp().sum_dim(dim, true).ln() + m;
         Ok(if keepdim { s } else { s.squeeze(dim) })

@@ -8,7 +8,7 @@
 
 use super::error::or_panic;
 use super::graph::record;
-use super::{Tensor, TensorError};
+use super::{Element, Tensor, TensorError};
 use ndarray::{Axis, IxDyn};
 
 /// The shape that `a` and `b` broadcast to.
@@ -46,13 +46,13 @@ pub(super) fn broadcast_shape(
     Ok(out)
 }
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// The tensor broadcast to `shape` (PyTorch's `expand`, materialised).
     ///
     /// # Panics
     /// As [`try_expand`](Tensor::try_expand) errs, with the same message.
     #[track_caller]
-    pub fn expand(&self, shape: &[usize]) -> Tensor {
+    pub fn expand(&self, shape: &[usize]) -> Tensor<T> {
         or_panic(self.try_expand(shape))
     }
 
@@ -60,7 +60,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] if `self` does not broadcast to `shape`.
-    pub fn try_expand(&self, shape: &[usize]) -> Result<Tensor, TensorError> {
+    pub fn try_expand(&self, shape: &[usize]) -> Result<Tensor<T>, TensorError> {
         if self.shape() == shape {
             return Ok(self.clone());
         }
@@ -87,7 +87,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_sum_to`](Tensor::try_sum_to) errs, with the same message.
     #[track_caller]
-    pub fn sum_to(&self, shape: &[usize]) -> Tensor {
+    pub fn sum_to(&self, shape: &[usize]) -> Tensor<T> {
         or_panic(self.try_sum_to(shape))
     }
 
@@ -95,7 +95,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] if `shape` does not broadcast to `self.shape()`.
-    pub fn try_sum_to(&self, shape: &[usize]) -> Result<Tensor, TensorError> {
+    pub fn try_sum_to(&self, shape: &[usize]) -> Result<Tensor<T>, TensorError> {
         if self.shape() == shape {
             return Ok(self.clone());
         }

@@ -7,16 +7,16 @@
 
 use super::error::or_panic;
 use super::graph::record;
-use super::{Tensor, TensorError};
+use super::{Element, Tensor, TensorError};
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// The same values in a new shape (row-major order), like `torch.reshape`.
     ///
     /// # Panics
     /// As [`try_reshape`](Tensor::try_reshape) errs.
     #[track_caller]
-    pub fn reshape(&self, shape: &[usize]) -> Tensor {
+    pub fn reshape(&self, shape: &[usize]) -> Tensor<T> {
         or_panic(self.try_reshape(shape))
     }
 
@@ -24,7 +24,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::ShapeMismatch`] if `shape` holds a different number of elements.
-    pub fn try_reshape(&self, shape: &[usize]) -> Result<Tensor, TensorError> {
+    pub fn try_reshape(&self, shape: &[usize]) -> Result<Tensor<T>, TensorError> {
         if self.shape() == shape {
             return Ok(self.clone());
         }
@@ -51,7 +51,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_permute`](Tensor::try_permute) errs.
     #[track_caller]
-    pub fn permute(&self, axes: &[usize]) -> Tensor {
+    pub fn permute(&self, axes: &[usize]) -> Tensor<T> {
         or_panic(self.try_permute(axes))
     }
 
@@ -59,7 +59,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::InvalidArgument`] if `axes` is not a permutation of `0..ndim`.
-    pub fn try_permute(&self, axes: &[usize]) -> Result<Tensor, TensorError> {
+    pub fn try_permute(&self, axes: &[usize]) -> Result<Tensor<T>, TensorError> {
         let mut seen = vec![false; self.ndim()];
         let ok = axes.len() == self.ndim()
             && axes
@@ -98,7 +98,7 @@ impl Tensor {
     /// # Panics
     /// If either is out of range.
     #[track_caller]
-    pub fn transpose(&self, d0: usize, d1: usize) -> Tensor {
+    pub fn transpose(&self, d0: usize, d1: usize) -> Tensor<T> {
         or_panic(self.try_transpose(d0, d1))
     }
 
@@ -106,7 +106,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`] if either dimension is out of range.
-    pub fn try_transpose(&self, d0: usize, d1: usize) -> Result<Tensor, TensorError> {
+    pub fn try_transpose(&self, d0: usize, d1: usize) -> Result<Tensor<T>, TensorError> {
         let mut axes: Vec<usize> = (0..self.ndim()).collect();
         for d in [d0, d1] {
             self.dim_in_range("transpose", d, self.ndim())?;
@@ -137,7 +137,7 @@ impl Tensor {
     /// # Panics
     /// If `dim` is out of range or its length is not 1.
     #[track_caller]
-    pub fn squeeze(&self, dim: usize) -> Tensor {
+    pub fn squeeze(&self, dim: usize) -> Tensor<T> {
         or_panic(self.try_squeeze(dim))
     }
 
@@ -145,7 +145,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`]; [`TensorError::InvalidArgument`] if the length is not 1.
-    pub fn try_squeeze(&self, dim: usize) -> Result<Tensor, TensorError> {
+    pub fn try_squeeze(&self, dim: usize) -> Result<Tensor<T>, TensorError> {
         self.dim_in_range("squeeze", dim, self.ndim())?;
         if self.shape()[dim] != 1 {
             return Err(TensorError::InvalidArgument {
@@ -167,7 +167,7 @@ impl Tensor {
     /// # Panics
     /// If `dim > ndim`.
     #[track_caller]
-    pub fn unsqueeze(&self, dim: usize) -> Tensor {
+    pub fn unsqueeze(&self, dim: usize) -> Tensor<T> {
         or_panic(self.try_unsqueeze(dim))
     }
 
@@ -175,7 +175,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`] if `dim > ndim`.
-    pub fn try_unsqueeze(&self, dim: usize) -> Result<Tensor, TensorError> {
+    pub fn try_unsqueeze(&self, dim: usize) -> Result<Tensor<T>, TensorError> {
         self.dim_in_range("unsqueeze", dim, self.ndim() + 1)?;
         let mut shape = self.shape().to_vec();
         shape.insert(dim, 1);
@@ -187,7 +187,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_slice`](Tensor::try_slice) errs.
     #[track_caller]
-    pub fn slice(&self, dim: usize, start: usize, end: usize) -> Tensor {
+    pub fn slice(&self, dim: usize, start: usize, end: usize) -> Tensor<T> {
         or_panic(self.try_slice(dim, start, end))
     }
 
@@ -196,7 +196,12 @@ impl Tensor {
     /// # Errors
     /// [`TensorError::DimOutOfRange`]; [`TensorError::IndexOutOfRange`] if `start > end` or
     /// `end` is past the dimension's length.
-    pub fn try_slice(&self, dim: usize, start: usize, end: usize) -> Result<Tensor, TensorError> {
+    pub fn try_slice(
+        &self,
+        dim: usize,
+        start: usize,
+        end: usize,
+    ) -> Result<Tensor<T>, TensorError> {
         self.dim_in_range("slice", dim, self.ndim())?;
         let len = self.shape()[dim];
         if start > end || end > len {
@@ -220,7 +225,7 @@ impl Tensor {
 
     /// Zeros of length `len` along `dim` with `self` placed at `start..`: the adjoint of
     /// [`slice`](Tensor::slice).
-    fn pad(&self, dim: usize, start: usize, len: usize) -> Tensor {
+    fn pad(&self, dim: usize, start: usize, len: usize) -> Tensor<T> {
         let mut shape = self.shape().to_vec();
         let n = shape[dim];
         shape[dim] = len;
@@ -241,7 +246,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_get`](Tensor::try_get) errs.
     #[track_caller]
-    pub fn get(&self, i: usize) -> Tensor {
+    pub fn get(&self, i: usize) -> Tensor<T> {
         or_panic(self.try_get(i))
     }
 
@@ -249,7 +254,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`] for a 0-d tensor, [`TensorError::IndexOutOfRange`].
-    pub fn try_get(&self, i: usize) -> Result<Tensor, TensorError> {
+    pub fn try_get(&self, i: usize) -> Result<Tensor<T>, TensorError> {
         self.try_select(0, i)
     }
 
@@ -257,7 +262,7 @@ impl Tensor {
     ///
     /// # Errors
     /// [`TensorError::DimOutOfRange`], [`TensorError::IndexOutOfRange`].
-    pub fn try_select(&self, dim: usize, i: usize) -> Result<Tensor, TensorError> {
+    pub fn try_select(&self, dim: usize, i: usize) -> Result<Tensor<T>, TensorError> {
         self.dim_in_range("get", dim, self.ndim())?;
         if i >= self.shape()[dim] {
             return Err(TensorError::IndexOutOfRange {
@@ -274,7 +279,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_cat`](Tensor::try_cat) errs.
     #[track_caller]
-    pub fn cat(tensors: &[&Tensor], dim: usize) -> Tensor {
+    pub fn cat(tensors: &[&Tensor<T>], dim: usize) -> Tensor<T> {
         or_panic(Tensor::try_cat(tensors, dim))
     }
 
@@ -283,7 +288,7 @@ impl Tensor {
     /// # Errors
     /// [`TensorError::InvalidArgument`] for no tensors, [`TensorError::DimOutOfRange`],
     /// [`TensorError::ShapeMismatch`] if the shapes differ outside `dim`.
-    pub fn try_cat(tensors: &[&Tensor], dim: usize) -> Result<Tensor, TensorError> {
+    pub fn try_cat(tensors: &[&Tensor<T>], dim: usize) -> Result<Tensor<T>, TensorError> {
         let first = tensors
             .first()
             .ok_or_else(|| TensorError::InvalidArgument {
@@ -327,7 +332,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_stack`](Tensor::try_stack) errs.
     #[track_caller]
-    pub fn stack(tensors: &[&Tensor], dim: usize) -> Tensor {
+    pub fn stack(tensors: &[&Tensor<T>], dim: usize) -> Tensor<T> {
         or_panic(Tensor::try_stack(tensors, dim))
     }
 
@@ -335,7 +340,7 @@ impl Tensor {
     ///
     /// # Errors
     /// As [`try_cat`](Tensor::try_cat), and [`TensorError::DimOutOfRange`] if `dim > ndim`.
-    pub fn try_stack(tensors: &[&Tensor], dim: usize) -> Result<Tensor, TensorError> {
+    pub fn try_stack(tensors: &[&Tensor<T>], dim: usize) -> Result<Tensor<T>, TensorError> {
         if let Some(t) = tensors.iter().find(|t| t.shape() != tensors[0].shape()) {
             return Err(TensorError::ShapeMismatch {
                 op: "stack",

@@ -1,11 +1,12 @@
 //! The `Tensor` type: shared immutable values plus an optional graph node.
 
+use super::Element;
 use super::graph::{Node, lock};
 use ndarray::{ArrayD, Dimension, IxDyn};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-/// An n-dimensional array of `f64` that can record the operations made on it, for reverse
+/// An n-dimensional array of `f64` (or `f32`: `Tensor<f32>`) that can record the operations made on it, for reverse
 /// mode (PyTorch's `torch.Tensor`).
 ///
 /// Cloning is cheap: the values are shared (they are never mutated) and so is the graph node,
@@ -25,14 +26,14 @@ use std::sync::{Arc, Mutex};
 /// }
 /// ```
 #[derive(Clone)]
-pub struct Tensor {
-    pub(super) data: Arc<ArrayD<f64>>,
-    pub(super) node: Option<Arc<Node>>,
+pub struct Tensor<T: Element = f64> {
+    pub(super) data: Arc<ArrayD<T>>,
+    pub(super) node: Option<Arc<Node<T>>>,
 }
 
-impl Tensor {
+impl<T: Element> Tensor<T> {
     /// A tensor that does not require grad, holding `data`.
-    pub(super) fn from_data(data: ArrayD<f64>) -> Tensor {
+    pub(super) fn from_data(data: ArrayD<T>) -> Tensor<T> {
         Tensor {
             data: Arc::new(data),
             node: None,
@@ -40,17 +41,17 @@ impl Tensor {
     }
 
     /// The values, as an `ndarray` array.
-    pub fn array(&self) -> &ArrayD<f64> {
+    pub fn array(&self) -> &ArrayD<T> {
         &self.data
     }
 
     /// The values, copied out (or moved out when no other tensor shares them).
-    pub fn into_array(self) -> ArrayD<f64> {
+    pub fn into_array(self) -> ArrayD<T> {
         Arc::try_unwrap(self.data).unwrap_or_else(|a| (*a).clone())
     }
 
     /// The values in row-major order.
-    pub fn to_vec(&self) -> Vec<f64> {
+    pub fn to_vec(&self) -> Vec<T> {
         self.data.iter().copied().collect()
     }
 
@@ -79,7 +80,7 @@ impl Tensor {
     /// # Panics
     /// As [`try_item`](Tensor::try_item) errs, with the same message.
     #[track_caller]
-    pub fn item(&self) -> f64 {
+    pub fn item(&self) -> T {
         super::error::or_panic(self.try_item())
     }
 
@@ -88,7 +89,7 @@ impl Tensor {
     /// # Errors
     /// [`TensorError::InvalidArgument`](super::TensorError::InvalidArgument) unless the
     /// tensor has exactly one element.
-    pub fn try_item(&self) -> Result<f64, super::TensorError> {
+    pub fn try_item(&self) -> Result<T, super::TensorError> {
         match self.data.iter().next() {
             Some(&v) if self.len() == 1 => Ok(v),
             _ => Err(super::TensorError::InvalidArgument {
@@ -117,7 +118,7 @@ impl Tensor {
     /// # Panics
     /// When asked to stop recording a non-leaf: call [`detach`](Tensor::detach) instead.
     #[track_caller]
-    pub fn requires_grad_(mut self, on: bool) -> Tensor {
+    pub fn requires_grad_(mut self, on: bool) -> Tensor<T> {
         match (on, self.node.as_deref()) {
             (true, None) => {
                 self.node = Some(Arc::new(Node::Leaf {
@@ -136,7 +137,7 @@ impl Tensor {
 
     /// The gradient accumulated into this leaf by [`backward`](Tensor::backward), or `None`
     /// if none has been (and always `None` for a non-leaf, as PyTorch without `retain_grad`).
-    pub fn grad(&self) -> Option<Tensor> {
+    pub fn grad(&self) -> Option<Tensor<T>> {
         match self.node.as_deref() {
             Some(Node::Leaf { grad }) => lock(grad).clone(),
             _ => None,
@@ -151,89 +152,91 @@ impl Tensor {
     }
 
     /// The same values, cut from the graph: results of ops on it do not record.
-    pub fn detach(&self) -> Tensor {
+    pub fn detach(&self) -> Tensor<T> {
         Tensor {
             data: self.data.clone(),
             node: None,
         }
     }
 
-    /// The value at a full index, as `f64`.
+    /// The value at a full index.
     ///
     /// # Panics
     /// If the index has the wrong length or is out of range.
     #[track_caller]
-    pub fn at(&self, index: &[usize]) -> f64 {
+    pub fn at(&self, index: &[usize]) -> T {
         self.data[IxDyn(index)]
     }
 }
 
-impl fmt::Debug for Tensor {
+impl<T: Element> fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let grad = match self.node.as_deref() {
             None => "",
             Some(Node::Leaf { .. }) => ", requires_grad=true",
             Some(Node::Op { name, .. }) => name,
         };
+        let dtype = if T::NAME == "f64" { "" } else { ", dtype=f32" };
         if grad.is_empty() || grad.starts_with(',') {
-            write!(f, "tensor({}{grad})", self.data)
+            write!(f, "tensor({}{dtype}{grad})", self.data)
         } else {
-            write!(f, "tensor({}, grad_fn={grad})", self.data)
+            write!(f, "tensor({}{dtype}, grad_fn={grad})", self.data)
         }
     }
 }
 
-impl fmt::Display for Tensor {
+impl<T: Element> fmt::Display for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self, f)
     }
 }
 
-impl<D: Dimension> From<ndarray::Array<f64, D>> for Tensor {
-    fn from(a: ndarray::Array<f64, D>) -> Tensor {
+impl<T: Element, D: Dimension> From<ndarray::Array<T, D>> for Tensor<T> {
+    fn from(a: ndarray::Array<T, D>) -> Tensor<T> {
         Tensor::from_data(a.into_dyn())
     }
 }
 
-impl From<Vec<f64>> for Tensor {
-    fn from(v: Vec<f64>) -> Tensor {
+impl<T: Element> From<Vec<T>> for Tensor<T> {
+    fn from(v: Vec<T>) -> Tensor<T> {
         Tensor::from_data(ndarray::Array1::from(v).into_dyn())
     }
 }
 
-impl From<&[f64]> for Tensor {
-    fn from(v: &[f64]) -> Tensor {
+impl<T: Element> From<&[T]> for Tensor<T> {
+    fn from(v: &[T]) -> Tensor<T> {
         Tensor::from(v.to_vec())
     }
 }
 
-impl<const N: usize> From<[f64; N]> for Tensor {
-    fn from(v: [f64; N]) -> Tensor {
+impl<T: Element, const N: usize> From<[T; N]> for Tensor<T> {
+    fn from(v: [T; N]) -> Tensor<T> {
         Tensor::from(v.to_vec())
     }
 }
 
-impl From<f64> for Tensor {
-    fn from(c: f64) -> Tensor {
+/// A 0-d tensor.
+impl<T: Element> From<T> for Tensor<T> {
+    fn from(c: T) -> Tensor<T> {
         Tensor::from_data(ndarray::arr0(c).into_dyn())
     }
 }
 
-impl From<Tensor> for Vec<f64> {
-    fn from(t: Tensor) -> Vec<f64> {
+impl<T: Element> From<Tensor<T>> for Vec<T> {
+    fn from(t: Tensor<T>) -> Vec<T> {
         t.to_vec()
     }
 }
 
-impl From<Tensor> for ArrayD<f64> {
-    fn from(t: Tensor) -> ArrayD<f64> {
+impl<T: Element> From<Tensor<T>> for ArrayD<T> {
+    fn from(t: Tensor<T>) -> ArrayD<T> {
         t.into_array()
     }
 }
 
 /// Equal shapes and values (the graph is not compared), as `torch.equal`.
-impl PartialEq for Tensor {
-    fn eq(&self, other: &Tensor) -> bool {
+impl<T: Element> PartialEq for Tensor<T> {
+    fn eq(&self, other: &Tensor<T>) -> bool {
         self.data == other.data
     }
 }
