@@ -12,7 +12,7 @@ use std::hint::black_box;
 use weifen::Scalar;
 use weifen::tensor::elementwise::{ElementwiseFn, value_and_derivative};
 use weifen::tensor::functional::jacobian;
-use weifen::tensor::{GradOptions, Tensor, grad, no_grad};
+use weifen::tensor::{Element, GradOptions, Tensor, grad, no_grad};
 
 /// f(x) = (−2x² + 4x + 1)·exp(−x²/2)
 fn f<S: Scalar>(x: S) -> S {
@@ -27,7 +27,7 @@ impl ElementwiseFn for Seed {
     }
 }
 
-fn graph_derivative(x: &Tensor, create_graph: bool) -> Tensor {
+fn graph_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> {
     let x = x.clone().requires_grad_(true);
     let y = f(x.clone());
     let options = GradOptions {
@@ -76,6 +76,13 @@ fn seed(c: &mut Criterion) {
             &x,
             |b, x| b.iter(|| graph_derivative(black_box(x), true)),
         );
+        let x32 = x.cast::<f32>();
+        group.bench_with_input(BenchmarkId::new("fused_f_and_df_f32", n), &x32, |b, x| {
+            b.iter(|| value_and_derivative(&Seed, black_box(x)))
+        });
+        group.bench_with_input(BenchmarkId::new("graph_grad_f32", n), &x32, |b, x| {
+            b.iter(|| graph_derivative(black_box(x), false))
+        });
     }
     group.finish();
 }
