@@ -12,7 +12,7 @@
 
 use super::{Element, GradOptions, Tensor, TensorError, grad};
 
-/// How [`jacobian_with`] builds the Jacobian of `f: ℝⁿ → ℝᵐ`.
+/// How [`value_and_jacobian_with`] builds the Jacobian of `f: ℝⁿ → ℝᵐ`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum JacobianMode {

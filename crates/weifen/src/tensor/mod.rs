@@ -35,6 +35,8 @@
 //! ```
 
 mod activation;
+mod backward;
+mod concat;
 mod construct;
 mod dual;
 mod element;
@@ -52,8 +54,9 @@ mod structural;
 #[allow(clippy::module_inception)] // the type's own file; `tensor::Tensor` is the public path
 mod tensor;
 
+pub use backward::grad;
 pub use element::Element;
-pub use engine::{GradOptions, grad};
+pub use engine::GradOptions;
 pub use error::TensorError;
 pub use graph::{GradModeGuard, enable_grad, is_grad_enabled, no_grad};
 pub use tensor::Tensor;
