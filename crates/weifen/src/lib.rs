@@ -46,6 +46,7 @@
 //! | [`reverse`] (tape) | one recording + m backward sweeps; memory ∝ operations | to rounding | reverse over forward (Hessians, hvp) | many inputs, few outputs: gradients |
 //! | [`numeric`] (finite differences) | ≈ 10 evaluations per input with Richardson (default, at most 30), 2 per input for one central difference | no: ≈ 1e-14 relative with Richardson, 1e-11 for one central difference; an error bound comes with it | any order by Fornberg stencils (accuracy falls with the order) | checking the other methods, black-box `f64` functions, sampled data; [`numeric::complex_step`] is exact to rounding for analytic functions |
 //! | [`sparse`] (pattern detection + colouring, on top of forward and reverse) | one detection, then one forward direction per column colour (8 per evaluation) or one reverse sweep per row colour; Hessians one Hessian–vector product per star colour | to rounding | Hessians | Jacobians and Hessians with few nonzeros per row: least squares, discretised PDEs, partially separable objectives |
+//! | [`tensor`](mod@tensor) (arrays, PyTorch-style autograd) | one recorded evaluation + one backward pass per output row; memory ∝ operations × array size | to rounding | `create_graph` (reverse over reverse), double vjp for jvp | array code ported from PyTorch; element-wise functions on many points (fused value-and-derivative pass) |
 //! | [`symbolic`] (expression DAG) | one derivative expression per input, linear in the DAG's size; then a compiled program per point | exact formula | `nth_diff`, `hessian` | you want the formula itself (to print, inspect or compile), or to evaluate a derivative at very many points |
 //!
 //! ## A function written once
@@ -73,6 +74,7 @@ pub mod reverse;
 mod scalar;
 pub mod sparse;
 pub mod symbolic;
+pub mod tensor;
 
 pub use error::LengthError;
 pub use function::{MultivariateFn, ScalarFn, VectorFn};

@@ -1,0 +1,138 @@
+//! Tensor benchmarks: the seed task (f and f′ on N points) by the graph path with and without
+//! `create_graph`, by the fused dual-number path, and plain `f64` f; Rosenbrock with tensor
+//! ops (evaluation vs gradient); the seed Jacobian. `bench/tensor_compare.py` runs the same
+//! cases in PyTorch and JAX.
+//!
+//! Run narrowly on a shared machine, e.g.
+//! `cargo bench -p weifen --bench tensor -- --warm-up-time 1 --measurement-time 3`;
+//! read the ratios within one run.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
+use weifen::Scalar;
+use weifen::tensor::elementwise::{ElementwiseFn, value_and_derivative};
+use weifen::tensor::functional::jacobian;
+use weifen::tensor::{Element, GradOptions, Tensor, grad, no_grad};
+
+/// f(x) = (−2x² + 4x + 1)·exp(−x²/2)
+fn f<S: Scalar>(x: S) -> S {
+    let x2 = x.clone().powi(2);
+    (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+}
+
+struct Seed;
+impl ElementwiseFn for Seed {
+    fn eval<S: Scalar>(&self, x: S) -> S {
+        f(x)
+    }
+}
+
+fn graph_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> {
+    let x = x.clone().requires_grad_(true);
+    let y = f(x.clone());
+    let options = GradOptions {
+        create_graph,
+        ..Default::default()
+    };
+    grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options)
+        .unwrap()
+        .remove(0)
+}
+
+fn seed(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tensor_seed");
+    for n in [1_000usize, 100_000, 1_000_000] {
+        let x = Tensor::linspace(0.0, 5.0, n);
+        let xs = x.to_vec();
+        // Correctness before timing: the two paths agree.
+        let (_, d) = value_and_derivative(&Seed, &x);
+        let dg = graph_derivative(&x, false);
+        assert!(
+            d.to_vec()
+                .iter()
+                .zip(dg.to_vec())
+                .all(|(a, b)| (a - b).abs() < 1e-14)
+        );
+        if n >= 100_000 {
+            group.sample_size(10);
+        }
+        group.bench_with_input(BenchmarkId::new("f64_f", n), &xs, |b, xs| {
+            b.iter(|| black_box(xs).iter().map(|&x| f(x)).collect::<Vec<_>>())
+        });
+        group.bench_with_input(BenchmarkId::new("tensor_f", n), &x, |b, x| {
+            b.iter(|| {
+                let _guard = no_grad();
+                f(black_box(x).clone())
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("fused_f_and_df", n), &x, |b, x| {
+            b.iter(|| value_and_derivative(&Seed, black_box(x)))
+        });
+        group.bench_with_input(BenchmarkId::new("graph_grad", n), &x, |b, x| {
+            b.iter(|| graph_derivative(black_box(x), false))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("graph_grad_create_graph", n),
+            &x,
+            |b, x| b.iter(|| graph_derivative(black_box(x), true)),
+        );
+        let x32 = x.cast::<f32>();
+        group.bench_with_input(BenchmarkId::new("fused_f_and_df_f32", n), &x32, |b, x| {
+            b.iter(|| value_and_derivative(&Seed, black_box(x)))
+        });
+        group.bench_with_input(BenchmarkId::new("graph_grad_f32", n), &x32, |b, x| {
+            b.iter(|| graph_derivative(black_box(x), false))
+        });
+    }
+    group.finish();
+}
+
+/// Σ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)² with tensor ops.
+fn rosenbrock(x: &Tensor) -> Tensor {
+    let n = x.len();
+    let (head, tail) = (x.slice(0, 0, n - 1), x.slice(0, 1, n));
+    ((tail - head.clone().powi(2)).powi(2) * 100.0 + (1.0 - head).powi(2)).sum()
+}
+
+fn rosenbrock_bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tensor_rosenbrock");
+    group.sample_size(10);
+    let n = 1_000_000;
+    let x = Tensor::from(
+        (0..n)
+            .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
+            .collect::<Vec<_>>(),
+    );
+    group.bench_with_input(BenchmarkId::new("eval", n), &x, |b, x| {
+        b.iter(|| {
+            let _guard = no_grad();
+            rosenbrock(black_box(x))
+        })
+    });
+    group.bench_with_input(BenchmarkId::new("gradient", n), &x, |b, x| {
+        b.iter(|| {
+            let x = black_box(x).clone().requires_grad_(true);
+            let y = rosenbrock(&x);
+            grad(&[&y], &[&x], &[], GradOptions::default())
+                .unwrap()
+                .remove(0)
+        })
+    });
+    group.finish();
+}
+
+fn seed_jacobian(c: &mut Criterion) {
+    let g =
+        |x: &Tensor| Tensor::stack(&[&(x.get(0).powi(2) + x.get(1)), &(x.get(1) * x.get(2))], 0);
+    let x = Tensor::from(vec![1.0, 2.0, 3.0]);
+    assert_eq!(
+        jacobian(g, &x).unwrap().to_vec(),
+        vec![2.0, 1.0, 0.0, 0.0, 3.0, 2.0]
+    );
+    c.bench_function("tensor_seed_jacobian", |b| {
+        b.iter(|| jacobian(g, black_box(&x)).unwrap())
+    });
+}
+
+criterion_group!(benches, seed, rosenbrock_bench, seed_jacobian);
+criterion_main!(benches);

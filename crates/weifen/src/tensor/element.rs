@@ -1,0 +1,50 @@
+//! The element types a tensor can hold: `f64` (the default) and `f32`.
+//!
+//! The op table's kernels and rules are written for `f64`; an `f32` tensor stores `f32` and
+//! evaluates each element's kernel in `f64`, rounding the result to `f32` (so each op is
+//! correctly rounded to `f32` wherever the `f64` kernel is accurate). Matrix products and
+//! reductions run in the element type.
+
+use std::fmt::{Debug, Display};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
+}
+
+/// `f64` or `f32`: the element type of a [`Tensor`](super::Tensor).
+pub trait Element:
+    sealed::Sealed + ndarray::LinalgScalar + PartialOrd + Debug + Display + Send + Sync
+{
+    /// The type's name (`"f64"`, `"f32"`).
+    const NAME: &'static str;
+    /// The value as `f64` (exact).
+    fn to_f64(self) -> f64;
+    /// `v` rounded to this type.
+    fn from_f64(v: f64) -> Self;
+}
+
+impl Element for f64 {
+    const NAME: &'static str = "f64";
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self
+    }
+    #[inline(always)]
+    fn from_f64(v: f64) -> f64 {
+        v
+    }
+}
+
+impl Element for f32 {
+    const NAME: &'static str = "f32";
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    #[inline(always)]
+    fn from_f64(v: f64) -> f32 {
+        v as f32
+    }
+}

@@ -1,0 +1,161 @@
+//! Matrix products: `matmul` (batched, broadcasting the batch dimensions, as `torch.matmul`),
+//! `dot`, `outer`.
+//!
+//! The rule of `C = A·B` is `∂A = ∂C·Bᵀ`, `∂B = Aᵀ·∂C`, reduced to each input's shape when
+//! batch dimensions were broadcast; it is written with `matmul` itself, so it differentiates
+//! again. Vectors are promoted to matrices by `unsqueeze` and the added dimension removed
+//! after, as NumPy does; `dot` and `outer` are compositions.
+
+use super::error::or_panic;
+use super::graph::record;
+use super::shape::broadcast_shape;
+use super::{Element, Tensor, TensorError};
+use ndarray::{Array3, ArrayD, Axis, Ix3, IxDyn};
+
+impl<T: Element> Tensor<T> {
+    /// The matrix product, as `torch.matmul`: 1-d·1-d is the dot product, a 1-d operand is a
+    /// row (left) or column (right) vector, and leading batch dimensions broadcast.
+    ///
+    /// ```
+    /// use weifen::tensor;
+    /// let a = tensor![[1.0, 2.0], [3.0, 4.0]];
+    /// let b = tensor![5.0, 6.0];
+    /// assert_eq!(a.matmul(&b).to_vec(), vec![17.0, 39.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// As [`try_matmul`](Tensor::try_matmul) errs.
+    #[track_caller]
+    pub fn matmul(&self, rhs: &Tensor<T>) -> Tensor<T> {
+        or_panic(self.try_matmul(rhs))
+    }
+
+    /// [`matmul`](Tensor::matmul).
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] if an operand is 0-d, the inner dimensions differ, or
+    /// the batch dimensions do not broadcast.
+    pub fn try_matmul(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        let mismatch = || TensorError::ShapeMismatch {
+            op: "matmul",
+            lhs: self.shape().to_vec(),
+            rhs: rhs.shape().to_vec(),
+        };
+        match (self.ndim(), rhs.ndim()) {
+            (0, _) | (_, 0) => Err(mismatch()),
+            (1, 1) => self.try_dot(rhs),
+            (1, _) => Ok(self
+                .unsqueeze(0)
+                .try_matmul(rhs)
+                .map_err(|_| mismatch())?
+                .squeeze(rhs.ndim() - 2)),
+            (_, 1) => {
+                let r = self.try_matmul(&rhs.unsqueeze(1)).map_err(|_| mismatch())?;
+                Ok(r.squeeze(r.ndim() - 1))
+            }
+            _ => matmul_nd(self, rhs).ok_or_else(mismatch),
+        }
+    }
+
+    /// `Σᵢ aᵢbᵢ` for two 1-d tensors of one length (a 0-d tensor).
+    ///
+    /// # Panics
+    /// As [`try_dot`](Tensor::try_dot) errs.
+    #[track_caller]
+    pub fn dot(&self, rhs: &Tensor<T>) -> Tensor<T> {
+        or_panic(self.try_dot(rhs))
+    }
+
+    /// [`dot`](Tensor::dot).
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] unless both are 1-d of one length.
+    pub fn try_dot(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        if self.ndim() != 1 || self.shape() != rhs.shape() {
+            return Err(TensorError::ShapeMismatch {
+                op: "dot",
+                lhs: self.shape().to_vec(),
+                rhs: rhs.shape().to_vec(),
+            });
+        }
+        Ok((self.clone() * rhs.clone()).sum())
+    }
+
+    /// `aᵢbⱼ` for two 1-d tensors (shape `[n, m]`).
+    ///
+    /// # Panics
+    /// As [`try_outer`](Tensor::try_outer) errs.
+    #[track_caller]
+    pub fn outer(&self, rhs: &Tensor<T>) -> Tensor<T> {
+        or_panic(self.try_outer(rhs))
+    }
+
+    /// [`outer`](Tensor::outer).
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] unless both are 1-d.
+    pub fn try_outer(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        if self.ndim() != 1 || rhs.ndim() != 1 {
+            return Err(TensorError::ShapeMismatch {
+                op: "outer",
+                lhs: self.shape().to_vec(),
+                rhs: rhs.shape().to_vec(),
+            });
+        }
+        Ok(self.unsqueeze(1) * rhs.unsqueeze(0))
+    }
+
+    /// The last two dimensions swapped (`mT`).
+    fn mt(&self) -> Tensor<T> {
+        self.transpose(self.ndim() - 2, self.ndim() - 1)
+    }
+}
+
+/// `[..., n, k] · [..., k, m]` with broadcast batch dimensions; `None` on a shape mismatch.
+fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
+    let (sa, sb) = (a.shape(), b.shape());
+    let (n, k) = (sa[sa.len() - 2], sa[sa.len() - 1]);
+    let (k2, m) = (sb[sb.len() - 2], sb[sb.len() - 1]);
+    if k != k2 {
+        return None;
+    }
+    let batch = broadcast_shape("matmul", &sa[..sa.len() - 2], &sb[..sb.len() - 2]).ok()?;
+    let count: usize = batch.iter().product();
+    let flat = |t: &Tensor<T>, r: usize, c: usize| -> Array3<T> {
+        let shape: Vec<usize> = batch.iter().copied().chain([r, c]).collect();
+        let v = t
+            .data
+            .broadcast(IxDyn(&shape))
+            .expect("batch shape checked");
+        v.to_shape((count, r, c))
+            .expect("same element count")
+            .into_owned()
+    };
+    let (fa, fb) = (flat(a, n, k), flat(b, k, m));
+    let mut out = Array3::<T>::zeros((count, n, m));
+    for (i, mut o) in out.axis_iter_mut(Axis(0)).enumerate() {
+        let ai = fa.index_axis(Axis(0), i);
+        let bi = fb.index_axis(Axis(0), i);
+        ndarray::linalg::general_mat_mul(T::one(), &ai, &bi, T::zero(), &mut o);
+    }
+    let shape: Vec<usize> = batch.iter().copied().chain([n, m]).collect();
+    let out: ArrayD<T> = out
+        .into_dimensionality::<Ix3>()
+        .ok()?
+        .into_shape_with_order(IxDyn(&shape))
+        .ok()?;
+    Some(record(
+        "matmul",
+        &[a, b],
+        out,
+        Box::new(|inputs, _, g| {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            vec![
+                a.requires_grad()
+                    .then(|| g.matmul(&b.mt()).sum_to(a.shape())),
+                b.requires_grad()
+                    .then(|| a.mt().matmul(g).sum_to(b.shape())),
+            ]
+        }),
+    ))
+}

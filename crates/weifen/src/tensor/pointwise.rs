@@ -1,0 +1,196 @@
+//! The op table on arrays: `Tensor` implements [`Scalar`] element-wise.
+//!
+//! The forward kernel is the op's `f64` kernel mapped over the array; the backward rule is the
+//! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
+//! reduced to each input's shape. Under `create_graph` the rule records like any other
+//! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
+//! Nothing here writes an element-wise derivative by hand.
+
+use super::error::or_panic;
+use super::graph::{is_grad_enabled, record};
+use super::kernel;
+use super::shape::broadcast_shape;
+use super::{Element, Tensor, TensorError};
+use crate::Scalar;
+use crate::ops::{self, BinaryOp, UnaryOp};
+
+/// `op(x)` element-wise, recorded with the table's rule.
+fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
+    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64())));
+    record(
+        op.spec().name,
+        &[x],
+        out,
+        Box::new(move |inputs, y, g| {
+            let x = &inputs[0];
+            // Under create_graph the rule needs a recorded y; otherwise the saved value.
+            let y = if is_grad_enabled() {
+                unary(x, op)
+            } else {
+                y.clone()
+            };
+            vec![Some(times(g, &op.derivative(x, &y)))]
+        }),
+    )
+}
+
+/// `op(a, b)` element-wise with broadcasting, recorded with the table's partials.
+fn try_binary<T: Element, O: BinaryOp>(
+    a: &Tensor<T>,
+    op: O,
+    b: &Tensor<T>,
+) -> Result<Tensor<T>, TensorError> {
+    let name = op.spec().name;
+    let shape = broadcast_shape(name, a.shape(), b.shape())?;
+    let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
+        T::from_f64(op.eval(p.to_f64(), q.to_f64()))
+    });
+    Ok(record(
+        name,
+        &[a, b],
+        out,
+        Box::new(move |inputs, y, g| {
+            let (a, b) = (&inputs[0], &inputs[1]);
+            let y = if is_grad_enabled() {
+                or_panic(try_binary(a, op, b))
+            } else {
+                y.clone()
+            };
+            let (pa, pb) = op.partials(a, b, &y);
+            vec![
+                a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
+                b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
+            ]
+        }),
+    ))
+}
+
+/// `op(x, c)` for a constant `c`: one pass without broadcasting; the rule is the table's
+/// `∂/∂a` with `b` the constant.
+fn with_constant<T: Element, O: BinaryOp>(x: &Tensor<T>, op: O, c: f64) -> Tensor<T> {
+    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64(), c)));
+    record(
+        op.spec().name,
+        &[x],
+        out,
+        Box::new(move |inputs, y, g| {
+            let x = &inputs[0];
+            let y = if is_grad_enabled() {
+                with_constant(x, op, c)
+            } else {
+                y.clone()
+            };
+            let (pa, _) = op.partials(x, &Tensor::filled(&[], c), &y);
+            vec![Some(times(g, &pa))]
+        }),
+    )
+}
+
+/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
+/// and taking the one-pass constant form for any other constant.
+fn times<T: Element>(g: &Tensor<T>, p: &Tensor<T>) -> Tensor<T> {
+    if p.node.is_none() && p.ndim() == 0 {
+        return match p.item().to_f64() {
+            1.0 => g.clone(),
+            -1.0 => unary(g, ops::Neg),
+            c => with_constant(g, ops::Mul, c),
+        };
+    }
+    or_panic(try_binary(g, ops::Mul, p))
+}
+
+impl<T: Element> Tensor<T> {
+    /// `op(self, rhs)` for a binary op of the table, with broadcasting.
+    ///
+    /// # Errors
+    /// [`TensorError::ShapeMismatch`] if the shapes do not broadcast.
+    pub fn try_binary<O: BinaryOp>(
+        &self,
+        op: O,
+        rhs: &Tensor<T>,
+    ) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, op, rhs)
+    }
+
+    /// `self + rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_add(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, ops::Add, rhs)
+    }
+
+    /// `self − rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_sub(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, ops::Sub, rhs)
+    }
+
+    /// `self · rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_mul(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, ops::Mul, rhs)
+    }
+
+    /// `self / rhs` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_div(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, ops::Div, rhs)
+    }
+
+    /// `selfʳʰˢ` with broadcasting. # Errors: shapes that do not broadcast.
+    pub fn try_pow(&self, rhs: &Tensor<T>) -> Result<Tensor<T>, TensorError> {
+        try_binary(self, ops::Pow, rhs)
+    }
+}
+
+/// Element-wise: every op of the table applies to each element; binary ops and `+ − × ÷`
+/// broadcast (NumPy's rule) and panic, with the message of [`Tensor::try_binary`], on shapes
+/// that do not broadcast.
+impl<T: Element> Scalar for Tensor<T> {
+    fn constant(c: f64) -> Self {
+        Tensor::filled(&[], c)
+    }
+    fn unary<O: UnaryOp>(self, op: O) -> Self {
+        unary(&self, op)
+    }
+    #[track_caller]
+    fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
+        or_panic(try_binary(&self, op, &rhs))
+    }
+}
+
+scalar_operators!([T: Element] Tensor<T>);
+
+/// The operators on references (`&a + &b`, `&a * 2.0`, `2.0 * &a`), which clone the handles.
+macro_rules! reference_operators {
+    ($($tr:ident $f:ident),*) => {$(
+        impl<T: Element> std::ops::$tr<&Tensor<T>> for &Tensor<T> {
+            type Output = Tensor<T>;
+            #[track_caller]
+            fn $f(self, rhs: &Tensor<T>) -> Tensor<T> {
+                std::ops::$tr::$f(self.clone(), rhs.clone())
+            }
+        }
+        impl<T: Element> std::ops::$tr<f64> for &Tensor<T> {
+            type Output = Tensor<T>;
+            fn $f(self, rhs: f64) -> Tensor<T> {
+                std::ops::$tr::$f(self.clone(), rhs)
+            }
+        }
+        impl<T: Element> std::ops::$tr<&Tensor<T>> for f64 {
+            type Output = Tensor<T>;
+            fn $f(self, rhs: &Tensor<T>) -> Tensor<T> {
+                std::ops::$tr::$f(self, rhs.clone())
+            }
+        }
+    )*};
+}
+reference_operators!(Add add, Sub sub, Mul mul, Div div);
+
+impl<T: Element> std::ops::Neg for &Tensor<T> {
+    type Output = Tensor<T>;
+    fn neg(self) -> Tensor<T> {
+        -self.clone()
+    }
+}
+
+impl<T: Element> From<&Tensor<T>> for Tensor<T> {
+    fn from(t: &Tensor<T>) -> Tensor<T> {
+        t.clone()
+    }
+}
