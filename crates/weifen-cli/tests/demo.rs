@@ -135,3 +135,24 @@ fn demo_fails_with_exit_1_when_out_cannot_be_created() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("--out"), "{err}");
 }
+
+/// The largest error the demo prints after `label` (`… largest error 8.9e-16`).
+fn largest_error(out: &str, label: &str) -> f64 {
+    let line = out
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no line with {label}: {out}"));
+    line.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn demo_prints_the_tensor_autograd_results() {
+    let out = demo_output();
+    // f′ and f″ of the seed on 1000 points by tensor autograd, against their closed forms.
+    assert!(largest_error(&out, "f′ on 1000 points") < 1e-13, "{out}");
+    assert!(largest_error(&out, "f″ by grad") < 1e-12, "{out}");
+    assert!(
+        out.contains("shape [2, 3]: [[2.0, 1.0, 0.0], [0.0, 3.0, 2.0]]"),
+        "{out}"
+    );
+}

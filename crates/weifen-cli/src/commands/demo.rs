@@ -1,12 +1,11 @@
 //! `weifen demo`: the worked examples, end to end.
 
-use super::{compare, plot, steps};
+use super::{compare, steps};
 use crate::error::CliError;
 use ndarray::Array2;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use weifen::forward::{self, Dual};
-use weifen::method::Method;
 use weifen::numeric::{self, Params, Scheme};
 use weifen::reverse::Tape;
 use weifen::symbolic::{self, Expr, Formula};
@@ -40,28 +39,12 @@ pub fn run(args: Args, out: &mut impl Write) -> crate::error::Result<()> {
 /// The seed formula, as typed.
 const SEED: &str = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
 
-/// autograd.png (f and f′ on 1000 points of [0, 5] by forward-mode AD), steps.png (the
-/// error against the step at x = 1.3), and the measured comparison table at x = 1.3.
+/// autograd.png (f, f′ and f″ on 1000 points of [0, 5] by tensor autograd, as the seed did
+/// with PyTorch), steps.png (the error against the step at x = 1.3), and the measured
+/// comparison table at x = 1.3.
 fn files(dir: &Path, out: &mut impl Write) -> crate::error::Result<()> {
+    super::autograd::run(dir, out)?;
     let expr: Expr = SEED.parse().expect("the seed formula parses");
-    let config = plot::Config {
-        expr,
-        var: "x".to_string(),
-        others: Vec::new(),
-        from: 0.0,
-        to: 5.0,
-        points: 1000,
-        order: 1,
-        method: Method::Forward,
-        output: dir.join("autograd.png"),
-    };
-    let (worst, _) = plot::draw(&config)?;
-    writeln!(
-        out,
-        "Wrote {}: f and f′ on 1000 points of [0, 5] by forward mode \
-         (largest gap to the symbolic f′: {worst:.1e})",
-        config.output.display()
-    )?;
     let at = [("x", 1.3)];
     let (_, study, _) = steps::study(&expr, "x", &at, 1)?;
     let path = dir.join("steps.png");

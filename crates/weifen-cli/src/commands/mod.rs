@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments, their validation, and its output.
 
+mod autograd;
 pub mod compare;
 pub mod demo;
 pub mod diff;
