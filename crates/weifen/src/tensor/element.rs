@@ -23,10 +23,17 @@ pub trait Element:
     fn to_f64(self) -> f64;
     /// `v` rounded to this type.
     fn from_f64(v: f64) -> Self;
+    /// The pool of freed buffers of this type (see the `buffer` module).
+    #[doc(hidden)]
+    fn pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>>;
 }
 
 impl Element for f64 {
     const NAME: &'static str = "f64";
+    fn pool() -> &'static std::sync::Mutex<Vec<Vec<f64>>> {
+        static POOL: std::sync::Mutex<Vec<Vec<f64>>> = std::sync::Mutex::new(Vec::new());
+        &POOL
+    }
     #[inline(always)]
     fn to_f64(self) -> f64 {
         self
@@ -39,6 +46,10 @@ impl Element for f64 {
 
 impl Element for f32 {
     const NAME: &'static str = "f32";
+    fn pool() -> &'static std::sync::Mutex<Vec<Vec<f32>>> {
+        static POOL: std::sync::Mutex<Vec<Vec<f32>>> = std::sync::Mutex::new(Vec::new());
+        &POOL
+    }
     #[inline(always)]
     fn to_f64(self) -> f64 {
         f64::from(self)

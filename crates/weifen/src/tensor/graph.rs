@@ -10,6 +10,7 @@
 //! current thread until its guard drops. The graph itself is not thread-local: tensors are
 //! `Send + Sync` and may be moved to other threads with their graph.
 
+use super::buffer::Buffer;
 use super::{Element, Tensor};
 use ndarray::ArrayD;
 use std::cell::Cell;
@@ -24,7 +25,7 @@ pub(super) type BackwardFn<T> =
 /// What a node keeps for its backward rule until a pass without `retain_graph` frees it.
 pub(super) struct Saved<T: Element> {
     pub(super) inputs: Vec<Tensor<T>>,
-    pub(super) output: Arc<ArrayD<T>>,
+    pub(super) output: Arc<Buffer<T>>,
 }
 
 /// A vertex of the graph.
@@ -155,7 +156,7 @@ pub(super) fn record<T: Element>(
     output: ArrayD<T>,
     backward: BackwardFn<T>,
 ) -> Tensor<T> {
-    let data = Arc::new(output);
+    let data = Arc::new(Buffer::new(output));
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };
     }

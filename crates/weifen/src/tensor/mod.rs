@@ -36,6 +36,7 @@
 
 mod activation;
 mod backward;
+mod buffer;
 mod concat;
 mod construct;
 mod dual;

@@ -9,7 +9,7 @@
 use super::error::or_panic;
 use super::graph::record;
 use super::{Element, Tensor, TensorError};
-use ndarray::{Axis, IxDyn};
+use ndarray::{ArrayD, Axis, IxDyn};
 
 /// The shape that `a` and `b` broadcast to.
 pub(super) fn broadcast_shape(
@@ -112,7 +112,7 @@ impl<T: Element> Tensor<T> {
             return Err(mismatch());
         }
         let lead = self.ndim() - shape.len();
-        let mut out = self.data.as_ref().clone();
+        let mut out: ArrayD<T> = (**self.data).clone();
         for _ in 0..lead {
             out = out.sum_axis(Axis(0));
         }

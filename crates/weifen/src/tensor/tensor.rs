@@ -1,6 +1,7 @@
 //! The `Tensor` type: shared immutable values plus an optional graph node.
 
 use super::Element;
+use super::buffer::Buffer;
 use super::graph::{Node, lock};
 use ndarray::{ArrayD, Dimension, IxDyn};
 use std::fmt;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 /// ```
 #[derive(Clone)]
 pub struct Tensor<T: Element = f64> {
-    pub(super) data: Arc<ArrayD<T>>,
+    pub(super) data: Arc<Buffer<T>>,
     pub(super) node: Option<Arc<Node<T>>>,
 }
 
@@ -35,7 +36,7 @@ impl<T: Element> Tensor<T> {
     /// A tensor that does not require grad, holding `data`.
     pub(super) fn from_data(data: ArrayD<T>) -> Tensor<T> {
         Tensor {
-            data: Arc::new(data),
+            data: Arc::new(Buffer::new(data)),
             node: None,
         }
     }
@@ -47,7 +48,7 @@ impl<T: Element> Tensor<T> {
 
     /// The values, copied out (or moved out when no other tensor shares them).
     pub fn into_array(self) -> ArrayD<T> {
-        Arc::try_unwrap(self.data).unwrap_or_else(|a| (*a).clone())
+        Arc::try_unwrap(self.data).map_or_else(|a| (**a).clone(), Buffer::into_inner)
     }
 
     /// The values in row-major order.
@@ -178,9 +179,9 @@ impl<T: Element> fmt::Debug for Tensor<T> {
         };
         let dtype = if T::NAME == "f64" { "" } else { ", dtype=f32" };
         if grad.is_empty() || grad.starts_with(',') {
-            write!(f, "tensor({}{dtype}{grad})", self.data)
+            write!(f, "tensor({}{dtype}{grad})", **self.data)
         } else {
-            write!(f, "tensor({}{dtype}, grad_fn={grad})", self.data)
+            write!(f, "tensor({}{dtype}, grad_fn={grad})", **self.data)
         }
     }
 }
@@ -237,6 +238,6 @@ impl<T: Element> From<Tensor<T>> for ArrayD<T> {
 /// Equal shapes and values (the graph is not compared), as `torch.equal`.
 impl<T: Element> PartialEq for Tensor<T> {
     fn eq(&self, other: &Tensor<T>) -> bool {
-        self.data == other.data
+        **self.data == **other.data
     }
 }

@@ -1,0 +1,116 @@
+//! Tensor storage that gives its memory back: a freed large buffer goes to a small pool, and
+//! the element-wise kernels take their outputs from it.
+//!
+//! Why: a tensor op writes a fresh array, and a large fresh array is fresh pages from the
+//! kernel. On the seed task at 10⁶ points, page faults and unmapping took about 45 % of the
+//! graph path's time (perf). Reusing the buffers of the temporaries the previous pass freed
+//! removes them, as PyTorch's caching allocator (or glibc told to keep freed memory) does. The
+//! pool is bounded (a few buffers per element type); smaller arrays use the allocator as usual.
+
+use super::Element;
+use ndarray::{ArrayD, IxDyn};
+use std::ops::Deref;
+use std::sync::PoisonError;
+
+/// Arrays of at least this many elements are recycled.
+const MIN: usize = 1 << 14;
+/// At most this many buffers are kept per element type.
+const KEEP: usize = 16;
+
+/// The values of a tensor: an array whose memory returns to the pool when dropped.
+#[derive(Debug)]
+pub(super) struct Buffer<T: Element>(ArrayD<T>);
+
+impl<T: Element> Buffer<T> {
+    pub(super) fn new(a: ArrayD<T>) -> Buffer<T> {
+        Buffer(a)
+    }
+
+    /// The array, taken out (its memory no longer returns to the pool).
+    pub(super) fn into_inner(mut self) -> ArrayD<T> {
+        std::mem::replace(&mut self.0, empty())
+    }
+}
+
+impl<T: Element> Clone for Buffer<T> {
+    fn clone(&self) -> Self {
+        Buffer(self.0.clone())
+    }
+}
+
+impl<T: Element> Deref for Buffer<T> {
+    type Target = ArrayD<T>;
+    fn deref(&self) -> &ArrayD<T> {
+        &self.0
+    }
+}
+
+impl<T: Element> Drop for Buffer<T> {
+    fn drop(&mut self) {
+        if self.0.len() < MIN {
+            return;
+        }
+        let (v, offset) = std::mem::replace(&mut self.0, empty()).into_raw_vec_and_offset();
+        if offset == Some(0) {
+            let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
+            if pool.len() < KEEP {
+                pool.push(v);
+            }
+        }
+    }
+}
+
+fn empty<T: Element>() -> ArrayD<T> {
+    ArrayD::from_shape_vec(IxDyn(&[0]), Vec::new()).expect("an empty array")
+}
+
+/// An empty vector with room for `len` elements, from the pool when it holds one that large
+/// (its pages are already mapped), to be filled by the caller.
+pub(super) fn reuse<T: Element>(len: usize) -> Vec<T> {
+    if len >= MIN {
+        let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(k) = pool
+            .iter()
+            .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)
+        {
+            let mut v = pool.swap_remove(k);
+            drop(pool);
+            v.clear();
+            return v;
+        }
+    }
+    Vec::with_capacity(len)
+}
+
+/// A vector of `len` zeros, from the pool when it can be.
+pub(super) fn take<T: Element>(len: usize) -> Vec<T> {
+    let mut v = reuse(len);
+    v.resize(len, T::zero());
+    v
+}
+
+/// The number of buffers the pool holds, for tests.
+#[cfg(test)]
+pub(super) fn pooled<T: Element>() -> usize {
+    T::pool()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_large_buffer_is_reused_and_small_ones_are_not_kept() {
+        let before = pooled::<f32>();
+        drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[MIN]))));
+        assert_eq!(pooled::<f32>(), (before + 1).min(KEEP));
+        let v = take::<f32>(MIN);
+        assert_eq!(v.len(), MIN);
+        assert!(v.iter().all(|&x| x == 0.0));
+        drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[10]))));
+        assert!(pooled::<f32>() <= before.max(KEEP));
+    }
+}
