@@ -36,7 +36,7 @@ fn config() -> ProptestConfig {
         // Random formulas are often undefined or at a kink at a random point: those are
         // skipped, and may outnumber the cases.
         max_global_rejects: 20 * cases + 1000,
-        rng_seed: RngSeed::Fixed(0x6372_6f73_73),
+        rng_seed: RngSeed::Fixed(0x0063_726f_7373),
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -152,7 +152,7 @@ proptest! {
         let rhs = v.0 * wj[0] + v.1 * wj[1];
         let size = jv.iter().chain(&wj).map(|z| z.abs()).sum::<f64>() * 4.0 + 1.0;
         prop_assert!((lhs - rhs).abs() <= 1e-12 * size, "⟨Jv, w⟩ = {} but ⟨v, Jᵀw⟩ = {}", lhs, rhs);
-        let gf = forward::gradient(|q| t.build(q[0].clone(), q[1].clone()), &p);
+        let gf = forward::gradient(|q| t.build(q[0], q[1]), &p);
         let gr = reverse::gradient(|q| t.build(q[0], q[1]), &p);
         let e = t.build(Expr::var("x"), Expr::var("y"));
         let gs: Vec<f64> = symbolic::gradient(&e, &["x", "y"])
@@ -170,7 +170,7 @@ proptest! {
     fn hessians_are_symmetric_and_agree_across_methods(t in tree(), (x, y) in point()) {
         prop_assume!(t.build(x, y).is_finite() && smooth_at(&t, x, y, 1e-3));
         let p = [x, y];
-        let hf = forward::hessian(|q| t.build(q[0].clone(), q[1].clone()), &p);
+        let hf = forward::hessian(|q| t.build(q[0], q[1]), &p);
         let hr = reverse::hessian(|q| t.build(q[0], q[1]), &p);
         let e = t.build(Expr::var("x"), Expr::var("y"));
         let hs = symbolic::hessian(&e, &["x", "y"]);
