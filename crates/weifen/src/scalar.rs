@@ -60,12 +60,20 @@ macro_rules! define_scalar {
             /// Applies a binary op of the op table to `(self, rhs)`.
             fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self;
 
-            /// Whether the value is known to be exactly zero (`false` when it cannot be known,
-            /// as for an expression with variables). Taylor recurrences that divide by the
-            /// value ask it.
+            /// Whether this is known to be the constant zero, zero in every part (a dual
+            /// number's tangents too); `false` when it cannot be known, as for an expression
+            /// with variables. Tangent maps skip products with such a zero, so that `0·∞` in a
+            /// derivative's bookkeeping does not turn an infinite derivative into NaN.
             #[inline]
             fn is_zero(&self) -> bool {
                 false
+            }
+
+            /// Whether the real value (the primal part) is known to be exactly zero. Taylor
+            /// recurrences that divide by the value ask it.
+            #[inline]
+            fn value_is_zero(&self) -> bool {
+                self.is_zero()
             }
 
             $(define_scalar!(@unary [$(#[$m])*] $Name [$($p: $pt)?] [$($method)?]);)*

@@ -90,3 +90,39 @@ fn tanh_derivatives_keep_their_sign_and_stay_finite_at_large_arguments() {
         .unwrap();
     assert_eq!(s, 0.0);
 }
+
+#[test]
+fn derivatives_that_overflow_are_infinite_not_nan() {
+    // exp, sinh and cosh at 800: every derivative is e^800/2 or more, beyond f64: +∞ (sinh and
+    // cosh: ±∞ by parity). A zero tangent times an infinite partial must not make NaN.
+    let x = 800.0;
+    type D2 = Dual<Dual<f64>>;
+    type Case = (fn(D2) -> D2, f64);
+    let cases: [Case; 3] = [(|t| t.exp(), 1.0), (|t| t.sinh(), 1.0), (|t| t.cosh(), 1.0)];
+    for (k, (f, sign)) in cases.into_iter().enumerate() {
+        let d2 = forward::second_derivative(f, x);
+        assert_eq!(d2, sign * f64::INFINITY, "case {k}");
+    }
+    for order in 1..=3 {
+        assert_eq!(
+            forward::nth_derivative(|t| t.exp(), x, order),
+            f64::INFINITY
+        );
+        assert_eq!(
+            reverse::nth_derivative(|t| t.exp(), x, order),
+            f64::INFINITY
+        );
+        assert_eq!(
+            reverse::nth_derivative(|t| t.cosh(), x, order),
+            f64::INFINITY
+        );
+        assert_eq!(
+            reverse::nth_derivative(|t| t.sinh(), -x, order),
+            f64::INFINITY * if order % 2 == 1 { 1.0 } else { -1.0 }
+        );
+    }
+    assert_eq!(reverse::second_derivative(|t| t.exp(), x), f64::INFINITY);
+    // An input the output does not depend on still gets a zero adjoint, not NaN.
+    let g = reverse::gradient(|v| v[0].exp() + v[1] * 0.0, &[800.0, 1.0]);
+    assert_eq!(g, vec![f64::INFINITY, 0.0]);
+}

@@ -69,7 +69,12 @@ impl<S: Scalar> Scalar for Dual<S> {
 
     #[inline]
     fn is_zero(&self) -> bool {
-        self.value.is_zero()
+        self.value.is_zero() && self.tangent.is_zero()
+    }
+
+    #[inline]
+    fn value_is_zero(&self) -> bool {
+        self.value.value_is_zero()
     }
 }
 

@@ -1,7 +1,7 @@
 //! `Jet<S>`: truncated Taylor series over any scalar, for the n-th derivative in one pass.
 
 use crate::Scalar;
-use crate::ops::{BinaryOp, UnaryOp, taylor};
+use crate::ops::{BinaryOp, UnaryOp, taylor, times};
 
 /// A truncated Taylor series `c₀ + c₁t + … + cₙtⁿ` of `f(x + t)`, with `cₖ = f⁽ᵏ⁾(x)/k!`.
 ///
@@ -94,7 +94,8 @@ impl<S: Scalar> Scalar for Jet<S> {
             let b = Jet::from_coefficients(&rhs.c[..k.min(rhs.c.len())]);
             let (da, db) = op.partials(&a, &b, &Jet::from_coefficients(&y));
             let terms = (1..=k).map(|j| {
-                (get(&self.c, j) * get(&da.c, k - j) + get(&rhs.c, j) * get(&db.c, k - j))
+                (times(get(&self.c, j), get(&da.c, k - j))
+                    + times(get(&rhs.c, j), get(&db.c, k - j)))
                     * j as f64
             });
             let s = terms.reduce(|p, q| p + q).expect("k ≥ 1");
@@ -104,7 +105,11 @@ impl<S: Scalar> Scalar for Jet<S> {
     }
 
     fn is_zero(&self) -> bool {
-        self.c[0].is_zero()
+        self.c.iter().all(S::is_zero)
+    }
+
+    fn value_is_zero(&self) -> bool {
+        self.c[0].value_is_zero()
     }
 }
 

@@ -186,7 +186,7 @@ impl CustomUnary {
 
     /// `t·rule(x, y)`.
     pub fn tangent<S: Scalar>(&self, x: &S, y: &S, t: S) -> S {
-        t * self.derivative(x, y)
+        super::times(t, self.derivative(x, y))
     }
 }
 

@@ -104,7 +104,7 @@ pub trait UnaryOp: Copy + Send + Sync + 'static {
     /// `t·c`), which saves a multiplication by a constant partial at every nested level.
     #[inline(always)]
     fn tangent<S: Scalar>(self, x: &S, y: &S, t: S) -> S {
-        t * self.derivative(x, y)
+        times(t, self.derivative(x, y))
     }
     /// The Taylor coefficients of `op(x(t))` from those of `x(t)`, where the op has an
     /// `O(n²)` recurrence; `None` means Taylor arithmetic carries the op by its rule.
@@ -134,7 +134,7 @@ pub trait BinaryOp: Copy + Send + Sync + 'static {
     #[inline(always)]
     fn tangent<S: Scalar>(self, a: &S, b: &S, y: &S, ta: S, tb: S) -> S {
         let (da, db) = self.partials(a, b, y);
-        ta * da + tb * db
+        times(ta, da) + times(tb, db)
     }
     /// The Taylor coefficients of `op(a(t), b(t))`, where the op has a recurrence.
     #[inline(always)]
@@ -145,6 +145,15 @@ pub trait BinaryOp: Copy + Send + Sync + 'static {
 }
 
 op_table!(define_ops);
+
+/// `t·d`, or `t` itself when `t` is the constant zero: a zero tangent (no dependence on the
+/// seeded input) times an infinite partial is 0, not the NaN of IEEE `0·∞`, so that a
+/// derivative that overflows stays ±∞ (the second derivative of `exp` at 800) instead of
+/// becoming NaN through the bookkeeping of the directions it does not depend on.
+#[inline(always)]
+pub fn times<S: Scalar>(t: S, d: S) -> S {
+    if t.is_zero() { t } else { t * d }
+}
 
 /// `d`, made NaN where the op's value `y` is NaN: outside its domain an op's derivative is
 /// NaN like its value (`ln(−1)` and `ln′(−1)`), where the bare formula (`1/x`) would give a

@@ -6,6 +6,7 @@
 //! up to `k` of the arguments. The identities used are `y′ = u·x′` solved order by order
 //! (`k·yₖ = Σⱼ j·xⱼ·uₖ₋ⱼ`).
 
+use super::times;
 use crate::Scalar;
 
 fn get<S: Scalar>(x: &[S], k: usize) -> S {
@@ -40,7 +41,7 @@ pub fn mul<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
             if lo > hi {
                 S::constant(0.0)
             } else {
-                sum((lo..=hi).map(|j| a[j].clone() * b[k - j].clone()))
+                sum((lo..=hi).map(|j| times(a[j].clone(), b[k - j].clone())))
             }
         })
         .collect()
@@ -51,7 +52,7 @@ pub fn div<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
     let n = a.len().max(b.len());
     let mut q: Vec<S> = Vec::with_capacity(n);
     for k in 0..n {
-        let s = sum((1..=k.min(b.len() - 1)).map(|j| b[j].clone() * q[k - j].clone()));
+        let s = sum((1..=k.min(b.len() - 1)).map(|j| times(b[j].clone(), q[k - j].clone())));
         let qk = if k == 0 { get(a, 0) } else { get(a, k) - s };
         q.push(qk / b[0].clone());
     }
@@ -60,7 +61,7 @@ pub fn div<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
 
 /// `Σⱼ₌₁ᵏ j·xⱼ·uₖ₋ⱼ / k`: coefficient `k` of `y` where `y′ = u·x′`.
 fn integrate_step<S: Scalar>(x: &[S], u: &[S], k: usize) -> S {
-    let s = sum((1..=k.min(x.len() - 1)).map(|j| x[j].clone() * get(u, k - j) * j as f64));
+    let s = sum((1..=k.min(x.len() - 1)).map(|j| times(x[j].clone(), get(u, k - j)) * j as f64));
     s / k as f64
 }
 
@@ -145,7 +146,7 @@ pub fn powf<S: Scalar>(x: &[S], c: f64) -> Option<Vec<S>> {
     let y0 = x0.clone().powf(c);
     // The recurrence scales every coefficient by y₀: where y₀ underflows to 0 (x₀ = 1e-300,
     // c = 1.5) although the derivatives do not, the rule carries the op instead.
-    if x.len() > 1 && (x0.is_zero() || y0.is_zero()) {
+    if x.len() > 1 && (x0.value_is_zero() || y0.value_is_zero()) {
         return None;
     }
     let mut y = vec![y0];

@@ -166,6 +166,11 @@ impl<S: Real> Tape<S> {
 pub(crate) fn sweep<S: Real>(nodes: &[Node<S>], adjoints: &mut [S], range: Range<usize>) {
     for i in range.rev() {
         let a = adjoints[i];
+        // A node nothing depends on passes nothing back: skipping it keeps 0·∞ (an infinite
+        // partial of an unused node) from turning the adjoints into NaN.
+        if a.is_zero() {
+            continue;
+        }
         let Node {
             args: [l, r],
             partials: [dl, dr],

@@ -156,7 +156,12 @@ impl<S: Real> Scalar for Var<'_, S> {
 
     #[inline]
     fn is_zero(&self) -> bool {
-        self.value.is_zero()
+        self.tape.is_none() && self.value.is_zero()
+    }
+
+    #[inline]
+    fn value_is_zero(&self) -> bool {
+        self.value.value_is_zero()
     }
 
     #[inline(always)]
