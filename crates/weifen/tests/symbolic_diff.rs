@@ -202,6 +202,9 @@ proptest! {
         prop_assume!(value.is_finite() && dual.tangent.is_finite());
         let e: Expr = t.build(Expr::var("x"), Expr::var("y"));
         let symbolic = e.diff("x").eval(&[("x", x), ("y", y)]).unwrap();
+        // A zero tangent skips its product in forward mode (0·NaN is 0 there: the input does
+        // not reach that term), where the symbolic derivative keeps 0·ln(x) as NaN.
+        prop_assume!(symbolic.is_finite());
         prop_assert!(
             close(symbolic, dual.tangent, 1e-8),
             "{:?}\nd/dx = {}\nsymbolic {} vs forward {}", t, e.diff("x"), symbolic, dual.tangent
