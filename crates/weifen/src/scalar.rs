@@ -69,6 +69,15 @@ macro_rules! define_scalar {
                 false
             }
 
+            /// `self·d` where `self` is a tangent and `d` a partial derivative: the product
+            /// the tangent maps use. Dual numbers skip the products of their zero parts
+            /// ([`ops::times`](crate::ops::times)), so that `0·∞` in nested derivatives is
+            /// 0 and not NaN; for `f64` it is the plain product.
+            #[inline(always)]
+            fn scale_by(self, d: Self) -> Self {
+                self * d
+            }
+
             /// Whether the real value (the primal part) is known to be exactly zero. Taylor
             /// recurrences that divide by the value ask it.
             #[inline]

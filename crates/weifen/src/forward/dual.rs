@@ -1,6 +1,6 @@
 //! `Dual<S>`: a value and one tangent.
 
-use crate::ops::{BinaryOp, UnaryOp};
+use crate::ops::{BinaryOp, UnaryOp, times};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
 
@@ -65,6 +65,18 @@ impl<S: Scalar> Scalar for Dual<S> {
         let y = self.value.clone().binary(op, rhs.value.clone());
         let tangent = op.tangent(&self.value, &rhs.value, &y, self.tangent, rhs.tangent);
         Dual::new(y, tangent)
+    }
+
+    /// `(a + a′ε)(b + b′ε)` with zero parts skipping their products ([`ops::times`]): a
+    /// tangent of a nested dual number times a partial, where `0·∞` must stay 0 (exp″ at
+    /// 800 is ∞, not NaN).
+    ///
+    /// [`ops::times`]: crate::ops::times
+    #[inline]
+    fn scale_by(self, d: Self) -> Self {
+        let value = self.value.clone().scale_by(d.value.clone());
+        let tangent = times(self.tangent, d.value) + times(self.value, d.tangent);
+        Dual::new(value, tangent)
     }
 
     #[inline]

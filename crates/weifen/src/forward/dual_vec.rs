@@ -1,6 +1,6 @@
 //! `DualVec<S, N>`: a value and N tangents, one evaluation for N directions.
 
-use crate::ops::{BinaryOp, UnaryOp, times};
+use crate::ops::{BinaryOp, UnaryOp};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
 
@@ -65,7 +65,7 @@ impl<S: Scalar, const N: usize> Scalar for DualVec<S, N> {
         } else {
             // The rule once, then one product per direction.
             let dy = op.derivative(&self.value, &y);
-            self.tangent.map(|t| times(t, dy.clone()))
+            self.tangent.map(|t| t.scale_by(dy.clone()))
         };
         DualVec::new(y, tangent)
     }
@@ -79,7 +79,9 @@ impl<S: Scalar, const N: usize> Scalar for DualVec<S, N> {
             array::zip_map(a, b, |ta, tb| op.tangent(u, v, w, ta, tb))
         } else {
             let (da, db) = op.partials(&self.value, &rhs.value, &y);
-            array::zip_map(a, b, |ta, tb| times(ta, da.clone()) + times(tb, db.clone()))
+            array::zip_map(a, b, |ta, tb| {
+                ta.scale_by(da.clone()) + tb.scale_by(db.clone())
+            })
         };
         DualVec::new(y, tangent)
     }

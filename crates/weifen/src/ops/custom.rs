@@ -186,7 +186,7 @@ impl CustomUnary {
 
     /// `t·rule(x, y)`.
     pub fn tangent<S: Scalar>(&self, x: &S, y: &S, t: S) -> S {
-        super::times(t, self.derivative(x, y))
+        t.scale_by(self.derivative(x, y))
     }
 }
 
