@@ -1,7 +1,9 @@
 //! Compiled evaluation: the DAG flattened into a list of instructions over registers.
 //!
-//! Nodes are emitted in ascending id order (operands first), so one pass computes every
-//! output. Registers are reused once their last reader has run (a linear scan over the
+//! Nodes are lowered in ascending id order (operands first) to unary and binary ops, one
+//! value each (a sum of `n` terms is `n − 1` additions, a coefficient other than ±1 a
+//! multiplication, a product's negative powers one division), so one pass computes every
+//! output and each node is evaluated once however often it is used. Registers are reused once their last reader has run (a linear scan over the
 //! instruction list), and constants get registers of their own, filled once. A
 //! destination never aliases its operands, so each instruction is a plain loop.
 //!
@@ -11,8 +13,8 @@
 //! on any [`Scalar`], which is how every method differentiates a parsed formula.
 
 use super::error::EvalError;
-use super::expr::Expr;
-use super::store::{self, IdMap, Node};
+use super::expr::{self, Expr};
+use super::store::{Arena, IdMap, Node};
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
 
@@ -59,24 +61,21 @@ impl Program {
     /// [`EvalError::UnknownVariable`] if an output uses a variable not in `variables`.
     pub fn new(outputs: &[Expr], variables: &[&str]) -> Result<Program, EvalError> {
         let roots: Vec<u32> = outputs.iter().map(|e| e.id).collect();
-        let order = store::reachable(&roots);
-        let nodes: Vec<Node> =
-            store::with_nodes(|all| order.iter().map(|&i| all[i as usize]).collect());
-        let position: IdMap<u32, usize> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-        // The last instruction that reads each node; outputs are read at the end.
-        let mut last_read = vec![0; order.len()];
-        for (k, node) in nodes.iter().enumerate() {
-            match *node {
-                Node::Unary(_, x) => last_read[position[&x]] = k,
-                Node::Binary(_, a, b) => {
-                    last_read[position[&a]] = k;
-                    last_read[position[&b]] = k;
+        let (ops, root_ops) = expr::with(|a| lower(a, &roots, variables))?;
+        // The last instruction that reads each value; outputs are read at the end.
+        let mut last_read = vec![0; ops.len()];
+        for (k, op) in ops.iter().enumerate() {
+            match *op {
+                Op::Unary(_, x) => last_read[x] = k,
+                Op::Binary(_, a, b) => {
+                    last_read[a] = k;
+                    last_read[b] = k;
                 }
                 _ => {}
             }
         }
-        for r in &roots {
-            last_read[position[r]] = usize::MAX;
+        for &r in &root_ops {
+            last_read[r] = usize::MAX;
         }
         let mut program = Program {
             variables: variables.iter().map(|v| v.to_string()).collect(),
@@ -85,10 +84,10 @@ impl Program {
             outputs: Vec::new(),
             registers: 0,
         };
-        let mut register = vec![0; order.len()];
+        let mut register = vec![0; ops.len()];
         let mut free: Vec<usize> = Vec::new();
-        for (k, node) in nodes.iter().enumerate() {
-            if let Node::Const(v) = *node {
+        for (k, op) in ops.iter().enumerate() {
+            if let Op::Const(v) = *op {
                 register[k] = program.registers;
                 program.registers += 1;
                 program.constants.push((register[k], v));
@@ -99,19 +98,11 @@ impl Program {
                 program.registers - 1
             });
             register[k] = dst;
-            let (code, operands) = match *node {
-                Node::Var(n) => {
-                    let name = store::name(n);
-                    let Some(i) = variables.iter().position(|v| *v == &*name) else {
-                        return Err(EvalError::UnknownVariable {
-                            name: name.to_string(),
-                        });
-                    };
-                    (Code::Input(i), vec![])
-                }
-                Node::Unary(op, x) => (Code::Unary(op), vec![position[&x]]),
-                Node::Binary(op, a, b) => (Code::Binary(op), vec![position[&a], position[&b]]),
-                Node::Const(_) => unreachable!("constants are handled above"),
+            let (code, operands) = match *op {
+                Op::Input(i) => (Code::Input(i), vec![]),
+                Op::Unary(op, x) => (Code::Unary(op), vec![x]),
+                Op::Binary(op, a, b) => (Code::Binary(op), vec![a, b]),
+                Op::Const(_) => unreachable!("constants are handled above"),
             };
             let a = operands.first().map_or(0, |&p| register[p]);
             let b = operands.get(1).map_or(a, |&p| register[p]);
@@ -119,13 +110,13 @@ impl Program {
             let mut done = operands;
             done.dedup();
             for p in done {
-                let is_constant = matches!(nodes[p], Node::Const(_));
+                let is_constant = matches!(ops[p], Op::Const(_));
                 if last_read[p] == k && !is_constant {
                     free.push(register[p]);
                 }
             }
         }
-        program.outputs = roots.iter().map(|r| register[position[r]]).collect();
+        program.outputs = root_ops.iter().map(|&r| register[r]).collect();
         Ok(program)
     }
 
@@ -289,4 +280,118 @@ fn split3(r: &mut [f64], d: usize, a: usize, b: usize) -> (&mut [f64], &[f64], &
         }
     };
     (dst, block(a), block(b))
+}
+
+/// One value of the lowered program: operands are indices of earlier values.
+#[derive(Clone, Copy)]
+enum Op {
+    Const(f64),
+    Input(usize),
+    Unary(Unary, usize),
+    Binary(Binary, usize, usize),
+}
+
+#[derive(Default)]
+struct Lowering {
+    ops: Vec<Op>,
+    constants: IdMap<u64, usize>,
+}
+
+impl Lowering {
+    fn push(&mut self, op: Op) -> usize {
+        self.ops.push(op);
+        self.ops.len() - 1
+    }
+
+    fn constant(&mut self, v: f64) -> usize {
+        if let Some(&i) = self.constants.get(&v.to_bits()) {
+            return i;
+        }
+        let i = self.push(Op::Const(v));
+        self.constants.insert(v.to_bits(), i);
+        i
+    }
+
+    /// `acc ± value` (or `value` when there is no `acc` yet).
+    fn accumulate(&mut self, acc: Option<usize>, value: usize, negative: bool) -> usize {
+        match (acc, negative) {
+            (None, false) => value,
+            (None, true) => self.push(Op::Unary(Unary::Neg, value)),
+            (Some(a), false) => self.push(Op::Binary(Binary::Add, a, value)),
+            (Some(a), true) => self.push(Op::Binary(Binary::Sub, a, value)),
+        }
+    }
+
+    fn times(&mut self, acc: Option<usize>, value: usize) -> usize {
+        match acc {
+            None => value,
+            Some(a) => self.push(Op::Binary(Binary::Mul, a, value)),
+        }
+    }
+}
+
+/// The DAG of `roots` as a list of unary and binary ops, and the value of each root.
+fn lower(a: &Arena, roots: &[u32], variables: &[&str]) -> Result<(Vec<Op>, Vec<usize>), EvalError> {
+    let order = a.reachable(roots);
+    let mut low = Lowering::default();
+    let mut value: IdMap<u32, usize> = IdMap::default();
+    for &i in &order {
+        let v = match a.node(i) {
+            Node::Const(c) => low.constant(c),
+            Node::Var(n) => {
+                let name = a.name(n);
+                let Some(k) = variables.iter().position(|v| *v == name) else {
+                    return Err(EvalError::UnknownVariable {
+                        name: name.to_string(),
+                    });
+                };
+                low.push(Op::Input(k))
+            }
+            Node::Unary(op, x) => low.push(Op::Unary(op, value[&x])),
+            Node::Binary(op, x, y) => low.push(Op::Binary(op, value[&x], value[&y])),
+            Node::Sum(k, s, n) => {
+                let mut acc = None;
+                for &(c, t) in a.terms(s, n) {
+                    let term = if c.abs() == 1.0 {
+                        value[&t]
+                    } else {
+                        let factor = low.constant(c.abs());
+                        low.push(Op::Binary(Binary::Mul, factor, value[&t]))
+                    };
+                    acc = Some(low.accumulate(acc, term, c < 0.0));
+                }
+                if k != 0.0 {
+                    let constant = low.constant(k.abs());
+                    acc = Some(low.accumulate(acc, constant, k < 0.0));
+                }
+                acc.expect("a sum has a term")
+            }
+            Node::Product(s, n) => {
+                let (mut numerator, mut denominator) = (None, None);
+                for &(b, e) in a.factors(s, n) {
+                    let power = match e.unsigned_abs() {
+                        1 => value[&b],
+                        m => {
+                            let m = i32::try_from(m).unwrap_or(i32::MAX);
+                            low.push(Op::Unary(Unary::Powi(m), value[&b]))
+                        }
+                    };
+                    if e > 0 {
+                        numerator = Some(low.times(numerator, power));
+                    } else {
+                        denominator = Some(low.times(denominator, power));
+                    }
+                }
+                match (numerator, denominator) {
+                    (Some(p), None) => p,
+                    (Some(p), Some(q)) => low.push(Op::Binary(Binary::Div, p, q)),
+                    (None, Some(q)) => low.push(Op::Unary(Unary::Recip, q)),
+                    (None, None) => unreachable!("a product has a factor"),
+                }
+            }
+        };
+        value.insert(i, v);
+    }
+    let root_values = roots.iter().map(|r| value[r]).collect();
+    Ok((low.ops, root_values))
 }

@@ -1,16 +1,36 @@
-//! `Expr`: a `Copy` handle to a node of the thread's hash-consed store.
+//! `Expr`: a handle to a node of a hash-consed store.
 
-use super::simplify;
-use super::store::{self, Node};
+use super::store::{Arena, Node, Shape};
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
+use std::cell::RefCell;
 use std::marker::PhantomData;
 
-/// A symbolic expression: a node of a hash-consed DAG, so that equal subexpressions are one
-/// node and `==` is structural equality (in constant time).
+thread_local! {
+    static ARENA: RefCell<Arena> = RefCell::new(Arena::default());
+}
+
+/// Runs `f` on the thread's arena. `f` must not build expressions through `Expr`.
+pub(crate) fn with<R>(f: impl FnOnce(&Arena) -> R) -> R {
+    ARENA.with_borrow(f)
+}
+
+/// Runs `f` on the thread's arena, mutably.
+pub(crate) fn with_mut<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
+    ARENA.with_borrow_mut(f)
+}
+
+/// The number of distinct nodes this thread has built (they live as long as the thread).
+pub fn store_len() -> usize {
+    with(Arena::len)
+}
+
+/// A symbolic expression: a node of a hash-consed DAG in canonical form (sums of products
+/// with numeric coefficients), so that equal subexpressions are one node and `==` is
+/// structural equality (in constant time).
 ///
 /// `Expr` implements [`Scalar`], so a function written once builds its own expression, and
-/// every op is simplified as it is built (see [`symbolic`](super)).
+/// every op is put in canonical form as it is built (see [`symbolic`](super)).
 ///
 /// An `Expr` is an index into a store owned by the current thread: it is `Copy`, costs
 /// nothing to clone, and cannot be sent to another thread (whose store differs).
@@ -22,7 +42,7 @@ use std::marker::PhantomData;
 /// let x = Expr::var("x");
 /// let f = (x * x).sin() + 1.0;
 /// assert_eq!(f.to_string(), "sin(x^2) + 1");
-/// assert_eq!(f, "sin(x^2) + 1".parse().unwrap()); // the same node
+/// assert_eq!(f, "1 + sin(x^2)".parse().unwrap()); // the same node
 /// ```
 ///
 /// An id means nothing in another thread's store, so this does not compile:
@@ -46,10 +66,15 @@ pub enum ExprKind {
     Const(f64),
     /// A variable, by name.
     Var(String),
-    /// A unary op of the op table applied to an operand.
+    /// A unary op of the op table applied to an operand (not `neg`, `recip` or `powi`,
+    /// which are sums and products).
     Unary(Unary, Expr),
-    /// A binary op of the op table applied to two operands.
+    /// A binary op of the op table applied to two operands (not `+ − × ÷`).
     Binary(Binary, Expr, Expr),
+    /// `constant + Σ cᵢ·tᵢ`.
+    Sum(f64, Vec<(f64, Expr)>),
+    /// `Π bᵢ^eᵢ`.
+    Product(Vec<(Expr, i32)>),
 }
 
 impl Expr {
@@ -60,36 +85,50 @@ impl Expr {
         }
     }
 
-    pub(crate) fn intern(node: Node) -> Expr {
-        Expr::from_id(store::intern(node))
+    /// The expression built by `f` on the arena.
+    pub(crate) fn build(f: impl FnOnce(&mut Arena) -> u32) -> Expr {
+        Expr::from_id(with_mut(f))
     }
 
     pub(crate) fn node(self) -> Node {
-        store::node(self.id)
+        with(|a| a.node(self.id))
     }
 
     /// The variable `name`. Any string is accepted; names the parser reads back are
     /// identifiers (`x`, `x_1`, `theta`) other than the function names and `pi`, `e`.
     pub fn var(name: &str) -> Expr {
-        Expr::intern(Node::Var(store::intern_name(name)))
+        Expr::build(|a| {
+            let n = a.intern_name(name);
+            a.intern(Shape::Leaf(Node::Var(n)))
+        })
     }
 
     /// The top node and its operands.
     pub fn kind(&self) -> ExprKind {
-        match self.node() {
+        with(|a| match a.node(self.id) {
             Node::Const(c) => ExprKind::Const(c),
-            Node::Var(n) => ExprKind::Var(store::name(n).to_string()),
+            Node::Var(n) => ExprKind::Var(a.name(n).to_string()),
             Node::Unary(op, x) => ExprKind::Unary(op, Expr::from_id(x)),
-            Node::Binary(op, a, b) => ExprKind::Binary(op, Expr::from_id(a), Expr::from_id(b)),
-        }
+            Node::Binary(op, x, y) => ExprKind::Binary(op, Expr::from_id(x), Expr::from_id(y)),
+            Node::Sum(k, s, n) => ExprKind::Sum(
+                k,
+                a.terms(s, n)
+                    .iter()
+                    .map(|&(c, t)| (c, Expr::from_id(t)))
+                    .collect(),
+            ),
+            Node::Product(s, n) => ExprKind::Product(
+                a.factors(s, n)
+                    .iter()
+                    .map(|&(b, e)| (Expr::from_id(b), e))
+                    .collect(),
+            ),
+        })
     }
 
     /// The value if the expression is a number.
     pub fn as_constant(&self) -> Option<f64> {
-        match self.node() {
-            Node::Const(c) => Some(c),
-            _ => None,
-        }
+        with(|a| a.constant_of(self.id))
     }
 
     /// Whether the expression is the number `c` (`-0` counts as `0`).
@@ -99,55 +138,69 @@ impl Expr {
 
     /// The names of the variables the expression depends on, sorted.
     pub fn variables(&self) -> Vec<String> {
-        let ids = store::reachable(&[self.id]);
-        let mut names: Vec<String> = store::with_nodes(|nodes| {
-            ids.iter()
-                .filter_map(|&i| match nodes[i as usize] {
-                    Node::Var(n) => Some(n),
+        let mut names: Vec<String> = with(|a| {
+            a.reachable(&[self.id])
+                .into_iter()
+                .filter_map(|i| match a.node(i) {
+                    Node::Var(n) => Some(a.name(n).to_string()),
                     _ => None,
                 })
-                .collect::<Vec<u32>>()
-        })
-        .into_iter()
-        .map(|n| store::name(n).to_string())
-        .collect();
+                .collect()
+        });
         names.sort();
         names
     }
 
-    /// The number of distinct nodes: the size of the expression as a DAG, which is what it
-    /// costs in memory and to evaluate.
+    /// The number of distinct nodes (a sum or a product of any length is one node): what
+    /// the expression costs in memory.
     pub fn dag_size(&self) -> usize {
-        store::reachable(&[self.id]).len()
+        with(|a| a.reachable(&[self.id]).len())
     }
 
-    /// The number of nodes of the expression written out as a tree (shared subexpressions
-    /// counted at every use), saturating at `u64::MAX`: what a printed formula or a computer
-    /// algebra system without sharing would hold.
+    /// The number of nodes of the expression written out as a tree of unary and binary ops
+    /// (shared subexpressions counted at every use; a sum of `n` terms is `n − 1` additions
+    /// plus a multiplication and a number per coefficient other than 1), saturating at
+    /// `u64::MAX`: what a printed formula or a computer algebra system without sharing would
+    /// hold.
     pub fn tree_size(&self) -> u64 {
-        let ids = store::reachable(&[self.id]);
-        let mut size: store::IdMap<u32, u64> = store::IdMap::default();
-        store::with_nodes(|nodes| {
+        with(|a| {
+            let ids = a.reachable(&[self.id]);
+            let mut size: super::store::IdMap<u32, u64> = Default::default();
             for &i in &ids {
-                let s = match nodes[i as usize] {
+                let s = match a.node(i) {
                     Node::Const(_) | Node::Var(_) => 1,
                     Node::Unary(_, x) => size[&x].saturating_add(1),
-                    Node::Binary(_, a, b) => size[&a].saturating_add(size[&b]).saturating_add(1),
+                    Node::Binary(_, x, y) => size[&x].saturating_add(size[&y]).saturating_add(1),
+                    Node::Sum(k, s, n) => {
+                        let terms = a.terms(s, n).iter().fold(0u64, |acc, &(c, t)| {
+                            let scale = if c == 1.0 { 0 } else { 2 };
+                            acc.saturating_add(size[&t]).saturating_add(scale)
+                        });
+                        let constant = if k == 0.0 { 0 } else { 2 };
+                        terms.saturating_add(u64::from(n) - 1 + constant)
+                    }
+                    Node::Product(s, n) => {
+                        let factors = a.factors(s, n).iter().fold(0u64, |acc, &(b, e)| {
+                            let power = u64::from(e != 1);
+                            acc.saturating_add(size[&b]).saturating_add(power)
+                        });
+                        factors.saturating_add(u64::from(n) - 1)
+                    }
                 };
                 size.insert(i, s);
             }
-        });
-        size[&self.id]
+            size[&self.id]
+        })
     }
 
     #[inline]
     fn add_f64(self, c: f64) -> Expr {
-        self + Expr::constant(c)
+        Expr::build(|a| a.sum(c, &[(1.0, self.id)]))
     }
 
     #[inline]
     fn mul_f64(self, c: f64) -> Expr {
-        Expr::constant(c) * self
+        Expr::build(|a| a.product(c, &[(self.id, 1)]))
     }
 
     #[inline]
@@ -156,17 +209,19 @@ impl Expr {
     }
 }
 
+// The one place where the op table meets the store: ops are stored as values, and
+// `canon.rs` evaluates them (`op.eval`) only to fold constants.
 impl Scalar for Expr {
     fn constant(c: f64) -> Expr {
-        Expr::intern(Node::Const(c))
+        Expr::build(|a| a.constant(c))
     }
 
     fn unary(self, op: Unary) -> Expr {
-        simplify::unary(op, self)
+        Expr::build(|a| a.unary(op, self.id))
     }
 
     fn binary(self, op: Binary, rhs: Expr) -> Expr {
-        simplify::binary(op, self, rhs)
+        Expr::build(|a| a.binary(op, self.id, rhs.id))
     }
 }
 
@@ -198,5 +253,16 @@ mod tests {
     fn variables_lists_each_name_once() {
         let (x, y) = (Expr::var("x"), Expr::var("y"));
         assert_eq!((y * x + x).variables(), vec!["x", "y"]);
+    }
+
+    #[test]
+    fn like_terms_and_factors_merge_whatever_the_order() {
+        let (x, y) = (Expr::var("x"), Expr::var("y"));
+        assert_eq!(x * y * x, y * x.powi(2));
+        assert_eq!(x + y - x, y);
+        assert_eq!((x + y) * 2.0 - y, 2.0 * x + y);
+        assert_eq!(x * y / x, y);
+        assert_eq!(-(x - y), y - x);
+        assert!((x.powi(3) / x.powi(3) - 1.0).is(0.0));
     }
 }

@@ -193,7 +193,7 @@ impl Parser<'_> {
 /// use weifen::symbolic::Expr;
 ///
 /// let f: Expr = "-x^2 + 2**-y".parse().unwrap();
-/// assert_eq!(f.to_string(), "2^-y - x^2"); // simplified: signs move outwards
+/// assert_eq!(f.to_string(), "-x^2 + 2^-y"); // simplified: signs move outwards
 /// ```
 impl FromStr for Expr {
     type Err = ParseError;

@@ -1,0 +1,326 @@
+//! Canonical forms, built as nodes are made: every expression is a sum of products with
+//! numeric coefficients, so like terms and like factors always meet.
+//!
+//! * A **sum** is `k + Σ cᵢ·tᵢ`: the terms `tᵢ` are not numbers, not sums, and carry no
+//!   coefficient of their own; they are sorted (by `Arena::key`) and distinct (like terms merged, zero
+//!   coefficients dropped). `c·t` alone is the sum `0 + c·t`; `t` alone is `t`.
+//! * A **product** is `Π bᵢ^eᵢ` with integer exponents: the bases are not products and not
+//!   numbers (but powers and reciprocals that do not fold exactly: `x/3`, never `x/2`, which is
+//!   `0.5·x`); sorted, distinct (`x·x → x²`, `x/x → 1`), exponents non-zero. A product
+//!   has no coefficient: `3·x·y` is the sum `0 + 3·(x·y)`, and `3·(a + b)` the sum `0 + 3·(a + b)`
+//!   (multiplied out when it joins another sum).
+//! * `−x`, `1/x`, `x^n`, `a − b`, `a / b` are built as sums and products; no other node is
+//!   `+ − × ÷`.
+//!
+//! Sums with [`CAP`] terms and products with [`FACTORS`] factors are left closed (not
+//! flattened into an enclosing sum or product), so building a chain of a million additions one
+//! term at a time stays linear; larger ones are split into closed groups of that size.
+//!
+//! Every rule is a rewrite that holds for real numbers where both sides are defined; the ones
+//! that extend a domain (`x − x → 0`, `0·x → 0`, `x/x → 1`, `x^0 → 1`) are listed in the
+//! module docs.
+
+use super::store::{Arena, Node, Shape};
+use crate::ops::{Binary, Unary};
+
+/// The number of terms at which a sum is left closed.
+pub(crate) const CAP: usize = 256;
+
+/// The number of factors at which a product is left closed. Small, because the product rule
+/// copies every factor into each of its terms: a closed product is differentiated once (and
+/// memoised), so `f·g·h` nested n deep has a first derivative of O(n) nodes, not O(n²).
+pub(crate) const FACTORS: usize = 8;
+
+/// The largest sum a product rule multiplies out (`x·(t² + 1) → x·t² + x`): small sums such
+/// as the chain rule's `tan′ = tan² + 1` merge with their neighbours' terms; large ones stay
+/// a factor (multiplying them out could square the size).
+const DISTRIBUTE: usize = 4;
+
+/// Whether a folded constant keeps the formula readable: an integer, or a short decimal.
+pub(crate) fn readable(v: f64) -> bool {
+    let integer = v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0;
+    integer || format!("{v}").len() <= 8
+}
+
+impl Arena {
+    /// The number `v`.
+    pub(crate) fn constant(&mut self, v: f64) -> u32 {
+        self.intern(Shape::Leaf(Node::Const(v)))
+    }
+
+    /// `k + Σ cᵢ·tᵢ`, canonical.
+    pub(crate) fn sum(&mut self, k: f64, terms: &[(f64, u32)]) -> u32 {
+        let mut constant = k;
+        let mut out = Vec::with_capacity(terms.len() + 4);
+        for &(c, t) in terms {
+            self.push_term(c, t, &mut constant, &mut out);
+        }
+        self.finish_sum(constant, out)
+    }
+
+    /// Adds `c·t` to a sum being built, flattening `t` if it is a sum (a scaled sum
+    /// `k·(a + b)` holds one: two levels at most).
+    fn push_term(&self, c: f64, t: u32, constant: &mut f64, out: &mut Vec<(f64, u32)>) {
+        match self.node(t) {
+            Node::Const(v) => *constant += c * v,
+            Node::Sum(k, s, n) if (n as usize) < CAP => {
+                if k != 0.0 {
+                    *constant += c * k;
+                }
+                for &(ci, ti) in self.terms(s, n) {
+                    self.push_term(c * ci, ti, constant, out);
+                }
+            }
+            _ => out.push((c, t)),
+        }
+    }
+
+    fn finish_sum(&mut self, constant: f64, mut out: Vec<(f64, u32)>) -> u32 {
+        if constant.is_nan() {
+            return self.constant(f64::NAN);
+        }
+        // Stable: equal terms add their coefficients in the order given.
+        out.sort_by_key(|&(_, t)| self.key(t));
+        let mut merged: Vec<(f64, u32)> = Vec::with_capacity(out.len());
+        for (c, t) in out {
+            match merged.last_mut() {
+                Some(last) if last.1 == t => last.0 += c,
+                _ => merged.push((c, t)),
+            }
+        }
+        merged.retain(|&(c, _)| c != 0.0);
+        let constant = if constant == 0.0 { 0.0 } else { constant };
+        match merged.len() {
+            0 => self.constant(constant),
+            1 if constant == 0.0 && merged[0].0 == 1.0 => merged[0].1,
+            n if n > CAP => {
+                let full = n / CAP * CAP;
+                let mut next: Vec<(f64, u32)> = merged[..full]
+                    .chunks(CAP)
+                    .map(|chunk| (1.0, self.intern(Shape::Sum(0.0, chunk))))
+                    .collect();
+                next.extend_from_slice(&merged[full..]);
+                self.finish_sum(constant, next)
+            }
+            _ => self.intern(Shape::Sum(constant, &merged)),
+        }
+    }
+
+    /// `coefficient · Π bᵢ^eᵢ`, canonical.
+    pub(crate) fn product(&mut self, coefficient: f64, factors: &[(u32, i32)]) -> u32 {
+        let mut k = coefficient;
+        let mut out = Vec::with_capacity(factors.len() + 4);
+        for &(b, e) in factors {
+            self.push_factor(b, e, &mut k, &mut out);
+        }
+        self.finish_product(k, out)
+    }
+
+    fn push_factor(&mut self, b: u32, e: i32, k: &mut f64, out: &mut Vec<(u32, i32)>) {
+        match self.node(b) {
+            Node::Const(v) => self.push_number(v, e, k, out),
+            Node::Sum(0.0, s, 1) => {
+                let (c, t) = self.terms(s, 1)[0];
+                self.push_number(c, e, k, out);
+                self.push_factor(t, e, k, out);
+            }
+            Node::Product(s, n) if (n as usize) < FACTORS => {
+                let inner = self.factors(s, n);
+                if inner.iter().all(|&(_, ei)| ei.checked_mul(e).is_some()) {
+                    out.extend(inner.iter().map(|&(bi, ei)| (bi, ei * e)));
+                } else {
+                    out.push((b, e));
+                }
+            }
+            _ => out.push((b, e)),
+        }
+    }
+
+    /// Multiplies the coefficient by `v^e`, or keeps `v^e` as a factor when it is a power
+    /// or a reciprocal that may not be exact (`x/3`, `0.1^2`), the sign moved to the
+    /// coefficient; [`Arena::finish_product`] folds the ones that turn out exact.
+    fn push_number(&mut self, v: f64, e: i32, k: &mut f64, out: &mut Vec<(u32, i32)>) {
+        if e == 1 || v == 0.0 || !v.is_finite() {
+            *k *= v.powi(e);
+            return;
+        }
+        if v < 0.0 && e % 2 != 0 {
+            *k = -*k;
+        }
+        let base = self.constant(v.abs());
+        out.push((base, e));
+    }
+
+    fn finish_product(&mut self, mut k: f64, mut out: Vec<(u32, i32)>) -> u32 {
+        out.sort_by_key(|&(b, _)| self.key(b));
+        let mut merged: Vec<(u32, i32)> = Vec::with_capacity(out.len());
+        for (b, e) in out {
+            match merged.last_mut() {
+                Some(last) if last.0 == b && last.1.checked_add(e).is_some() => last.1 += e,
+                _ => merged.push((b, e)),
+            }
+        }
+        merged.retain(|&(_, e)| e != 0);
+        // A power of a number multiplies the coefficient when it is short (2^3 → 8, but
+        // 0.1^2 stays), a reciprocal when the quotient is exact and short or the divisor a
+        // power of two: 2·x/4 → 0.5·x, pi/2 is a number, but x/3 stays.
+        merged.retain(|&(b, e)| {
+            let Some(v) = self.constant_of(b) else {
+                return true;
+            };
+            let (d, q) = if e > 0 {
+                (1.0, v.powi(e))
+            } else {
+                let d = v.powi(-e);
+                (d, k / d)
+            };
+            let fold = if e > 0 {
+                !q.is_finite() || readable(q)
+            } else {
+                // Dividing by a power of two is exact: pi/2 is a number.
+                let power_of_two = d.is_normal() && d.to_bits() & ((1 << 52) - 1) == 0;
+                d.is_finite() && q * d == k && (readable(q) || power_of_two)
+            };
+            if fold {
+                k = if e > 0 { k * q } else { q };
+            }
+            !fold
+        });
+        if k.is_nan() {
+            return self.constant(f64::NAN);
+        }
+        if k == 0.0 || merged.is_empty() {
+            return self.constant(if k == 0.0 { 0.0 } else { k });
+        }
+        if merged.len() > FACTORS {
+            let full = merged.len() / FACTORS * FACTORS;
+            let mut next: Vec<(u32, i32)> = merged[..full]
+                .chunks(FACTORS)
+                .map(|chunk| (self.intern(Shape::Product(chunk)), 1))
+                .collect();
+            next.extend_from_slice(&merged[full..]);
+            return self.finish_product(k, next);
+        }
+        let p = match merged[..] {
+            [(b, 1)] => b,
+            _ => self.intern(Shape::Product(&merged)),
+        };
+        match self.node(p) {
+            _ if k == 1.0 => p,
+            // k·(a + b) stays a product: multiplying it out would depend on the order the
+            // factors came in (0.5·(x + y)·z must equal 0.5·((x + y)·z)). A sum it joins
+            // multiplies it out.
+            Node::Sum(..) => self.intern(Shape::Sum(0.0, &[(k, p)])),
+            _ => self.sum(0.0, &[(k, p)]),
+        }
+    }
+
+    /// `op(x)`, canonical.
+    pub(crate) fn unary(&mut self, op: Unary, x: u32) -> u32 {
+        use Unary::*;
+        if let Some(v) = self.constant_of(x) {
+            let y = op.eval(v);
+            if matches!(op, Neg | Abs | Sign) || !y.is_finite() || readable(y) {
+                return self.constant(y);
+            }
+        }
+        match op {
+            Neg => return self.sum(0.0, &[(-1.0, x)]),
+            Recip => return self.product(1.0, &[(x, -1)]),
+            Powi(n) => return self.product(1.0, &[(x, n)]),
+            Powf(p) if p.fract() == 0.0 && p.abs() <= f64::from(i32::MAX) => {
+                return self.product(1.0, &[(x, p as i32)]);
+            }
+            Abs => match self.node(x) {
+                Node::Unary(Abs, _) => return x,
+                // |c·t| = |c|·|t|
+                Node::Sum(0.0, s, 1) => {
+                    let (c, t) = self.terms(s, 1)[0];
+                    let a = self.unary(Abs, t);
+                    return self.product(c.abs(), &[(a, 1)]);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        self.intern(Shape::Leaf(Node::Unary(op, x)))
+    }
+
+    /// `op(a, b)`, canonical.
+    pub(crate) fn binary(&mut self, op: Binary, a: u32, b: u32) -> u32 {
+        match op {
+            Binary::Add => self.sum(0.0, &[(1.0, a), (1.0, b)]),
+            Binary::Sub => self.sum(0.0, &[(1.0, a), (-1.0, b)]),
+            Binary::Mul => self.product(1.0, &[(a, 1), (b, 1)]),
+            Binary::Div => {
+                if let (Some(x), Some(y)) = (self.constant_of(a), self.constant_of(b)) {
+                    let q = x / y;
+                    if !q.is_finite() || (q * y == x && readable(q)) {
+                        return self.constant(q);
+                    }
+                }
+                self.product(1.0, &[(a, 1), (b, -1)])
+            }
+            Binary::Pow => {
+                if let Some(k) = self.constant_of(b) {
+                    return self.unary(Unary::Powf(k), a); // an integer k becomes a product
+                }
+                if self.constant_of(a) == Some(std::f64::consts::E) {
+                    return self.unary(Unary::Exp, b);
+                }
+                self.intern(Shape::Leaf(Node::Binary(op, a, b)))
+            }
+            _ => {
+                if let (Some(x), Some(y)) = (self.constant_of(a), self.constant_of(b)) {
+                    let v = op.eval(x, y);
+                    if !v.is_finite() || readable(v) {
+                        return self.constant(v);
+                    }
+                }
+                self.intern(Shape::Leaf(Node::Binary(op, a, b)))
+            }
+        }
+    }
+
+    /// `∂(k + Σ cᵢ·tᵢ) = Σ cᵢ·∂tᵢ`, given the derivative `d(t)` of each term.
+    pub(crate) fn sum_derivative(&mut self, s: u32, n: u32, d: impl Fn(u32) -> u32) -> u32 {
+        let terms: Vec<(f64, u32)> = self.terms(s, n).iter().map(|&(c, t)| (c, d(t))).collect();
+        self.sum(0.0, &terms)
+    }
+
+    /// The product rule, `∂Π bᵢ^eᵢ = Σᵢ eᵢ·bᵢ^(eᵢ−1)·∂bᵢ·Π_{j≠i} bⱼ^eⱼ` (the rule of
+    /// `powi` in the op table, times the others), given the derivative `d(b)` of each base.
+    /// A small sum `∂bᵢ` is multiplied out, so its terms merge with the other terms'.
+    pub(crate) fn product_derivative(&mut self, s: u32, n: u32, d: impl Fn(u32) -> u32) -> u32 {
+        let factors = self.factors(s, n).to_vec();
+        let mut terms = Vec::new();
+        for &(b, e) in &factors {
+            let db = d(b);
+            if self.constant_of(db) == Some(0.0) {
+                continue;
+            }
+            // bᵢ^(eᵢ−1) as bᵢ^eᵢ·bᵢ^−1: the product merges them (and cannot overflow).
+            let mut rest = factors.clone();
+            rest.push((b, -1));
+            let coefficient = f64::from(e);
+            match self.node(db) {
+                Node::Sum(k, s2, n2) if (n2 as usize) <= DISTRIBUTE => {
+                    let parts = self.terms(s2, n2).to_vec();
+                    for (c, u) in parts {
+                        rest.push((u, 1));
+                        terms.push((1.0, self.product(coefficient * c, &rest)));
+                        rest.pop();
+                    }
+                    if k != 0.0 {
+                        terms.push((1.0, self.product(coefficient * k, &rest)));
+                    }
+                }
+                _ => {
+                    rest.push((db, 1));
+                    terms.push((1.0, self.product(coefficient, &rest)));
+                }
+            }
+        }
+        self.sum(0.0, &terms)
+    }
+}
