@@ -30,7 +30,7 @@ fn differentiation(c: &mut Criterion) {
         b.iter(|| {
             on_fresh_thread(|| {
                 let (x, r) = (Expr::var("x"), Expr::var("r"));
-                let f = (0..10).fold(x, |f, _| r * f * (-f + 1.0));
+                let f = (0..10).fold(x, |f, _| r.clone() * f.clone() * (-f + 1.0));
                 f.diff("x").dag_size()
             })
         })
@@ -52,7 +52,7 @@ fn compiled_evaluation(c: &mut Criterion) {
     let n = 1_000_000;
     let xs: Vec<f64> = (0..n).map(|i| -4.0 + 8.0 * i as f64 / n as f64).collect();
     let f: Expr = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)".parse().expect("seed");
-    let program = Program::new(&[f, f.diff("x")], &["x"]).expect("compiles");
+    let program = Program::new(&[f.clone(), f.diff("x")], &["x"]).expect("compiles");
     let mut group = c.benchmark_group("symbolic_eval_seed_f_and_df");
     group.throughput(Throughput::Elements(n as u64));
     group.sample_size(20);

@@ -116,7 +116,7 @@ fn the_seed_derivative_is_readable_and_equals_the_closed_form() {
 #[test]
 fn a_parsed_formula_is_differentiated_alike_by_forward_reverse_and_symbolic() {
     let f = parse("(-2*x^2 + 4*x + 1)*exp(-x^2/2)");
-    let formula = Formula::new(&[f], &["x"]).unwrap();
+    let formula = Formula::new(std::slice::from_ref(&f), &["x"]).unwrap();
     let df = f.diff("x");
     for x in [-2.0, 0.25, 1.3] {
         let symbolic = df.eval(&[("x", x)]).unwrap();
@@ -126,7 +126,7 @@ fn a_parsed_formula_is_differentiated_alike_by_forward_reverse_and_symbolic() {
     }
     let g = parse("x^2*y + sin(x*y) - ln(y)");
     let vars = ["x", "y"];
-    let formula = Formula::new(&[g], &vars).unwrap();
+    let formula = Formula::new(std::slice::from_ref(&g), &vars).unwrap();
     let point = [0.7, 1.9];
     let bind = [("x", point[0]), ("y", point[1])];
     let symbolic: Vec<f64> = symbolic::gradient(&g, &vars)
@@ -152,7 +152,7 @@ fn a_parsed_formula_is_differentiated_alike_by_forward_reverse_and_symbolic() {
 #[test]
 fn nth_derivatives_of_exp_sin_match_taylor_mode() {
     let f = parse("exp(sin(x))");
-    let mut d = f;
+    let mut d = f.clone();
     for k in 1..=8 {
         d = d.diff("x");
         let symbolic = d.eval(&[("x", 0.7)]).unwrap();
@@ -170,6 +170,8 @@ fn nth_derivatives_of_exp_sin_match_taylor_mode() {
 /// values of the terms. Evaluating `e` (a few hundred operations, each with relative error
 /// at most 2⁻⁵³ of its result) cannot err by more than a modest multiple of this, however
 /// much the terms cancel.
+// An `Expr` hashes its store's address and its id, which never change.
+#[allow(clippy::mutable_key_type)]
 fn magnitude(e: Expr, x: f64, memo: &mut std::collections::HashMap<Expr, f64>) -> f64 {
     if let Some(&m) = memo.get(&e) {
         return m;
@@ -220,7 +222,7 @@ fn derivatives_to_order_20_match_taylor_mode_and_stay_small() {
                 // Both sides round each of a few hundred operations; the error of either is
                 // a small multiple of 2⁻⁵³ times the terms' magnitude (1e-12 leaves a margin
                 // of about 10× over 300 operations' worth of rounding).
-                let scale = magnitude(d, x, &mut Default::default()).max(taylor.abs());
+                let scale = magnitude(d.clone(), x, &mut Default::default()).max(taylor.abs());
                 assert!(
                     (symbolic - taylor).abs() <= 1e-12 * scale,
                     "{src}, n = {n}, x = {x}: {symbolic} vs {taylor} (scale {scale:e})"
@@ -235,7 +237,7 @@ fn the_first_derivative_dag_grows_linearly_on_the_swell_cases() {
     // Logistic map iterated n times: the tree doubles with n, the DAG grows by a constant.
     let mut f = Expr::var("x");
     for n in 1..=30 {
-        f = Expr::var("r") * f * (-f + 1.0);
+        f = Expr::var("r") * f.clone() * (-f + 1.0);
         let df = f.diff("x");
         // A sum or product of any length is one node; products of more than a few factors
         // stay closed, so the product rule does not copy them into every term.

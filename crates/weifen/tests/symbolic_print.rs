@@ -104,7 +104,7 @@ proptest! {
         let e: Expr = t.build(Expr::var("x"), Expr::var("y"));
         let text = e.to_string();
         let back: Expr = text.parse().map_err(|err| TestCaseError::fail(format!("{text}: {err}")))?;
-        prop_assert_eq!(back, e, "{}", text);
+        prop_assert_eq!(&back, &e, "{}", text);
         let derivative = e.diff("x");
         let text = derivative.to_string();
         prop_assert_eq!(text.parse::<Expr>().ok(), Some(derivative), "{}", text);

@@ -45,7 +45,7 @@ const SEED: &str = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
 fn files(dir: &Path, out: &mut impl Write) -> crate::error::Result<()> {
     let expr: Expr = SEED.parse().expect("the seed formula parses");
     let config = plot::Config {
-        expr,
+        expr: expr.clone(),
         var: "x".to_string(),
         others: Vec::new(),
         from: 0.0,
@@ -195,7 +195,7 @@ fn symbolic_seed(out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "  with common subexpressions named: {}",
-        symbolic::cse(&[df])
+        symbolic::cse(std::slice::from_ref(&df))
     )?;
     let formula = Formula::new(&[f], &["x"]).expect("f uses only x");
     let x = 1.3;

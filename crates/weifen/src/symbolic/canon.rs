@@ -48,6 +48,12 @@ impl Arena {
         self.intern(Shape::Leaf(Node::Const(v)))
     }
 
+    /// The variable `name`.
+    pub(crate) fn var(&mut self, name: &str) -> u32 {
+        let n = self.intern_name(name);
+        self.intern(Shape::Leaf(Node::Var(n)))
+    }
+
     /// `k + Σ cᵢ·tᵢ`, canonical.
     pub(crate) fn sum(&mut self, k: f64, terms: &[(f64, u32)]) -> u32 {
         let mut constant = k;

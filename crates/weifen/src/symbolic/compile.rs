@@ -13,7 +13,8 @@
 //! on any [`Scalar`], which is how every method differentiates a parsed formula.
 
 use super::error::EvalError;
-use super::expr::{self, Expr};
+use super::expr::Expr;
+use super::owned::Store;
 use super::store::{Arena, IdMap, Node};
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
@@ -42,7 +43,8 @@ struct Instruction {
 /// use weifen::symbolic::{Expr, Program};
 ///
 /// let f: Expr = "x*y + sin(x)".parse().unwrap();
-/// let program = Program::new(&[f, f.diff("x")], &["x", "y"]).unwrap();
+/// let df = f.diff("x");
+/// let program = Program::new(&[f, df], &["x", "y"]).unwrap();
 /// assert_eq!(program.eval(&[0.0, 2.0]).unwrap(), vec![0.0, 3.0]);
 /// ```
 #[derive(Clone, Debug)]
@@ -60,8 +62,8 @@ impl Program {
     /// # Errors
     /// [`EvalError::UnknownVariable`] if an output uses a variable not in `variables`.
     pub fn new(outputs: &[Expr], variables: &[&str]) -> Result<Program, EvalError> {
-        let roots: Vec<u32> = outputs.iter().map(|e| e.id).collect();
-        let (ops, root_ops) = expr::with(|a| lower(a, &roots, variables))?;
+        let (store, roots) = Store::common(outputs);
+        let (ops, root_ops) = lower(&store.lock(), &roots, variables)?;
         // The last instruction that reads each value; outputs are read at the end.
         let mut last_read = vec![0; ops.len()];
         for (k, op) in ops.iter().enumerate() {

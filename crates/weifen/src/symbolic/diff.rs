@@ -15,9 +15,9 @@
 //! `sin x` and `cos x` with O(n²) terms, of `tan x` a polynomial of degree n + 1 in `tan x`:
 //! repeated differentiation grows polynomially, not exponentially.
 
-use super::expr::{self, Expr};
+use super::expr::Expr;
+use super::owned::Store;
 use super::store::{IdMap, Node};
-use crate::Scalar;
 
 impl Expr {
     /// `∂self/∂var`, simplified as it is built. A variable that does not occur gives `0`.
@@ -29,7 +29,7 @@ impl Expr {
     /// assert_eq!(f.diff("x").to_string(), "3*x^2 + y*cos(x*y)");
     /// ```
     pub fn diff(&self, var: &str) -> Expr {
-        derivatives(&[*self], var)[0]
+        derivatives(std::slice::from_ref(self), var).swap_remove(0)
     }
 
     /// The n-th derivative `∂ⁿself/∂varⁿ` (`n = 0` is `self`).
@@ -41,49 +41,51 @@ impl Expr {
     /// assert_eq!(f.nth_diff("x", 3).to_string(), "60*x^2");
     /// ```
     pub fn nth_diff(&self, var: &str, n: usize) -> Expr {
-        (0..n).fold(*self, |f, _| f.diff(var))
+        (0..n).fold(self.clone(), |f, _| f.diff(var))
     }
 }
 
 /// The derivatives of several expressions with respect to `var`, sharing one memo (so a
 /// Jacobian row's common subexpressions are differentiated once).
 fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
-    let zero = Expr::constant(0.0);
-    let Some(var) = expr::with(|a| a.find_name(var)) else {
+    let (store, ids) = Store::common(roots);
+    let zero = store.constant(0.0);
+    let Some(var) = store.lock().find_name(var) else {
         return vec![zero; roots.len()];
     };
-    let ids: Vec<u32> = roots.iter().map(|e| e.id).collect();
-    let order = expr::with(|a| a.reachable(&ids));
+    let order = store.lock().reachable(&ids);
     let mut d: IdMap<u32, u32> = IdMap::default();
     d.reserve(order.len());
+    let e = |id: u32| Expr::new(store.clone(), id);
     for &i in &order {
-        let y = Expr::from_id(i);
-        let dy = match y.node() {
-            Node::Const(_) => zero,
-            Node::Var(name) => Expr::constant(if name == var { 1.0 } else { 0.0 }),
+        let node = store.lock().node(i);
+        let dy = match node {
+            Node::Const(_) => zero.clone(),
+            Node::Var(name) => store.constant(if name == var { 1.0 } else { 0.0 }),
             Node::Unary(op, u) => {
-                let du = Expr::from_id(d[&u]);
+                let du = e(d[&u]);
                 if du.is(0.0) {
-                    zero
+                    zero.clone()
                 } else {
-                    op.derivative(&Expr::from_id(u), &y) * du
+                    op.derivative(&e(u), &e(i)) * du
                 }
             }
             Node::Binary(op, a, b) => {
-                let (da, db) = (Expr::from_id(d[&a]), Expr::from_id(d[&b]));
+                let (da, db) = (e(d[&a]), e(d[&b]));
                 if da.is(0.0) && db.is(0.0) {
-                    zero
+                    zero.clone()
                 } else {
-                    let (pa, pb) = op.partials(&Expr::from_id(a), &Expr::from_id(b), &y);
+                    let (pa, pb) = op.partials(&e(a), &e(b), &e(i));
                     pa * da + pb * db
                 }
             }
-            Node::Sum(_, s, n) => Expr::build(|a| a.sum_derivative(s, n, |t| d[&t])),
-            Node::Product(s, n) => Expr::build(|a| a.product_derivative(s, n, |b| d[&b])),
+            Node::Sum(_, s, n) => store.build(|a| a.sum_derivative(s, n, |t| d[&t])),
+            Node::Product(s, n) => store.build(|a| a.product_derivative(s, n, |b| d[&b])),
         };
-        d.insert(i, dy.id);
+        // A rule's result built in the thread's default store (a number) comes home.
+        d.insert(i, store.import(&dy));
     }
-    roots.iter().map(|e| Expr::from_id(d[&e.id])).collect()
+    ids.iter().map(|i| e(d[i])).collect()
 }
 
 /// Returns `∂f/∂var`; the same as [`Expr::diff`], named as in the other methods' modules.
@@ -137,7 +139,7 @@ pub fn gradient(f: &Expr, vars: &[&str]) -> Vec<Expr> {
 pub fn jacobian(f: &[Expr], vars: &[&str]) -> Vec<Vec<Expr>> {
     let columns: Vec<Vec<Expr>> = vars.iter().map(|v| derivatives(f, v)).collect();
     (0..f.len())
-        .map(|i| columns.iter().map(|col| col[i]).collect())
+        .map(|i| columns.iter().map(|col| col[i].clone()).collect())
         .collect()
 }
 
@@ -156,6 +158,10 @@ pub fn hessian(f: &Expr, vars: &[&str]) -> Vec<Vec<Expr>> {
     let g = gradient(f, vars);
     let lower = jacobian(&g, vars);
     (0..vars.len())
-        .map(|i| (0..vars.len()).map(|j| lower[i.max(j)][i.min(j)]).collect())
+        .map(|i| {
+            (0..vars.len())
+                .map(|j| lower[i.max(j)][i.min(j)].clone())
+                .collect()
+        })
         .collect()
 }

@@ -6,7 +6,8 @@
 //! base must be an atom (`(x^2)^3`, `(-x)^2`), a power's exponent may carry a sign (`2^-x`).
 //! The walk uses an explicit stack, so a chain of a million terms prints without recursion.
 
-use super::expr::{self, Expr};
+use super::expr::Expr;
+use super::owned::Store;
 use super::store::{Arena, IdMap, Node};
 use crate::ops::{Binary, Unary};
 use std::f64::consts::{E, PI};
@@ -233,7 +234,7 @@ fn push_factors(a: &Arena, c: f64, factors: &[(u32, i32)], stack: &mut Vec<Task>
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        expr::with(|a| write_text(a, self.id, &IdMap::default(), &mut out));
+        self.with(|a| write_text(a, self.id, &IdMap::default(), &mut out));
         f.write_str(&out)
     }
 }
@@ -268,8 +269,8 @@ impl fmt::Display for Cse {
 
 /// Names the common subexpressions of `roots`; see [`Cse`].
 pub fn cse(roots: &[Expr]) -> Cse {
-    let ids: Vec<u32> = roots.iter().map(|e| e.id).collect();
-    expr::with(|a| cse_in(a, &ids))
+    let (store, ids) = Store::common(roots);
+    cse_in(&store.lock(), &ids)
 }
 
 fn cse_in(a: &Arena, ids: &[u32]) -> Cse {

@@ -1,29 +1,11 @@
-//! `Expr`: a handle to a node of a hash-consed store.
+//! `Expr`: a handle to a node of a hash-consed [`Store`].
 
-use super::store::{Arena, Node, Shape};
+use super::owned::Store;
+use super::store::{Arena, Node};
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
-use std::cell::RefCell;
-use std::marker::PhantomData;
-
-thread_local! {
-    static ARENA: RefCell<Arena> = RefCell::new(Arena::default());
-}
-
-/// Runs `f` on the thread's arena. `f` must not build expressions through `Expr`.
-pub(crate) fn with<R>(f: impl FnOnce(&Arena) -> R) -> R {
-    ARENA.with_borrow(f)
-}
-
-/// Runs `f` on the thread's arena, mutably.
-pub(crate) fn with_mut<R>(f: impl FnOnce(&mut Arena) -> R) -> R {
-    ARENA.with_borrow_mut(f)
-}
-
-/// The number of distinct nodes this thread has built (they live as long as the thread).
-pub fn store_len() -> usize {
-    with(Arena::len)
-}
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// A symbolic expression: a node of a hash-consed DAG in canonical form (sums of products
 /// with numeric coefficients), so that equal subexpressions are one node and `==` is
@@ -32,31 +14,42 @@ pub fn store_len() -> usize {
 /// `Expr` implements [`Scalar`], so a function written once builds its own expression, and
 /// every op is put in canonical form as it is built (see [`symbolic`](super)).
 ///
-/// An `Expr` is an index into a store owned by the current thread: it is `Copy`, costs
-/// nothing to clone, and cannot be sent to another thread (whose store differs).
+/// An `Expr` is a [`Store`] (a shared, reference-counted arena) and a node id: cloning it
+/// costs a reference count, it is `Send` and `Sync`, and its nodes are freed when the store
+/// and every expression of it are dropped. [`Expr::var`], `parse` and [`Scalar::constant`]
+/// build in the thread's default store ([`Store::default_for_thread`]); [`Store::var`] and
+/// [`Store::parse`] in a store of your own. Expressions of two stores can be combined: the
+/// right operand is copied into the left one's store (a number into the other's).
 ///
 /// ```
 /// use weifen::Scalar;
 /// use weifen::symbolic::Expr;
 ///
 /// let x = Expr::var("x");
-/// let f = (x * x).sin() + 1.0;
+/// let f = (x.clone() * x).sin() + 1.0;
 /// assert_eq!(f.to_string(), "sin(x^2) + 1");
 /// assert_eq!(f, "1 + sin(x^2)".parse().unwrap()); // the same node
 /// ```
-///
-/// An id means nothing in another thread's store, so this does not compile:
-///
-/// ```compile_fail
-/// let x = weifen::symbolic::Expr::var("x");
-/// std::thread::spawn(move || x.to_string());
-/// ```
 // No `Ord`: an order of ids means nothing to a user, and it would shadow `Scalar::min`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Expr {
+    pub(crate) store: Store,
     pub(crate) id: u32,
-    // Not `Send`/`Sync`: the id means nothing in another thread's store.
-    _thread: PhantomData<*const ()>,
+}
+
+impl PartialEq for Expr {
+    /// Structural equality within one store; expressions of different stores differ.
+    fn eq(&self, other: &Expr) -> bool {
+        self.id == other.id && self.store == other.store
+    }
+}
+
+impl Eq for Expr {}
+
+impl Hash for Expr {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (Arc::as_ptr(&self.store.arena) as usize, self.id).hash(state);
+    }
 }
 
 /// What an expression's top node is, with its operands.
@@ -78,57 +71,52 @@ pub enum ExprKind {
 }
 
 impl Expr {
-    pub(crate) fn from_id(id: u32) -> Expr {
-        Expr {
-            id,
-            _thread: PhantomData,
-        }
+    pub(crate) fn new(store: Store, id: u32) -> Expr {
+        Expr { store, id }
     }
 
-    /// The expression built by `f` on the arena.
-    pub(crate) fn build(f: impl FnOnce(&mut Arena) -> u32) -> Expr {
-        Expr::from_id(with_mut(f))
+    /// The expression with id `id` in this one's store.
+    pub(crate) fn sibling(&self, id: u32) -> Expr {
+        Expr::new(self.store.clone(), id)
     }
 
-    pub(crate) fn node(self) -> Node {
-        with(|a| a.node(self.id))
+    /// Runs `f` on the locked arena. `f` must not build expressions through `Expr`.
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&Arena) -> R) -> R {
+        f(&self.store.lock())
     }
 
-    /// The variable `name`. Any string is accepted; names the parser reads back are
-    /// identifiers (`x`, `x_1`, `theta`) other than the function names and `pi`, `e`.
+    /// The store the expression lives in.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The variable `name`, in the thread's default store. Any string is accepted; names the
+    /// parser reads back are identifiers (`x`, `x_1`, `theta`) other than the function names
+    /// and `pi`, `e`.
     pub fn var(name: &str) -> Expr {
-        Expr::build(|a| {
-            let n = a.intern_name(name);
-            a.intern(Shape::Leaf(Node::Var(n)))
-        })
+        Store::default_for_thread().var(name)
     }
 
     /// The top node and its operands.
     pub fn kind(&self) -> ExprKind {
-        with(|a| match a.node(self.id) {
+        let e = |id: u32| self.sibling(id);
+        self.with(|a| match a.node(self.id) {
             Node::Const(c) => ExprKind::Const(c),
             Node::Var(n) => ExprKind::Var(a.name(n).to_string()),
-            Node::Unary(op, x) => ExprKind::Unary(op, Expr::from_id(x)),
-            Node::Binary(op, x, y) => ExprKind::Binary(op, Expr::from_id(x), Expr::from_id(y)),
-            Node::Sum(k, s, n) => ExprKind::Sum(
-                k,
-                a.terms(s, n)
-                    .iter()
-                    .map(|&(c, t)| (c, Expr::from_id(t)))
-                    .collect(),
-            ),
-            Node::Product(s, n) => ExprKind::Product(
-                a.factors(s, n)
-                    .iter()
-                    .map(|&(b, e)| (Expr::from_id(b), e))
-                    .collect(),
-            ),
+            Node::Unary(op, x) => ExprKind::Unary(op, e(x)),
+            Node::Binary(op, x, y) => ExprKind::Binary(op, e(x), e(y)),
+            Node::Sum(k, s, n) => {
+                ExprKind::Sum(k, a.terms(s, n).iter().map(|&(c, t)| (c, e(t))).collect())
+            }
+            Node::Product(s, n) => {
+                ExprKind::Product(a.factors(s, n).iter().map(|&(b, n)| (e(b), n)).collect())
+            }
         })
     }
 
     /// The value if the expression is a number.
     pub fn as_constant(&self) -> Option<f64> {
-        with(|a| a.constant_of(self.id))
+        self.with(|a| a.constant_of(self.id))
     }
 
     /// Whether the expression is the number `c` (`-0` counts as `0`).
@@ -138,7 +126,7 @@ impl Expr {
 
     /// The names of the variables the expression depends on, sorted.
     pub fn variables(&self) -> Vec<String> {
-        let mut names: Vec<String> = with(|a| {
+        let mut names: Vec<String> = self.with(|a| {
             a.reachable(&[self.id])
                 .into_iter()
                 .filter_map(|i| match a.node(i) {
@@ -154,7 +142,7 @@ impl Expr {
     /// The number of distinct nodes (a sum or a product of any length is one node): what
     /// the expression costs in memory.
     pub fn dag_size(&self) -> usize {
-        with(|a| a.reachable(&[self.id]).len())
+        self.with(|a| a.reachable(&[self.id]).len())
     }
 
     /// The number of nodes of the expression written out as a tree of unary and binary ops
@@ -163,7 +151,7 @@ impl Expr {
     /// `u64::MAX`: what a printed formula or a computer algebra system without sharing would
     /// hold.
     pub fn tree_size(&self) -> u64 {
-        with(|a| {
+        self.with(|a| {
             let ids = a.reachable(&[self.id]);
             let mut size: super::store::IdMap<u32, u64> = Default::default();
             for &i in &ids {
@@ -195,17 +183,20 @@ impl Expr {
 
     #[inline]
     fn add_f64(self, c: f64) -> Expr {
-        Expr::build(|a| a.sum(c, &[(1.0, self.id)]))
+        self.store.build(|a| a.sum(c, &[(1.0, self.id)]))
     }
 
     #[inline]
     fn mul_f64(self, c: f64) -> Expr {
-        Expr::build(|a| a.product(c, &[(self.id, 1)]))
+        self.store.build(|a| a.product(c, &[(self.id, 1)]))
     }
 
     #[inline]
     fn div_f64(self, c: f64) -> Expr {
-        self / Expr::constant(c)
+        self.store.build(|a| {
+            let c = a.constant(c);
+            a.binary(Binary::Div, self.id, c)
+        })
     }
 }
 
@@ -213,15 +204,24 @@ impl Expr {
 // `canon.rs` evaluates them (`op.eval`) only to fold constants.
 impl Scalar for Expr {
     fn constant(c: f64) -> Expr {
-        Expr::build(|a| a.constant(c))
+        Store::default_for_thread().constant(c)
     }
 
     fn unary(self, op: Unary) -> Expr {
-        Expr::build(|a| a.unary(op, self.id))
+        self.store.build(|a| a.unary(op, self.id))
     }
 
     fn binary(self, op: Binary, rhs: Expr) -> Expr {
-        Expr::build(|a| a.binary(op, self.id, rhs.id))
+        if self.store == rhs.store {
+            return self.store.build(|a| a.binary(op, self.id, rhs.id));
+        }
+        // Across stores: a number joins the other operand's store, anything else the left's.
+        let store = match self.as_constant() {
+            Some(_) => rhs.store.clone(),
+            None => self.store.clone(),
+        };
+        let (a, b) = (store.import(&self), store.import(&rhs));
+        store.build(|arena| arena.binary(op, a, b))
     }
 }
 
@@ -233,16 +233,43 @@ impl std::fmt::Debug for Expr {
     }
 }
 
+/// `&a + &b` and the like: the operators on references, so that an expression can be used
+/// twice without writing `.clone()` (which costs a reference count).
+macro_rules! reference_operators {
+    ($($trait:ident $method:ident),*) => {$(
+        impl std::ops::$trait<&Expr> for &Expr {
+            type Output = Expr;
+            fn $method(self, rhs: &Expr) -> Expr {
+                std::ops::$trait::$method(self.clone(), rhs.clone())
+            }
+        }
+        impl std::ops::$trait<f64> for &Expr {
+            type Output = Expr;
+            fn $method(self, rhs: f64) -> Expr {
+                std::ops::$trait::$method(self.clone(), rhs)
+            }
+        }
+    )*};
+}
+
+reference_operators!(Add add, Sub sub, Mul mul, Div div);
+
+impl std::ops::Neg for &Expr {
+    type Output = Expr;
+    fn neg(self) -> Expr {
+        -self.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn tree_size_counts_shared_nodes_at_every_use() {
-        let x = Expr::var("x");
-        let mut f = x;
+        let mut f = Expr::var("x");
         for _ in 0..3 {
-            f = (f + Expr::var("y")).sin().atan2(f); // f appears twice
+            f = (&f + &Expr::var("y")).sin().atan2(f); // f appears twice
         }
         assert_eq!(f.dag_size(), 2 + 3 * 3);
         // t(n) = 2·t(n−1) + 4 (atan2, sin, add, y), t(0) = 1
@@ -252,17 +279,17 @@ mod tests {
     #[test]
     fn variables_lists_each_name_once() {
         let (x, y) = (Expr::var("x"), Expr::var("y"));
-        assert_eq!((y * x + x).variables(), vec!["x", "y"]);
+        assert_eq!((&(&y * &x) + &x).variables(), vec!["x", "y"]);
     }
 
     #[test]
     fn like_terms_and_factors_merge_whatever_the_order() {
-        let (x, y) = (Expr::var("x"), Expr::var("y"));
-        assert_eq!(x * y * x, y * x.powi(2));
-        assert_eq!(x + y - x, y);
-        assert_eq!((x + y) * 2.0 - y, 2.0 * x + y);
-        assert_eq!(x * y / x, y);
-        assert_eq!(-(x - y), y - x);
-        assert!((x.powi(3) / x.powi(3) - 1.0).is(0.0));
+        let (x, y) = (&Expr::var("x"), &Expr::var("y"));
+        assert_eq!(&(x * y) * x, y * &x.clone().powi(2));
+        assert_eq!(&(x + y) - x, y.clone());
+        assert_eq!(&(&(x + y) * 2.0) - y, &(x * 2.0) + y);
+        assert_eq!(&(x * y) / x, y.clone());
+        assert_eq!(-&(x - y), y - x);
+        assert!((&x.clone().powi(3) / &x.clone().powi(3) - 1.0).is(0.0));
     }
 }

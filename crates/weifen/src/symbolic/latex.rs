@@ -3,7 +3,7 @@
 //! except inside `\frac{…}{…}`, `\sqrt{…}` and exponents, where braces group.
 
 use super::display::{ATOM, PRODUCT, SIGN, factors_of, precedence};
-use super::expr::{self, Expr};
+use super::expr::Expr;
 use super::store::{Arena, Node};
 use crate::ops::{Binary, Unary};
 use std::f64::consts::{E, PI};
@@ -67,7 +67,7 @@ impl Expr {
     /// assert_eq!(f.to_latex(), r"\frac{\sqrt{x}}{x^{2} + 1}");
     /// ```
     pub fn to_latex(&self) -> String {
-        expr::with(|a| latex(a, self.id))
+        self.with(|a| latex(a, self.id))
     }
 }
 

@@ -3,23 +3,39 @@
 //!
 //! An [`Expr`] is a node of a hash-consed DAG in canonical form: equal subexpressions are
 //! one node, and sums and products are n-ary nodes that keep like terms and like factors
-//! together (`x·y·x → x²·y`, `2x + x → 3x`). `Expr` is a `Copy` id into an arena owned by
-//! the thread (no context to pass around; ids are a topological order, so every walk is a
-//! loop, not a recursion). `Expr` implements [`Scalar`](crate::Scalar), so the derivative of
-//! each op is the op table's own rule evaluated on expressions, and [`Expr::diff`] memoises
-//! per node: the derivative's size grows linearly with the DAG's, and, because like terms
-//! merge at every step, the n-th derivative of `exp(sin x)` or `tan x` grows polynomially
-//! in n (about 70 nodes at n = 20 for `exp(sin x)`, built in a millisecond). See
-//! [Canonical form](#canonical-form) for the rules and the domains they change.
+//! together (`x·y·x → x²·y`, `2x + x → 3x`). `Expr` implements [`Scalar`](crate::Scalar),
+//! so the derivative of each op is the op table's own rule evaluated on expressions, and
+//! [`Expr::diff`] memoises per node: the derivative's size grows linearly with the DAG's,
+//! and, because like terms merge at every step, the n-th derivative of `exp(sin x)` or
+//! `tan x` grows polynomially in n (about 70 nodes at n = 20 for `exp(sin x)`, built in a
+//! millisecond). See [Canonical form](#canonical-form) for the rules and the domains they
+//! change.
 //!
 //! Evaluation ([`Program`]) and printing visit each node of the DAG once: a program
 //! computes every shared node once, and [`cse`] prints each shared node once under a name.
 //! The plain text of [`Expr`]'s `Display` writes shared nodes at every use, as text must.
 //!
-//! Why an arena of `Copy` ids rather than `Rc` nodes interned through a weak table: a clone
-//! is free (no reference count), equality is an integer comparison, memo tables are keyed by
-//! integers, and dropping a deep expression cannot overflow the stack. The price is memory:
-//! nodes live as long as the thread (about 50 bytes each, [`store_len`] counts them).
+//! ## Stores
+//!
+//! Nodes live in a [`Store`]: an append-only arena (ids are a topological order, so every
+//! walk is a loop, never a recursion) with a hash-consing index, behind a mutex and shared
+//! by reference counting. An `Expr` is the store and a `u32` id; it is `Clone` (a reference
+//! count), `Send` and `Sync`, and so are [`Formula`] and [`Program`] (a program holds no
+//! store at all): parse on one thread, evaluate on many. Dropping a store and every
+//! expression of it frees its nodes (about 50 bytes each, plus 16 per term and 8 per factor
+//! of a sum or product). [`Expr::var`], `str::parse` and `Scalar::constant` use the thread's
+//! default store, a convenience that grows until [`Store::clear_default`] replaces it;
+//! [`Store::var`] and [`Store::parse`] build in a store the caller holds.
+//!
+//! Why the store inside each `Expr` rather than `Copy` ids with an explicit `&Store` passed
+//! to every constructor: [`Scalar`](crate::Scalar) builds values with no context
+//! (`S::constant(2.0)`, `x.sin()`), which is what lets one generic function produce an
+//! expression, so an id alone would have to mean "in the thread's store" — the design this
+//! replaced, with nodes that were never freed and expressions that could not cross threads.
+//! The handle costs a reference count per clone and an uncontended lock per built node
+//! (measured in the swell report and `benches/symbolic.rs`: differentiation stayed within
+//! noise); walks (differentiation's memo, compilation, printing) take the lock once and then
+//! work on ids. Two stores combine: the right operand is copied into the left's store.
 //!
 //! ```
 //! use weifen::symbolic::{Expr, Formula};
@@ -86,9 +102,11 @@ mod eval;
 mod expr;
 mod functions;
 mod hash;
+mod import;
 mod kernels;
 mod latex;
 mod lexer;
+mod owned;
 mod parse;
 mod store;
 
@@ -97,6 +115,15 @@ pub use diff::{derivative, gradient, hessian, jacobian, nth_derivative};
 pub use display::{Cse, cse};
 pub use error::{EvalError, ParseError, ParseErrorKind};
 pub use eval::Formula;
-pub use expr::store_len;
+pub use owned::{Store, store_len};
+
+// Expressions, formulas and programs cross threads.
+const _: () = {
+    const fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Expr>();
+    send_and_sync::<Formula>();
+    send_and_sync::<Program>();
+    send_and_sync::<Store>();
+};
 pub use expr::{Expr, ExprKind};
 pub use parse::MAX_DEPTH;
