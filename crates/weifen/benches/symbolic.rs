@@ -1,4 +1,5 @@
-//! Symbolic benchmarks: the 10th derivative of exp(sin x) (nodes built from an empty store),
+//! Symbolic benchmarks: n-th derivatives of exp(sin x) and tan x (nodes built from an empty
+//! store: a fresh thread's default store, or an owned store),
 //! the logistic map's derivative, and the seed f and f′ compiled and evaluated over 10⁶
 //! points against the same formulas written by hand in Rust.
 //!
@@ -6,7 +7,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
-use weifen::symbolic::{Expr, Program};
+use weifen::symbolic::{Expr, Program, Store};
 
 /// Runs `f` on a fresh thread, whose node store starts empty: the time includes building
 /// (interning) every node, not only finding nodes an earlier iteration built.
@@ -16,13 +17,34 @@ fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
 
 fn differentiation(c: &mut Criterion) {
     let mut group = c.benchmark_group("symbolic_diff");
-    for k in [1, 5, 10] {
+    for k in [1, 5, 10, 20] {
         group.bench_with_input(BenchmarkId::new("exp_sin_nth", k), &k, |b, &k| {
             b.iter(|| {
                 on_fresh_thread(move || {
                     let f: Expr = "exp(sin(x))".parse().expect("formula");
                     f.nth_diff("x", k).dag_size()
                 })
+            })
+        });
+    }
+    // The same from an owned store, created and dropped per iteration (no thread).
+    for k in [10, 20] {
+        group.bench_with_input(
+            BenchmarkId::new("exp_sin_nth_owned_store", k),
+            &k,
+            |b, &k| {
+                b.iter(|| {
+                    let store = Store::new();
+                    let f = store.parse("exp(sin(x))").expect("formula");
+                    f.nth_diff("x", k).dag_size()
+                })
+            },
+        );
+        group.bench_with_input(BenchmarkId::new("tan_nth_owned_store", k), &k, |b, &k| {
+            b.iter(|| {
+                let store = Store::new();
+                let f = store.parse("tan(x)").expect("formula");
+                f.nth_diff("x", k).dag_size()
             })
         });
     }

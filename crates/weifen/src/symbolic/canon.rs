@@ -2,7 +2,7 @@
 //! numeric coefficients, so like terms and like factors always meet.
 //!
 //! * A **sum** is `k + Σ cᵢ·tᵢ`: the terms `tᵢ` are not numbers, not sums, and carry no
-//!   coefficient of their own; they are sorted (by `Arena::key`) and distinct (like terms merged, zero
+//!   coefficient of their own; they are sorted (by `Arena::order`) and distinct (like terms merged, zero
 //!   coefficients dropped). `c·t` alone is the sum `0 + c·t`; `t` alone is `t`.
 //! * A **product** is `Π bᵢ^eᵢ` with integer exponents: the bases are not products and not
 //!   numbers (but powers and reciprocals that do not fold exactly: `x/3`, never `x/2`, which is
@@ -86,7 +86,7 @@ impl Arena {
             return self.constant(f64::NAN);
         }
         // Stable: equal terms add their coefficients in the order given.
-        out.sort_by_key(|&(_, t)| self.key(t));
+        out.sort_by(|p, q| self.order(p.1, q.1));
         let mut merged: Vec<(f64, u32)> = Vec::with_capacity(out.len());
         for (c, t) in out {
             match merged.last_mut() {
@@ -158,7 +158,7 @@ impl Arena {
     }
 
     fn finish_product(&mut self, mut k: f64, mut out: Vec<(u32, i32)>) -> u32 {
-        out.sort_by_key(|&(b, _)| self.key(b));
+        out.sort_by(|p, q| self.order(p.0, q.0));
         let mut merged: Vec<(u32, i32)> = Vec::with_capacity(out.len());
         for (b, e) in out {
             match merged.last_mut() {

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// let store = Store::new();
 /// let f = store.parse("x^2*sin(x)").unwrap();
 /// let df = f.diff("x");
-/// assert_eq!(df.to_string(), "x^2*cos(x) + 2*x*sin(x)");
+/// assert_eq!(df.to_string(), "2*x*sin(x) + x^2*cos(x)");
 /// assert!(store.len() >= df.dag_size());
 /// let worker = std::thread::spawn(move || df.eval(&[("x", 0.0)]).unwrap());
 /// assert_eq!(worker.join().unwrap(), 0.0);

@@ -45,7 +45,7 @@ pub(crate) struct Arena {
     nodes: Vec<Node>,
     /// The previous node with the same hash, or `NONE`.
     chain: Vec<u32>,
-    /// Each node's place in the order operands are listed in (see [`Arena::key`]).
+    /// Each node's place in the order operands are listed in (see [`Arena::order`]).
     keys: Vec<u64>,
     /// A content hash → the newest node with it.
     index: IdMap<u64, u32>,
@@ -112,12 +112,29 @@ impl Arena {
     }
 
     /// The order of the operands of a sum or product: by size (the tree size, capped at
-    /// 2¹⁶ − 1), then variables by name and other nodes by a hash of their structure (not of
-    /// their ids). So the order, and the printed form, do not depend on what else the store
-    /// holds or the order things were built in: `x + y` prints the same in any program.
-    #[inline]
-    pub(crate) fn key(&self, id: u32) -> (u64, u32) {
-        (self.keys[id as usize], id)
+    /// 2¹⁶ − 1); then two products by their factors (bases in this order, then exponents:
+    /// `x² < x³ < x²·y`), variables by name, and other nodes by a hash of their structure
+    /// (not of their ids). So the order, and the printed form, do not depend on what else
+    /// the store holds or the order things were built in: `x + y` prints the same in any
+    /// program, and a polynomial's terms come by ascending degree.
+    pub(crate) fn order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (ka, kb) = (self.keys[a as usize], self.keys[b as usize]);
+        let by_size = (ka >> 48).cmp(&(kb >> 48));
+        let by_factors = || match (self.nodes[a as usize], self.nodes[b as usize]) {
+            (Node::Product(s, n), Node::Product(t, m)) => {
+                let (fa, fb) = (self.factors(s, n), self.factors(t, m));
+                fa.iter()
+                    .zip(fb)
+                    .map(|(&(x, e), &(y, f))| self.order(x, y).then(e.cmp(&f)))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(fa.len().cmp(&fb.len()))
+            }
+            _ => std::cmp::Ordering::Equal,
+        };
+        by_size
+            .then_with(by_factors)
+            .then(ka.cmp(&kb))
+            .then(a.cmp(&b))
     }
 
     fn key_of(&self, node: Node) -> u64 {
