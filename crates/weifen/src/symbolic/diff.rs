@@ -15,9 +15,10 @@
 //! `sin x` and `cos x` with O(n²) terms, of `tan x` a polynomial of degree n + 1 in `tan x`:
 //! repeated differentiation grows polynomially, not exponentially.
 
+use super::canon::DISTRIBUTE;
 use super::expr::Expr;
 use super::owned::Store;
-use super::store::{IdMap, Node};
+use super::store::{Arena, IdMap, Node};
 
 impl Expr {
     /// `∂self/∂var`, simplified as it is built. A variable that does not occur gives `0`.
@@ -86,6 +87,50 @@ fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
         d.insert(i, store.import(&dy));
     }
     ids.iter().map(|i| e(d[i])).collect()
+}
+
+impl Arena {
+    /// `∂(k + Σ cᵢ·tᵢ) = Σ cᵢ·∂tᵢ`, given the derivative `d(t)` of each term.
+    pub(crate) fn sum_derivative(&mut self, s: u32, n: u32, d: impl Fn(u32) -> u32) -> u32 {
+        let terms: Vec<(f64, u32)> = self.terms(s, n).iter().map(|&(c, t)| (c, d(t))).collect();
+        self.sum(0.0, &terms)
+    }
+
+    /// The product rule, `∂Π bᵢ^eᵢ = Σᵢ eᵢ·bᵢ^(eᵢ−1)·∂bᵢ·Π_{j≠i} bⱼ^eⱼ` (the rule of
+    /// `powi` in the op table, times the others), given the derivative `d(b)` of each base.
+    /// A small sum `∂bᵢ` is multiplied out, so its terms merge with the other terms'.
+    pub(crate) fn product_derivative(&mut self, s: u32, n: u32, d: impl Fn(u32) -> u32) -> u32 {
+        let factors = self.factors(s, n).to_vec();
+        let mut terms = Vec::new();
+        for &(b, e) in &factors {
+            let db = d(b);
+            if self.constant_of(db) == Some(0.0) {
+                continue;
+            }
+            // bᵢ^(eᵢ−1) as bᵢ^eᵢ·bᵢ^−1: the product merges them (and cannot overflow).
+            let mut rest = factors.clone();
+            rest.push((b, -1));
+            let coefficient = f64::from(e);
+            match self.node(db) {
+                Node::Sum(k, s2, n2) if (n2 as usize) <= DISTRIBUTE => {
+                    let parts = self.terms(s2, n2).to_vec();
+                    for (c, u) in parts {
+                        rest.push((u, 1));
+                        terms.push((1.0, self.product(coefficient * c, &rest)));
+                        rest.pop();
+                    }
+                    if k != 0.0 {
+                        terms.push((1.0, self.product(coefficient * k, &rest)));
+                    }
+                }
+                _ => {
+                    rest.push((db, 1));
+                    terms.push((1.0, self.product(coefficient, &rest)));
+                }
+            }
+        }
+        self.sum(0.0, &terms)
+    }
 }
 
 /// Returns `∂f/∂var`; the same as [`Expr::diff`], named as in the other methods' modules.

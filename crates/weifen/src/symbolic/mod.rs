@@ -106,6 +106,7 @@ mod import;
 mod kernels;
 mod latex;
 mod lexer;
+mod lower;
 mod owned;
 mod parse;
 mod store;
