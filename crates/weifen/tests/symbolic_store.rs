@@ -105,3 +105,19 @@ fn expressions_of_two_stores_combine_in_the_left_store() {
     let program = Program::new(&[f, g], &["x", "y"]).unwrap();
     assert_eq!(program.eval(&[0.0, 3.0]).unwrap(), vec![0.0, 3.0]);
 }
+
+#[test]
+fn differentiating_in_an_owned_store_builds_nothing_in_the_default_store() {
+    let store = Store::new();
+    // asinh′ = 1/hypot(x, 1): the rule builds the number 1 with `S::constant`.
+    let f = store.parse("asinh(x)*sign(x)").unwrap();
+    Store::clear_default();
+    let d = f.nth_diff("x", 2);
+    assert_eq!(store_len(), 0);
+    assert_eq!(d.store(), &store);
+    // Generic code builds in the store it is run with.
+    let g = store.with_default(|| Expr::var("x").hypot(Expr::constant(1.0)));
+    assert_eq!(g.store(), &store);
+    assert_eq!(store_len(), 0);
+    assert!(Expr::var("x").store() != &store, "the default is back");
+}

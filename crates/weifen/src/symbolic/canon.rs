@@ -132,7 +132,10 @@ impl Arena {
             }
             Node::Product(s, n) if (n as usize) < FACTORS => {
                 let inner = self.factors(s, n);
-                if inner.iter().all(|&(_, ei)| ei.checked_mul(e).is_some()) {
+                if inner
+                    .iter()
+                    .all(|&(_, ei)| ei.checked_mul(e).is_some_and(|p| p != i32::MIN))
+                {
                     out.extend(inner.iter().map(|&(bi, ei)| (bi, ei * e)));
                 } else {
                     out.push((b, e));
@@ -162,7 +165,12 @@ impl Arena {
         let mut merged: Vec<(u32, i32)> = Vec::with_capacity(out.len());
         for (b, e) in out {
             match merged.last_mut() {
-                Some(last) if last.0 == b && last.1.checked_add(e).is_some() => last.1 += e,
+                // i32::MIN has no magnitude in i32: keep such powers apart.
+                Some(last)
+                    if last.0 == b && last.1.checked_add(e).is_some_and(|s| s != i32::MIN) =>
+                {
+                    last.1 += e
+                }
                 _ => merged.push((b, e)),
             }
         }
@@ -233,7 +241,8 @@ impl Arena {
         match op {
             Neg => return self.sum(0.0, &[(-1.0, x)]),
             Recip => return self.product(1.0, &[(x, -1)]),
-            Powi(n) => return self.product(1.0, &[(x, n)]),
+            // i32::MIN stays an op of its own: a product's exponents have a magnitude.
+            Powi(n) if n != i32::MIN => return self.product(1.0, &[(x, n)]),
             Powf(p) if p.fract() == 0.0 && p.abs() <= f64::from(i32::MAX) => {
                 return self.product(1.0, &[(x, p as i32)]);
             }

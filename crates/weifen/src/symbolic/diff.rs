@@ -50,11 +50,16 @@ impl Expr {
 /// Jacobian row's common subexpressions are differentiated once).
 fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
     let (store, ids) = Store::common(roots);
+    // The rules' numbers (`S::constant`) are built in the roots' store.
+    store.with_default(|| derivatives_in(&store, &ids, var))
+}
+
+fn derivatives_in(store: &Store, ids: &[u32], var: &str) -> Vec<Expr> {
     let zero = store.constant(0.0);
     let Some(var) = store.lock().find_name(var) else {
-        return vec![zero; roots.len()];
+        return vec![zero; ids.len()];
     };
-    let order = store.lock().reachable(&ids);
+    let order = store.lock().reachable(ids);
     let mut d: IdMap<u32, u32> = IdMap::default();
     d.reserve(order.len());
     let e = |id: u32| Expr::new(store.clone(), id);
@@ -83,7 +88,6 @@ fn derivatives(roots: &[Expr], var: &str) -> Vec<Expr> {
             Node::Sum(_, s, n) => store.build(|a| a.sum_derivative(s, n, |t| d[&t])),
             Node::Product(s, n) => store.build(|a| a.product_derivative(s, n, |b| d[&b])),
         };
-        // A rule's result built in the thread's default store (a number) comes home.
         d.insert(i, store.import(&dy));
     }
     ids.iter().map(|i| e(d[i])).collect()

@@ -67,6 +67,37 @@ impl Store {
         DEFAULT.with_borrow_mut(|s| *s = Store::new());
     }
 
+    /// Runs `f` with this store as the thread's default store, so that everything `f` builds
+    /// without a store of its own ([`Expr::var`], `parse`, [`Scalar::constant`](crate::Scalar::constant)
+    /// in generic code) lands here; the previous default comes back afterwards, also if `f`
+    /// panics.
+    ///
+    /// ```
+    /// use weifen::Scalar;
+    /// use weifen::symbolic::{Expr, Store};
+    ///
+    /// fn f<S: Scalar>(x: S) -> S {
+    ///     (x * S::constant(3.0)).sin()
+    /// }
+    /// let store = Store::new();
+    /// let e = store.with_default(|| f(Expr::var("x")));
+    /// assert_eq!(e.store(), &store);
+    /// assert_eq!(e.to_string(), "sin(3*x)");
+    /// ```
+    pub fn with_default<R>(&self, f: impl FnOnce() -> R) -> R {
+        struct Restore(Option<Store>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                if let Some(previous) = self.0.take() {
+                    DEFAULT.with_borrow_mut(|s| *s = previous);
+                }
+            }
+        }
+        let previous = DEFAULT.with_borrow_mut(|s| std::mem::replace(s, self.clone()));
+        let _restore = Restore(Some(previous));
+        f()
+    }
+
     /// The number of nodes in the store.
     pub fn len(&self) -> usize {
         self.lock().len()
