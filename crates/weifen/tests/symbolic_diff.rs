@@ -194,7 +194,9 @@ type HighOrderCase = (&'static str, fn(Jet) -> Jet, &'static [f64]);
 
 #[test]
 fn derivatives_to_order_20_match_taylor_mode_and_stay_small() {
-    let cases: [HighOrderCase; 3] = [
+    let cases: [HighOrderCase; 4] = [
+        // pow's rule makes x^(x − 1), x^(x − 2)…: each is x^x times a power of x.
+        ("x^x", |x| (x.clone().ln() * x).exp(), &[0.5, 1.3]),
         ("exp(sin(x))", |x| x.sin().exp(), &[-1.3, 0.2, 0.7, 2.5]),
         ("tan(x)", |x| x.tan(), &[-0.4, 0.1, 0.7, 1.2]),
         (

@@ -283,6 +283,17 @@ impl Arena {
                 if self.constant_of(a) == Some(std::f64::consts::E) {
                     return self.unary(Unary::Exp, b);
                 }
+                // a^(b + k) → a^b·a^k for an integer k, so that the powers a^(b − 1),
+                // a^(b − 2)… of pow's derivatives are one node times powers of a.
+                if let Node::Sum(k, s, n) = self.node(b) {
+                    let whole = k != 0.0 && k.fract() == 0.0 && k.abs() <= 1024.0;
+                    if whole {
+                        let rest = self.terms(s, n).to_vec();
+                        let b = self.sum(0.0, &rest);
+                        let p = self.binary(Binary::Pow, a, b);
+                        return self.product(1.0, &[(p, 1), (a, k as i32)]);
+                    }
+                }
                 self.intern(Shape::Leaf(Node::Binary(op, a, b)))
             }
             _ => {

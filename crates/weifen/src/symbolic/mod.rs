@@ -80,7 +80,8 @@
 //!   before;
 //! * numbers fold (`+ − ×` always; `÷`, powers and the elementary functions only when the
 //!   result is an integer or a short decimal, or a division by a power of two, so `sin(2)`,
-//!   `x/3` and `0.1^2` stay as written); `e^x → exp(x)`, `x^2.0 → x^2`, `|−x| → |x|`;
+//!   `x/3` and `0.1^2` stay as written); `e^x → exp(x)`, `x^2.0 → x^2`, `|−x| → |x|`,
+//!   `a^(b + k) → a^b·a^k` for an integer `k`;
 //! * a sum of 256 terms or a product of 8 factors is left closed (not flattened into the
 //!   next), so a chain of a million additions builds in linear time, and the product rule
 //!   does not copy long products into every term;
@@ -90,8 +91,8 @@
 //! Values do not change where the original is defined (to rounding: terms are added in a
 //! different order), but these rules **extend the domain**: `x − x → 0` and `0·x → 0` (NaN
 //! before for infinite `x`), `x/x → 1`, `x^0 → 1`, `x·(1/x) → 1`, `x^n/x^n → 1` (NaN
-//! before at `x = 0`); and `(x·y)^n → xⁿ·yⁿ` can overflow or underflow where the original
-//! did not.
+//! before at `x = 0`), `a^(b − 1) → a^b/a` (NaN instead of a value at `a = 0`); and
+//! `(x·y)^n → xⁿ·yⁿ` can overflow or underflow where the original did not.
 
 mod canon;
 mod compile;

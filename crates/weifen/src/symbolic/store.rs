@@ -119,8 +119,10 @@ impl Arena {
     /// program, and a polynomial's terms come by ascending degree.
     pub(crate) fn order(&self, a: u32, b: u32) -> std::cmp::Ordering {
         let (ka, kb) = (self.keys[a as usize], self.keys[b as usize]);
-        let by_size = (ka >> 48).cmp(&(kb >> 48));
-        let by_factors = || match (self.nodes[a as usize], self.nodes[b as usize]) {
+        let (na, nb) = (self.nodes[a as usize], self.nodes[b as usize]);
+        let is_product = |n: Node| matches!(n, Node::Product(..));
+        // A lexicographic order on (size, kind, factors, structure, id): a total order.
+        let by_factors = || match (na, nb) {
             (Node::Product(s, n), Node::Product(t, m)) => {
                 let (fa, fb) = (self.factors(s, n), self.factors(t, m));
                 fa.iter()
@@ -131,7 +133,9 @@ impl Arena {
             }
             _ => std::cmp::Ordering::Equal,
         };
-        by_size
+        (ka >> 48)
+            .cmp(&(kb >> 48))
+            .then(is_product(na).cmp(&is_product(nb)))
             .then_with(by_factors)
             .then(ka.cmp(&kb))
             .then(a.cmp(&b))
@@ -351,6 +355,36 @@ mod tests {
         let m = a.intern(Shape::Product(&[(x, 2), (p, -1)]));
         assert_eq!(m, a.intern(Shape::Product(&[(x, 2), (p, -1)])));
         assert_ne!(m, a.intern(Shape::Product(&[(x, 3), (p, -1)])));
+    }
+
+    #[test]
+    fn the_order_of_operands_is_a_total_order() {
+        use std::cmp::Ordering::*;
+        let mut a = Arena::default();
+        let vars: Vec<u32> = ["x", "y", "z"].iter().map(|v| a.var(v)).collect();
+        let mut ids = vars.clone();
+        for (k, &v) in vars.iter().enumerate() {
+            let s = a.unary(Unary::Sin, v);
+            let e = a.unary(Unary::Exp, s);
+            ids.extend([s, e]);
+            for n in 1..4 {
+                ids.push(a.product(1.0, &[(v, n), (s, 1)]));
+                ids.push(a.product(1.0, &[(e, n)]));
+                ids.push(a.sum(f64::from(n), &[(2.0, v), (1.0, e)]));
+                ids.push(a.binary(Binary::Atan2, v, vars[(k + n as usize) % 3]));
+            }
+        }
+        for &p in &ids {
+            for &q in &ids {
+                assert_eq!(a.order(p, q), a.order(q, p).reverse());
+                assert_eq!(a.order(p, q) == Equal, p == q);
+                for &r in &ids {
+                    if a.order(p, q) == Less && a.order(q, r) == Less {
+                        assert_eq!(a.order(p, r), Less);
+                    }
+                }
+            }
+        }
     }
 
     #[test]
