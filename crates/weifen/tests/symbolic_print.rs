@@ -82,6 +82,29 @@ fn cse_names_each_shared_subexpression_once_operands_first() {
 }
 
 #[test]
+fn derivatives_with_divisors_and_powers_print_and_parse_back() {
+    // Found by random formulas: numbers that divide (1.5), merged divisors (1.5² = 2.25),
+    // coefficients that become divisible once like terms add up, powers with sums as
+    // exponents.
+    let cases = [
+        "(y / 1.5) / x^(cosh(0.5) * (y / x))",
+        "(x - (x + x)^(x / 1.5))^1.5",
+        "((x / 1.5) / (y - y^x))^cos(1.5)",
+        "1 / (log2(x)^2 - (x / 1.5 + 1))",
+        "0.5^((0.5 + x + x / x) * (y / 1.5)^2)",
+        "x^x / (x^(x - 1) + 1)",
+    ];
+    for src in cases {
+        let mut d = parse(src);
+        for k in 1..=2 {
+            d = d.diff("x");
+            let text = d.to_string();
+            assert_eq!(parse(&text), d, "{src}, order {k}: {text}");
+        }
+    }
+}
+
+#[test]
 fn printing_a_long_chain_uses_no_recursion() {
     let mut f = Expr::var("x");
     for k in 0..200_000 {

@@ -5,8 +5,8 @@
 //!   coefficient of their own; they are sorted (by `Arena::order`) and distinct (like terms merged, zero
 //!   coefficients dropped). `c·t` alone is the sum `0 + c·t`; `t` alone is `t`.
 //! * A **product** is `Π bᵢ^eᵢ` with integer exponents: the bases are not products and not
-//!   numbers (but powers and reciprocals that do not fold exactly: `x/3`, never `x/2`, which is
-//!   `0.5·x`); sorted, distinct (`x·x → x²`, `x/x → 1`), exponents non-zero. A product
+//!   numbers (but one divisor that does not fold exactly: `x/3`, never `x/2`, which is `0.5·x`);
+//!   sorted, distinct (`x·x → x²`, `x/x → 1`), exponents non-zero. A product
 //!   has no coefficient: `3·x·y` is the sum `0 + 3·(x·y)`, and `3·(a + b)` the sum `0 + 3·(a + b)`
 //!   (multiplied out when it joins another sum).
 //! * `−x`, `1/x`, `x^n`, `a − b`, `a / b` are built as sums and products; no other node is
@@ -40,6 +40,20 @@ pub(crate) const DISTRIBUTE: usize = 4;
 pub(crate) fn readable(v: f64) -> bool {
     let integer = v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0;
     integer || format!("{v}").len() <= 8
+}
+
+/// The terms sorted, like terms added up (stably: in the order given), zeros dropped.
+fn merge_terms(a: &Arena, mut out: Vec<(f64, u32)>) -> Vec<(f64, u32)> {
+    out.sort_by(|p, q| a.order(p.1, q.1));
+    let mut merged: Vec<(f64, u32)> = Vec::with_capacity(out.len());
+    for (c, t) in out {
+        match merged.last_mut() {
+            Some(last) if last.1 == t => last.0 += c,
+            _ => merged.push((c, t)),
+        }
+    }
+    merged.retain(|&(c, _)| c != 0.0);
+    merged
 }
 
 impl Arena {
@@ -81,20 +95,23 @@ impl Arena {
         }
     }
 
-    fn finish_sum(&mut self, constant: f64, mut out: Vec<(f64, u32)>) -> u32 {
+    fn finish_sum(&mut self, constant: f64, out: Vec<(f64, u32)>) -> u32 {
         if constant.is_nan() {
             return self.constant(f64::NAN);
         }
-        // Stable: equal terms add their coefficients in the order given.
-        out.sort_by(|p, q| self.order(p.1, q.1));
-        let mut merged: Vec<(f64, u32)> = Vec::with_capacity(out.len());
-        for (c, t) in out {
-            match merged.last_mut() {
-                Some(last) if last.1 == t => last.0 += c,
-                _ => merged.push((c, t)),
+        let mut merged = merge_terms(self, out);
+        // A coefficient may have become divisible by its term's divisor (1.5·(x/1.5) → x,
+        // also once like terms have added up); the term then may meet another like it.
+        let mut divided = false;
+        for term in &mut merged {
+            if let Some(reduced) = self.divide_out(term.0, term.1) {
+                *term = reduced;
+                divided = true;
             }
         }
-        merged.retain(|&(c, _)| c != 0.0);
+        if divided {
+            merged = merge_terms(self, merged);
+        }
         let constant = if constant == 0.0 { 0.0 } else { constant };
         match merged.len() {
             0 => self.constant(constant),
@@ -110,6 +127,26 @@ impl Arena {
             }
             _ => self.intern(Shape::Sum(constant, &merged)),
         }
+    }
+
+    /// `c·t` as `(c/d, t·d)` when `t` is a product with a divisor `d` and `c/d` is exact and
+    /// short.
+    fn divide_out(&mut self, c: f64, t: u32) -> Option<(f64, u32)> {
+        let Node::Product(s, n) = self.node(t) else {
+            return None;
+        };
+        let factors = self.factors(s, n);
+        let at = factors
+            .iter()
+            .position(|&(b, _)| self.constant_of(b).is_some())?;
+        let d = self.constant_of(factors[at].0)?;
+        let q = c / d;
+        if !(q * d == c && readable(q)) {
+            return None;
+        }
+        let mut rest = factors.to_vec();
+        rest.remove(at);
+        Some((q, self.product(1.0, &rest)))
     }
 
     /// `coefficient · Π bᵢ^eᵢ`, canonical.
@@ -145,19 +182,21 @@ impl Arena {
         }
     }
 
-    /// Multiplies the coefficient by `v^e`, or keeps `v^e` as a factor when it is a power
-    /// or a reciprocal that may not be exact (`x/3`, `0.1^2`), the sign moved to the
-    /// coefficient; [`Arena::finish_product`] folds the ones that turn out exact.
+    /// Multiplies the coefficient by `v^e`, or, for a negative `e`, keeps the divisor
+    /// `|v|^−e` as a factor `(d, −1)` (the sign moved to the coefficient);
+    /// [`Arena::finish_product`] multiplies the divisors together and folds the quotient when
+    /// it is exact (`x/3` stays, `x/2` is `0.5·x`).
     fn push_number(&mut self, v: f64, e: i32, k: &mut f64, out: &mut Vec<(u32, i32)>) {
-        if e == 1 || v == 0.0 || !v.is_finite() {
+        let d = v.abs().powi(-e);
+        if e >= 0 || v == 0.0 || !v.is_finite() || !d.is_finite() || d == 0.0 {
             *k *= v.powi(e);
             return;
         }
         if v < 0.0 && e % 2 != 0 {
             *k = -*k;
         }
-        let base = self.constant(v.abs());
-        out.push((base, e));
+        let divisor = self.constant(d);
+        out.push((divisor, -1));
     }
 
     fn finish_product(&mut self, mut k: f64, mut out: Vec<(u32, i32)>) -> u32 {
@@ -175,31 +214,29 @@ impl Arena {
             }
         }
         merged.retain(|&(_, e)| e != 0);
-        // A power of a number multiplies the coefficient when it is short (2^3 → 8, but
-        // 0.1^2 stays), a reciprocal when the quotient is exact and short or the divisor a
-        // power of two: 2·x/4 → 0.5·x, pi/2 is a number, but x/3 stays.
-        merged.retain(|&(b, e)| {
-            let Some(v) = self.constant_of(b) else {
-                return true;
-            };
-            let (d, q) = if e > 0 {
-                (1.0, v.powi(e))
-            } else {
-                let d = v.powi(-e);
-                (d, k / d)
-            };
-            let fold = if e > 0 {
-                !q.is_finite() || readable(q)
-            } else {
-                // Dividing by a power of two is exact: pi/2 is a number.
-                let power_of_two = d.is_normal() && d.to_bits() & ((1 << 52) - 1) == 0;
-                d.is_finite() && q * d == k && (readable(q) || power_of_two)
-            };
-            if fold {
-                k = if e > 0 { k * q } else { q };
+        // Numbers are divisors `(d, −1)` (see `push_number`): one divisor, their product,
+        // divides the coefficient when the quotient is exact and short or the divisor a power
+        // of two (2·x/4 → 0.5·x, pi/2 is a number); otherwise it stays (x/3).
+        let mut divisor = 1.0;
+        merged.retain(|&(b, e)| match self.constant_of(b) {
+            Some(d) => {
+                divisor *= d.powi(-e);
+                false
             }
-            !fold
+            None => true,
         });
+        if divisor != 1.0 {
+            let q = k / divisor;
+            let power_of_two = divisor.is_normal() && divisor.to_bits() & ((1 << 52) - 1) == 0;
+            let exact = divisor.is_finite() && q * divisor == k;
+            if !divisor.is_finite() || divisor == 0.0 || (exact && (readable(q) || power_of_two)) {
+                k = q;
+            } else {
+                let d = self.constant(divisor);
+                merged.push((d, -1));
+                merged.sort_by(|p, q| self.order(p.0, q.0));
+            }
+        }
         if k.is_nan() {
             return self.constant(f64::NAN);
         }

@@ -79,8 +79,8 @@
 //!   structure, so the order (and the printed text) does not depend on what the thread built
 //!   before;
 //! * numbers fold (`+ − ×` always; `÷`, powers and the elementary functions only when the
-//!   result is an integer or a short decimal, or a division by a power of two, so `sin(2)`,
-//!   `x/3` and `0.1^2` stay as written); `e^x → exp(x)`, `x^2.0 → x^2`, `|−x| → |x|`,
+//!   result is an integer or a short decimal, or a division by a power of two, so `sin(2)` and
+//!   `x/3` stay as written); `e^x → exp(x)`, `x^2.0 → x^2`, `|−x| → |x|`,
 //!   `a^(b + k) → a^b·a^k` for an integer `k`;
 //! * a sum of 256 terms or a product of 8 factors is left closed (not flattened into the
 //!   next), so a chain of a million additions builds in linear time, and the product rule
