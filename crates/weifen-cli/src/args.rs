@@ -102,7 +102,11 @@ impl FormulaAt {
     /// The parsed formula and its point.
     pub fn load(&self) -> Result<(Expr, Point)> {
         let expr: Expr = formula::parse(&formula::source(&self.expr)?)?;
-        let point = Point::resolve(&[expr], self.vars.as_deref(), Some(&self.at))?;
+        let point = Point::resolve(
+            std::slice::from_ref(&expr),
+            self.vars.as_deref(),
+            Some(&self.at),
+        )?;
         Ok((expr, point))
     }
 }

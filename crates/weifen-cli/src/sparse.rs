@@ -50,7 +50,7 @@ pub fn hessian(f: &Expr, vars: &[&str], x: &[f64], method: Method) -> Result<Spa
     if !matches!(method, Method::Auto | Method::Reverse) {
         return Err(unsupported(method, "Hessian", "auto or reverse"));
     }
-    let f = formula(&[*f], vars)?;
+    let f = formula(std::slice::from_ref(f), vars)?;
     let (matrix, s): (_, HessianSparsity) = sparse::sparse_hessian(&f, x);
     Ok(Sparse {
         matrix,

@@ -95,7 +95,7 @@ fn trace_forward_gives_the_tangents_of_the_worked_example() {
         .iter()
         .map(|r| r["operation"].as_str().unwrap())
         .collect();
-    assert_eq!(ops, ["x1", "x2", "x3", "v1 + v2", "v4 · v3"]);
+    assert_eq!(ops, ["x1", "x2", "x3", "v1 + v2", "v3 · v4"]);
     let tangents: Vec<f64> = rows.iter().map(|r| num(&r["tangent"])).collect();
     assert_eq!(tangents, [1.0, 0.0, 0.0, 1.0, 3.0]);
     let values: Vec<f64> = rows.iter().map(|r| num(&r["value"])).collect();
@@ -134,7 +134,7 @@ fn trace_prints_a_table() {
         "--mode",
         "reverse",
     ]);
-    assert!(out.contains("v4 · v3"), "{out}");
+    assert!(out.contains("v3 · v4"), "{out}");
     assert!(out.contains("adjoint"), "{out}");
 }
 

@@ -52,7 +52,9 @@ fn demo_prints_seed_jacobian_with_shape() {
 fn demo_prints_the_symbolic_derivative_of_the_seed() {
     let out = demo_output();
     assert!(
-        out.contains("f'(x) = exp(-0.5*x^2)*(-4*x + 4) - (-2*x^2 + 4*x + 1)*exp(-0.5*x^2)*x"),
+        out.contains(
+            "f'(x) = 4*exp(-0.5*x^2) - 4*x*exp(-0.5*x^2) - x*exp(-0.5*x^2)*(4*x - 2*x^2 + 1)"
+        ),
         "{out}"
     );
     assert!(out.contains("t1 = x^2; t2 = exp(-0.5*t1);"), "{out}");

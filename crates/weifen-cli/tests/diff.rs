@@ -17,7 +17,7 @@ fn exact(order: usize, x: f64) -> f64 {
 #[test]
 fn without_a_point_prints_the_simplified_symbolic_derivative() {
     let out = stdout(&["diff", "x^2*sin(x)"]);
-    assert_eq!(out.trim(), "d/dx x^2*sin(x) = 2*sin(x)*x + x^2*cos(x)");
+    assert_eq!(out.trim(), "d/dx x^2*sin(x) = 2*x*sin(x) + x^2*cos(x)");
 }
 
 #[test]

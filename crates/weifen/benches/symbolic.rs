@@ -1,4 +1,5 @@
-//! Symbolic benchmarks: the 10th derivative of exp(sin x) (nodes built from an empty store),
+//! Symbolic benchmarks: n-th derivatives of exp(sin x) and tan x (nodes built from an empty
+//! store: a fresh thread's default store, or an owned store),
 //! the logistic map's derivative, and the seed f and f′ compiled and evaluated over 10⁶
 //! points against the same formulas written by hand in Rust.
 //!
@@ -6,7 +7,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
-use weifen::symbolic::{Expr, Program};
+use weifen::symbolic::{Expr, Program, Store};
 
 /// Runs `f` on a fresh thread, whose node store starts empty: the time includes building
 /// (interning) every node, not only finding nodes an earlier iteration built.
@@ -16,7 +17,7 @@ fn on_fresh_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
 
 fn differentiation(c: &mut Criterion) {
     let mut group = c.benchmark_group("symbolic_diff");
-    for k in [1, 5, 10] {
+    for k in [1, 5, 10, 20] {
         group.bench_with_input(BenchmarkId::new("exp_sin_nth", k), &k, |b, &k| {
             b.iter(|| {
                 on_fresh_thread(move || {
@@ -26,11 +27,32 @@ fn differentiation(c: &mut Criterion) {
             })
         });
     }
+    // The same from an owned store, created and dropped per iteration (no thread).
+    for k in [10, 20] {
+        group.bench_with_input(
+            BenchmarkId::new("exp_sin_nth_owned_store", k),
+            &k,
+            |b, &k| {
+                b.iter(|| {
+                    let store = Store::new();
+                    let f = store.parse("exp(sin(x))").expect("formula");
+                    f.nth_diff("x", k).dag_size()
+                })
+            },
+        );
+        group.bench_with_input(BenchmarkId::new("tan_nth_owned_store", k), &k, |b, &k| {
+            b.iter(|| {
+                let store = Store::new();
+                let f = store.parse("tan(x)").expect("formula");
+                f.nth_diff("x", k).dag_size()
+            })
+        });
+    }
     group.bench_function("logistic_10_first", |b| {
         b.iter(|| {
             on_fresh_thread(|| {
                 let (x, r) = (Expr::var("x"), Expr::var("r"));
-                let f = (0..10).fold(x, |f, _| r * f * (-f + 1.0));
+                let f = (0..10).fold(x, |f, _| r.clone() * f.clone() * (-f + 1.0));
                 f.diff("x").dag_size()
             })
         })
@@ -52,7 +74,7 @@ fn compiled_evaluation(c: &mut Criterion) {
     let n = 1_000_000;
     let xs: Vec<f64> = (0..n).map(|i| -4.0 + 8.0 * i as f64 / n as f64).collect();
     let f: Expr = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)".parse().expect("seed");
-    let program = Program::new(&[f, f.diff("x")], &["x"]).expect("compiles");
+    let program = Program::new(&[f.clone(), f.diff("x")], &["x"]).expect("compiles");
     let mut group = c.benchmark_group("symbolic_eval_seed_f_and_df");
     group.throughput(Throughput::Elements(n as u64));
     group.sample_size(20);

@@ -31,7 +31,7 @@ fn an_unknown_variable_is_named_at_evaluation() {
         f.eval(&[("x", 1.0), ("y", 2.0)]),
         Err(EvalError::UnknownVariable { name: "z".into() })
     );
-    let err = Formula::new(&[f], &["x", "y"]).unwrap_err();
+    let err = Formula::new(std::slice::from_ref(&f), &["x", "y"]).unwrap_err();
     assert_eq!(err.to_string(), "the variable \"z\" has no value");
     let program = Program::new(&[f], &["x", "y", "z"]).unwrap();
     assert_eq!(
@@ -70,7 +70,7 @@ fn a_formula_with_several_outputs_is_a_vector_function() {
 #[test]
 fn compiled_batches_agree_with_pointwise_evaluation() {
     let f = parse("(-2*x^2 + 4*x + 1)*exp(-x^2/2) + atan2(y, x) - min(x, y)^3/y");
-    let outputs = [f, f.diff("x"), f.diff("y")];
+    let outputs = [f.clone(), f.diff("x"), f.diff("y")];
     let program = Program::new(&outputs, &["x", "y"]).unwrap();
     assert!(
         program.registers() < program.len() + 8,

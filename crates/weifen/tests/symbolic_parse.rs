@@ -53,26 +53,26 @@ fn numbers_constants_and_names_read_as_documented() {
 
 #[test]
 fn literal_exponents_make_powi_and_powf() {
-    let x = Expr::var("x");
-    assert_eq!(parse("x^2"), x.powi(2));
-    assert_eq!(parse("x^1.5"), x.powf(1.5));
-    assert_eq!(parse("x^y"), x.pow(Expr::var("y")));
+    let x = || Expr::var("x");
+    assert_eq!(parse("x^2"), x().powi(2));
+    assert_eq!(parse("x^1.5"), x().powf(1.5));
+    assert_eq!(parse("x^y"), x().pow(Expr::var("y")));
     // powi is exact at 0: its derivative there is 0, not NaN.
     assert_eq!(parse("x^2").diff("x").eval(&[("x", 0.0)]), Ok(0.0));
 }
 
 #[test]
 fn functions_are_called_by_their_op_table_names_and_aliases() {
-    let x = Expr::var("x");
-    let y = Expr::var("y");
-    assert_eq!(parse("log(x)"), x.ln());
-    assert_eq!(parse("expm1(x)"), x.exp_m1());
-    assert_eq!(parse("log1p(x)"), x.ln_1p());
-    assert_eq!(parse("atan2(y, x)"), y.atan2(x));
-    assert_eq!(parse("pow(x, y)"), x.pow(y));
-    assert_eq!(parse("min(x, y) + max(x, y)"), x.min(y) + x.max(y));
-    assert_eq!(parse("powi(x, 3)"), x.powi(3));
-    assert_eq!(parse("recip(x)"), x.recip());
+    let x = || Expr::var("x");
+    let y = || Expr::var("y");
+    assert_eq!(parse("log(x)"), x().ln());
+    assert_eq!(parse("expm1(x)"), x().exp_m1());
+    assert_eq!(parse("log1p(x)"), x().ln_1p());
+    assert_eq!(parse("atan2(y, x)"), y().atan2(x()));
+    assert_eq!(parse("pow(x, y)"), x().pow(y()));
+    assert_eq!(parse("min(x, y) + max(x, y)"), x().min(y()) + x().max(y()));
+    assert_eq!(parse("powi(x, 3)"), x().powi(3));
+    assert_eq!(parse("recip(x)"), x().recip());
 }
 
 /// `(input, expected kind, expected span)` for every error kind.
@@ -227,7 +227,14 @@ fn a_megabyte_of_input_parses_differentiates_and_prints_in_linear_time() {
     }
     let start = std::time::Instant::now();
     let f = parse(&src);
-    assert_eq!(f.dag_size(), 1 + 4 * (k - 1)); // x, then per term: k, k*x, sin, +
+    // x, then per term: k*x (its coefficient inline) and sin; the sum is one node per
+    // closed group of terms.
+    let terms = 1 + 2 * (k - 1);
+    assert!(
+        (terms..terms + k / 100).contains(&f.dag_size()),
+        "{}",
+        f.dag_size()
+    );
     let df = f.diff("x");
     let text = df.to_string();
     assert_eq!(parse(&text), df);

@@ -178,7 +178,7 @@ fn symbolic_seed(out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
         "  with common subexpressions named: {}",
-        symbolic::cse(&[df])
+        symbolic::cse(std::slice::from_ref(&df))
     )?;
     let formula = Formula::new(&[f], &["x"]).expect("f uses only x");
     let x = 1.3;

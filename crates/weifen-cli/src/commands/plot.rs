@@ -70,7 +70,7 @@ pub struct Config {
 impl Config {
     fn new(a: Args) -> Result<Config> {
         let expr = formula::parse(&formula::source(&a.expr)?)?;
-        let names = Point::resolve(&[expr], None, None)?.names;
+        let names = Point::resolve(std::slice::from_ref(&expr), None, None)?.names;
         let var = args::wrt(a.wrt.as_deref(), &names)?;
         let mut others = Vec::new();
         for entry in a.at.iter().flat_map(|s| s.split(',')) {
@@ -138,7 +138,8 @@ pub fn draw(c: &Config) -> Result<(f64, Method)> {
     names.extend(c.others.iter().map(|(n, _)| n.as_str()));
     // The reference: f and its symbolic derivative, compiled once.
     let exact = c.expr.nth_diff(&c.var, c.order);
-    let program = Formula::new(&[c.expr, exact], &names).map_err(method::MethodError::from)?;
+    let program =
+        Formula::new(&[c.expr.clone(), exact], &names).map_err(method::MethodError::from)?;
     let xs: Vec<f64> = (0..c.points)
         .map(|k| c.from + (c.to - c.from) * k as f64 / (c.points - 1) as f64)
         .collect();

@@ -39,7 +39,7 @@ pub struct Args {
 /// Runs `weifen steps`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
-    let point = Point::resolve(&[expr], None, Some(&args.at))?;
+    let point = Point::resolve(std::slice::from_ref(&expr), None, Some(&args.at))?;
     let var = args::wrt(args.wrt.as_deref(), &point.names)?;
     let order = args::order(args.order)?;
     if let Some(path) = &args.output {

@@ -89,7 +89,7 @@ pub fn derivative_along(
     method.check_order(order)?;
     let d = f.nth_diff(var, order);
     let names: Vec<&str> = at.iter().map(|(n, _)| *n).collect();
-    let both = Formula::new(&[*f, d], &names)?;
+    let both = Formula::new(&[f.clone(), d.clone()], &names)?;
     xs.iter()
         .map(|&x| {
             slice.point[slice.index] = x;
@@ -101,7 +101,7 @@ pub fn derivative_along(
                 error: None,
                 evaluations: None,
                 status: Status::Ok,
-                expression: Some(d),
+                expression: Some(d.clone()),
             })
         })
         .collect()
@@ -241,7 +241,7 @@ impl Slice {
             }
         })?;
         Ok(Slice {
-            formula: Formula::new(&[*f], &names)?,
+            formula: Formula::new(std::slice::from_ref(f), &names)?,
             var: var.to_string(),
             index,
             point: at.iter().map(|(_, v)| *v).collect(),

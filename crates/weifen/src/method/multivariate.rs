@@ -62,7 +62,7 @@ pub fn gradient(
     x: &[f64],
     method: Method,
 ) -> Result<Gradient, MethodError> {
-    let formula = Formula::new(&[*f], vars)?;
+    let formula = Formula::new(std::slice::from_ref(f), vars)?;
     let value = formula.program().eval(x)?[0];
     let mut out = Gradient {
         method,
@@ -110,7 +110,7 @@ pub fn gradient(
 /// As [`gradient`], and [`MethodError::Unsupported`] for the complex step, or a
 /// finite-difference scheme other than central (the numeric Hessian is central).
 pub fn hessian(f: &Expr, vars: &[&str], x: &[f64], method: Method) -> Result<Matrix, MethodError> {
-    let formula = Formula::new(&[*f], vars)?;
+    let formula = Formula::new(std::slice::from_ref(f), vars)?;
     formula.program().eval(x)?;
     let exact = |method, value| Matrix {
         method,
@@ -238,7 +238,7 @@ fn estimated(method: Method, e: Estimate<Array2<f64>>) -> Matrix {
 fn evaluate(rows: &[Vec<Expr>], vars: &[&str], x: &[f64]) -> Result<Array2<f64>, MethodError> {
     let m = rows.len();
     let n = rows.first().map_or(0, Vec::len);
-    let flat: Vec<Expr> = rows.iter().flatten().copied().collect();
+    let flat: Vec<Expr> = rows.iter().flatten().cloned().collect();
     let values = Formula::new(&flat, vars)?.program().eval(x)?;
     Ok(Array2::from_shape_vec((m, n), values).expect("m·n entries"))
 }

@@ -50,7 +50,7 @@ pub fn trace(
     x: &[f64],
     wrt: Option<&str>,
 ) -> Result<Vec<TraceRow>, MethodError> {
-    let formula = Formula::new(&[*f], vars)?;
+    let formula = Formula::new(std::slice::from_ref(f), vars)?;
     if x.len() != vars.len() {
         return Err(EvalError::WrongLength {
             expected: vars.len(),

@@ -1,7 +1,9 @@
 //! Compiled evaluation: the DAG flattened into a list of instructions over registers.
 //!
-//! Nodes are emitted in ascending id order (operands first), so one pass computes every
-//! output. Registers are reused once their last reader has run (a linear scan over the
+//! Nodes are lowered in ascending id order (operands first) to unary and binary ops, one
+//! value each (a sum of `n` terms is `n − 1` additions, a coefficient other than ±1 a
+//! multiplication, a product's negative powers one division), so one pass computes every
+//! output and each node is evaluated once however often it is used. Registers are reused once their last reader has run (a linear scan over the
 //! instruction list), and constants get registers of their own, filled once. A
 //! destination never aliases its operands, so each instruction is a plain loop.
 //!
@@ -12,7 +14,8 @@
 
 use super::error::EvalError;
 use super::expr::Expr;
-use super::store::{self, IdMap, Node};
+use super::lower::{Op, lower};
+use super::owned::Store;
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
 
@@ -40,7 +43,8 @@ struct Instruction {
 /// use weifen::symbolic::{Expr, Program};
 ///
 /// let f: Expr = "x*y + sin(x)".parse().unwrap();
-/// let program = Program::new(&[f, f.diff("x")], &["x", "y"]).unwrap();
+/// let df = f.diff("x");
+/// let program = Program::new(&[f, df], &["x", "y"]).unwrap();
 /// assert_eq!(program.eval(&[0.0, 2.0]).unwrap(), vec![0.0, 3.0]);
 /// ```
 #[derive(Clone, Debug)]
@@ -58,25 +62,22 @@ impl Program {
     /// # Errors
     /// [`EvalError::UnknownVariable`] if an output uses a variable not in `variables`.
     pub fn new(outputs: &[Expr], variables: &[&str]) -> Result<Program, EvalError> {
-        let roots: Vec<u32> = outputs.iter().map(|e| e.id).collect();
-        let order = store::reachable(&roots);
-        let nodes: Vec<Node> =
-            store::with_nodes(|all| order.iter().map(|&i| all[i as usize]).collect());
-        let position: IdMap<u32, usize> = order.iter().enumerate().map(|(k, &i)| (i, k)).collect();
-        // The last instruction that reads each node; outputs are read at the end.
-        let mut last_read = vec![0; order.len()];
-        for (k, node) in nodes.iter().enumerate() {
-            match *node {
-                Node::Unary(_, x) => last_read[position[&x]] = k,
-                Node::Binary(_, a, b) => {
-                    last_read[position[&a]] = k;
-                    last_read[position[&b]] = k;
+        let (store, roots) = Store::common(outputs);
+        let (ops, root_ops) = lower(&store.lock(), &roots, variables)?;
+        // The last instruction that reads each value; outputs are read at the end.
+        let mut last_read = vec![0; ops.len()];
+        for (k, op) in ops.iter().enumerate() {
+            match *op {
+                Op::Unary(_, x) => last_read[x] = k,
+                Op::Binary(_, a, b) => {
+                    last_read[a] = k;
+                    last_read[b] = k;
                 }
                 _ => {}
             }
         }
-        for r in &roots {
-            last_read[position[r]] = usize::MAX;
+        for &r in &root_ops {
+            last_read[r] = usize::MAX;
         }
         let mut program = Program {
             variables: variables.iter().map(|v| v.to_string()).collect(),
@@ -85,10 +86,10 @@ impl Program {
             outputs: Vec::new(),
             registers: 0,
         };
-        let mut register = vec![0; order.len()];
+        let mut register = vec![0; ops.len()];
         let mut free: Vec<usize> = Vec::new();
-        for (k, node) in nodes.iter().enumerate() {
-            if let Node::Const(v) = *node {
+        for (k, op) in ops.iter().enumerate() {
+            if let Op::Const(v) = *op {
                 register[k] = program.registers;
                 program.registers += 1;
                 program.constants.push((register[k], v));
@@ -99,19 +100,11 @@ impl Program {
                 program.registers - 1
             });
             register[k] = dst;
-            let (code, operands) = match *node {
-                Node::Var(n) => {
-                    let name = store::name(n);
-                    let Some(i) = variables.iter().position(|v| *v == &*name) else {
-                        return Err(EvalError::UnknownVariable {
-                            name: name.to_string(),
-                        });
-                    };
-                    (Code::Input(i), vec![])
-                }
-                Node::Unary(op, x) => (Code::Unary(op), vec![position[&x]]),
-                Node::Binary(op, a, b) => (Code::Binary(op), vec![position[&a], position[&b]]),
-                Node::Const(_) => unreachable!("constants are handled above"),
+            let (code, operands) = match *op {
+                Op::Input(i) => (Code::Input(i), vec![]),
+                Op::Unary(op, x) => (Code::Unary(op), vec![x]),
+                Op::Binary(op, a, b) => (Code::Binary(op), vec![a, b]),
+                Op::Const(_) => unreachable!("constants are handled above"),
             };
             let a = operands.first().map_or(0, |&p| register[p]);
             let b = operands.get(1).map_or(a, |&p| register[p]);
@@ -119,13 +112,13 @@ impl Program {
             let mut done = operands;
             done.dedup();
             for p in done {
-                let is_constant = matches!(nodes[p], Node::Const(_));
+                let is_constant = matches!(ops[p], Op::Const(_));
                 if last_read[p] == k && !is_constant {
                     free.push(register[p]);
                 }
             }
         }
-        program.outputs = roots.iter().map(|r| register[position[r]]).collect();
+        program.outputs = root_ops.iter().map(|&r| register[r]).collect();
         Ok(program)
     }
 

@@ -7,7 +7,8 @@
 //! The walk uses an explicit stack, so a chain of a million terms prints without recursion.
 
 use super::expr::Expr;
-use super::store::{self, IdMap, Node};
+use super::owned::Store;
+use super::store::{Arena, IdMap, Node};
 use crate::ops::{Binary, Unary};
 use std::f64::consts::{E, PI};
 use std::fmt;
@@ -19,8 +20,8 @@ pub(crate) const POWER: u8 = 4;
 pub(crate) const ATOM: u8 = 5;
 
 /// How tightly a node's printed form binds.
-pub(crate) fn precedence(node: Node) -> u8 {
-    match node {
+pub(crate) fn precedence(a: &Arena, id: u32) -> u8 {
+    match a.node(id) {
         Node::Const(v) if v.is_finite() && v.is_sign_negative() => SIGN,
         Node::Const(_) | Node::Var(_) => ATOM,
         Node::Unary(Unary::Neg, _) => SIGN,
@@ -30,6 +31,37 @@ pub(crate) fn precedence(node: Node) -> u8 {
         Node::Binary(Binary::Mul | Binary::Div, ..) => PRODUCT,
         Node::Binary(Binary::Pow, ..) => POWER,
         Node::Binary(..) => ATOM,
+        Node::Sum(0.0, s, 1) => {
+            let (c, t) = a.terms(s, 1)[0];
+            term_precedence(a, c, t)
+        }
+        Node::Sum(..) => SUM,
+        Node::Product(s, n) => factors_precedence(1.0, a.factors(s, n)),
+    }
+}
+
+/// The precedence of `c·t` printed as a product.
+pub(crate) fn term_precedence(a: &Arena, c: f64, t: u32) -> u8 {
+    match a.node(t) {
+        Node::Product(s, n) => factors_precedence(c, a.factors(s, n)),
+        _ if c == 1.0 => precedence(a, t),
+        _ => factors_precedence(c, &[(t, 1)]),
+    }
+}
+
+fn factors_precedence(c: f64, factors: &[(u32, i32)]) -> u8 {
+    match factors {
+        [(_, e)] if *e > 0 && c == -1.0 => SIGN,
+        [(_, e)] if *e > 1 && c == 1.0 => POWER,
+        _ => PRODUCT,
+    }
+}
+
+/// The factors of `c·t`: `t`'s own if it is a product, else `t` itself.
+pub(crate) fn factors_of(a: &Arena, t: u32) -> Vec<(u32, i32)> {
+    match a.node(t) {
+        Node::Product(s, n) => a.factors(s, n).to_vec(),
+        _ => vec![(t, 1)],
     }
 }
 
@@ -50,39 +82,16 @@ pub(crate) fn number(v: f64) -> String {
     }
 }
 
-/// The operator symbol and the minimum precedences of the operands of an infix op.
-pub(crate) fn infix(op: Binary) -> Option<(&'static str, u8, u8)> {
-    match op {
-        Binary::Add => Some((" + ", SUM, PRODUCT)),
-        Binary::Sub => Some((" - ", SUM, PRODUCT)),
-        Binary::Mul => Some(("*", PRODUCT, SIGN)),
-        Binary::Div => Some(("/", PRODUCT, SIGN)),
-        Binary::Pow => Some(("^", ATOM, SIGN)),
-        _ => None,
-    }
-}
-
-/// The minimum precedence of the right operand of `a op b`, `default` but for one case:
-/// the simplifier writes `(2*y)*x` as `2*(y*x)`, so `2*y*x` parses back to the same node
-/// and needs no parentheses.
-pub(crate) fn right_operand(op: Binary, a: u32, b: u32, default: u8) -> u8 {
-    let constant_factor = matches!(store::node(a), Node::Const(v) if v.is_finite());
-    let product = matches!(store::node(b), Node::Binary(Binary::Mul, ..));
-    if op == Binary::Mul && constant_factor && product {
-        PRODUCT
-    } else {
-        default
-    }
-}
-
 enum Task {
     Node(u32, u8),
+    /// `c·t` as a product (the sign of `c` included).
+    Term(f64, u32),
     Text(&'static str),
     Owned(String),
 }
 
 /// Appends `root` to `out`. Nodes in `names` (other than the root) print as their name.
-pub(crate) fn write_text(root: u32, names: &IdMap<u32, String>, out: &mut String) {
+pub(crate) fn write_text(a: &Arena, root: u32, names: &IdMap<u32, String>, out: &mut String) {
     let mut stack = vec![Task::Node(root, 0)];
     while let Some(task) = stack.pop() {
         let (id, min) = match task {
@@ -94,20 +103,30 @@ pub(crate) fn write_text(root: u32, names: &IdMap<u32, String>, out: &mut String
                 out.push_str(&s);
                 continue;
             }
+            Task::Term(c, t) => {
+                match names.get(&t) {
+                    Some(name) => match c {
+                        1.0 => out.push_str(name),
+                        -1.0 => out.push_str(&format!("-{name}")),
+                        _ => out.push_str(&format!("{}*{name}", number(c))),
+                    },
+                    None => push_factors(a, c, &factors_of(a, t), &mut stack),
+                }
+                continue;
+            }
             Task::Node(id, min) => (id, min),
         };
         if let Some(name) = names.get(&id).filter(|_| id != root) {
             out.push_str(name);
             continue;
         }
-        let node = store::node(id);
-        if precedence(node) < min {
+        if precedence(a, id) < min {
             out.push('(');
             stack.push(Task::Text(")"));
         }
-        match node {
+        match a.node(id) {
             Node::Const(v) => out.push_str(&number(v)),
-            Node::Var(n) => out.push_str(&store::name(n)),
+            Node::Var(n) => out.push_str(a.name(n)),
             Node::Unary(Unary::Neg, x) => {
                 out.push('-');
                 stack.push(Task::Node(x, SIGN));
@@ -125,34 +144,97 @@ pub(crate) fn write_text(root: u32, names: &IdMap<u32, String>, out: &mut String
                 out.push('(');
                 stack.extend([Task::Text(")"), Task::Node(x, 0)]);
             }
-            Node::Binary(op, a, b) => match infix(op) {
-                Some((symbol, left, right)) => {
-                    let right = right_operand(op, a, b, right);
-                    stack.extend([
-                        Task::Node(b, right),
-                        Task::Text(symbol),
-                        Task::Node(a, left),
-                    ]);
+            Node::Binary(Binary::Pow, x, y) => {
+                stack.extend([Task::Node(y, SIGN), Task::Text("^"), Task::Node(x, ATOM)]);
+            }
+            Node::Binary(op, x, y) => {
+                out.push_str(op.spec().name);
+                out.push('(');
+                stack.extend([
+                    Task::Text(")"),
+                    Task::Node(y, 0),
+                    Task::Text(", "),
+                    Task::Node(x, 0),
+                ]);
+            }
+            Node::Sum(k, s, n) => {
+                let terms = a.terms(s, n);
+                if k == 0.0 && n == 1 {
+                    stack.push(Task::Term(terms[0].0, terms[0].1));
+                    continue;
                 }
-                None => {
-                    out.push_str(op.spec().name);
-                    out.push('(');
-                    stack.extend([
-                        Task::Text(")"),
-                        Task::Node(b, 0),
-                        Task::Text(", "),
-                        Task::Node(a, 0),
-                    ]);
+                let mut tasks = Vec::with_capacity(2 * terms.len() + 2);
+                for (j, &(c, t)) in terms.iter().enumerate() {
+                    match (j, c < 0.0) {
+                        (0, _) => {}
+                        (_, false) => tasks.push(Task::Text(" + ")),
+                        (_, true) => tasks.push(Task::Text(" - ")),
+                    }
+                    let c = if j == 0 { c } else { c.abs() };
+                    tasks.push(match c {
+                        1.0 => Task::Node(t, PRODUCT),
+                        _ => Task::Term(c, t),
+                    });
                 }
-            },
+                if k != 0.0 {
+                    let sign = if k < 0.0 { " - " } else { " + " };
+                    tasks.extend([Task::Text(sign), Task::Owned(number(k.abs()))]);
+                }
+                stack.extend(tasks.into_iter().rev());
+            }
+            Node::Product(s, n) => push_factors(a, 1.0, a.factors(s, n), &mut stack),
         }
     }
+}
+
+/// Pushes `c · Π bᵢ^eᵢ` as `c*a*b^2/d/e^3`.
+///
+/// A sign before a parenthesised sum is written `-1*`: `-(a + b)*c` would parse as
+/// `(−a − b)·c`, another node than `−((a + b)·c)`.
+fn push_factors(a: &Arena, c: f64, factors: &[(u32, i32)], stack: &mut Vec<Task>) {
+    let mut tasks = Vec::with_capacity(3 * factors.len() + 4);
+    let (numerator, denominator): (Vec<&(u32, i32)>, Vec<_>) =
+        factors.iter().partition(|f| f.1 > 0);
+    let opens_with_sum = matches!(numerator.first(), Some(&&(b, 1)) if precedence(a, b) < SIGN);
+    match c {
+        1.0 if numerator.is_empty() => tasks.push(Task::Text("1")),
+        -1.0 if numerator.is_empty() => tasks.push(Task::Text("-1")),
+        1.0 => {}
+        -1.0 if opens_with_sum => tasks.push(Task::Text("-1*")),
+        -1.0 => tasks.push(Task::Text("-")),
+        _ => {
+            tasks.push(Task::Owned(number(c)));
+            if !numerator.is_empty() {
+                tasks.push(Task::Text("*"));
+            }
+        }
+    }
+    let power = |tasks: &mut Vec<Task>, b: u32, e: u32| {
+        if e == 1 {
+            tasks.push(Task::Node(b, SIGN));
+        } else {
+            tasks.extend([Task::Node(b, ATOM), Task::Owned(format!("^{e}"))]);
+        }
+    };
+    for (j, &&(b, e)) in numerator.iter().enumerate() {
+        if j > 0 {
+            tasks.push(Task::Text("*"));
+        }
+        power(&mut tasks, b, e.unsigned_abs());
+    }
+    // One `/` per factor: `a/(b*c)` would parse as `a/b/c` only up to rounding of the
+    // numbers among b and c (which would multiply first).
+    for &&(b, e) in &denominator {
+        tasks.push(Task::Text("/"));
+        power(&mut tasks, b, e.unsigned_abs());
+    }
+    stack.extend(tasks.into_iter().rev());
 }
 
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        write_text(self.id, &IdMap::default(), &mut out);
+        self.with(|a| write_text(a, self.id, &IdMap::default(), &mut out));
         f.write_str(&out)
     }
 }
@@ -167,7 +249,7 @@ impl fmt::Display for Expr {
 /// use weifen::symbolic::{self, Expr};
 ///
 /// let f: Expr = "sin(x^2) + x^2".parse().unwrap();
-/// assert_eq!(symbolic::cse(&[f]).to_string(), "t1 = x^2; sin(t1) + t1");
+/// assert_eq!(symbolic::cse(&[f]).to_string(), "t1 = x^2; t1 + sin(t1)");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cse {
@@ -187,30 +269,23 @@ impl fmt::Display for Cse {
 
 /// Names the common subexpressions of `roots`; see [`Cse`].
 pub fn cse(roots: &[Expr]) -> Cse {
-    let ids: Vec<u32> = roots.iter().map(|e| e.id).collect();
-    let order = store::reachable(&ids);
+    let (store, ids) = Store::common(roots);
+    cse_in(&store.lock(), &ids)
+}
+
+fn cse_in(a: &Arena, ids: &[u32]) -> Cse {
+    let order = a.reachable(ids);
     let mut uses: IdMap<u32, usize> = IdMap::default();
-    for &r in &ids {
+    for &r in ids {
         *uses.entry(r).or_default() += 1;
     }
     let mut variables = Vec::new();
-    store::with_nodes(|nodes| {
-        for &i in &order {
-            match nodes[i as usize] {
-                Node::Var(n) => variables.push(n),
-                Node::Const(_) => {}
-                Node::Unary(_, x) => *uses.entry(x).or_default() += 1,
-                Node::Binary(_, a, b) => {
-                    *uses.entry(a).or_default() += 1;
-                    *uses.entry(b).or_default() += 1;
-                }
-            }
+    for &i in &order {
+        if let Node::Var(n) = a.node(i) {
+            variables.push(a.name(n));
         }
-    });
-    let variables: Vec<String> = variables
-        .into_iter()
-        .map(|n| store::name(n).to_string())
-        .collect();
+        a.for_operands(i, |o| *uses.entry(o).or_default() += 1);
+    }
     let mut prefix = String::from("t");
     while variables.iter().any(|v| {
         v.strip_prefix(prefix.as_str())
@@ -222,10 +297,10 @@ pub fn cse(roots: &[Expr]) -> Cse {
     let mut temporaries = Vec::new();
     for &i in &order {
         let shared = uses.get(&i).copied().unwrap_or(0) >= 2;
-        if shared && matches!(store::node(i), Node::Unary(..) | Node::Binary(..)) {
+        if shared && !matches!(a.node(i), Node::Const(_) | Node::Var(_)) {
             let name = format!("{prefix}{}", temporaries.len() + 1);
             let mut definition = String::new();
-            write_text(i, &names, &mut definition);
+            write_text(a, i, &names, &mut definition);
             names.insert(i, name.clone());
             temporaries.push((name, definition));
         }
@@ -236,7 +311,7 @@ pub fn cse(roots: &[Expr]) -> Cse {
             let mut s = String::new();
             match names.get(&r) {
                 Some(n) => s.push_str(n),
-                None => write_text(r, &names, &mut s),
+                None => write_text(a, r, &names, &mut s),
             }
             s
         })

@@ -27,7 +27,7 @@ impl Expr {
     pub fn eval<S: Scalar>(&self, bindings: &[(&str, S)]) -> Result<S, EvalError> {
         let names: Vec<&str> = bindings.iter().map(|(n, _)| *n).collect();
         let values: Vec<S> = bindings.iter().map(|(_, v)| v.clone()).collect();
-        let mut out = Program::new(&[*self], &names)?.eval_scalar(&values)?;
+        let mut out = Program::new(std::slice::from_ref(self), &names)?.eval_scalar(&values)?;
         Ok(out.swap_remove(0))
     }
 }

@@ -14,6 +14,7 @@ use super::error::{ParseError, ParseErrorKind};
 use super::expr::Expr;
 use super::functions::{Function, closest, lookup};
 use super::lexer::{Lexed, Token, tokens};
+use super::owned::Store;
 use crate::Scalar;
 use crate::ops::Binary;
 use std::ops::Range;
@@ -23,6 +24,7 @@ use std::str::FromStr;
 pub const MAX_DEPTH: usize = 200;
 
 struct Parser<'a> {
+    store: &'a Store,
     src: &'a str,
     tokens: Vec<Lexed>,
     pos: usize,
@@ -110,7 +112,7 @@ impl Parser<'_> {
         match self.peek().token {
             Token::Number(v) => {
                 self.next();
-                Ok(Expr::constant(v))
+                Ok(self.store.constant(v))
             }
             Token::Minus => {
                 self.next();
@@ -149,10 +151,10 @@ impl Parser<'_> {
         let name = self.text(&span).to_string();
         if self.peek().token != Token::LParen {
             return match (name.as_str(), lookup(&name)) {
-                ("pi", _) => Ok(Expr::constant(std::f64::consts::PI)),
-                ("e", _) => Ok(Expr::constant(std::f64::consts::E)),
+                ("pi", _) => Ok(self.store.constant(std::f64::consts::PI)),
+                ("e", _) => Ok(self.store.constant(std::f64::consts::E)),
                 (_, Some(_)) => error(span, ParseErrorKind::MissingArguments { name }),
-                _ => Ok(Expr::var(&name)),
+                _ => Ok(self.store.var(&name)),
             };
         }
         let open = self.next().span;
@@ -180,26 +182,44 @@ impl Parser<'_> {
             };
             return error(span.start..end, kind);
         }
-        Ok(match function {
-            Function::Unary(op) => args[0].unary(op),
-            Function::Binary(op) => args[0].binary(op, args[1]),
+        let mut args = args.into_iter();
+        let (Some(a), b) = (args.next(), args.next()) else {
+            unreachable!("the arity was checked")
+        };
+        Ok(match (function, b) {
+            (Function::Unary(op), _) => a.unary(op),
+            (Function::Binary(op), Some(b)) => a.binary(op, b),
+            (Function::Binary(_), None) => unreachable!("the arity was checked"),
         })
     }
 }
 
-/// Parses a formula of the expression language (see [`symbolic`](super)).
+/// Parses a formula of the expression language (see [`symbolic`](super)) into the thread's
+/// default store ([`Store::default_for_thread`]; [`Store::parse`] parses into another).
 ///
 /// ```
 /// use weifen::symbolic::Expr;
 ///
 /// let f: Expr = "-x^2 + 2**-y".parse().unwrap();
-/// assert_eq!(f.to_string(), "2^-y - x^2"); // simplified: signs move outwards
+/// assert_eq!(f.to_string(), "-x^2 + 2^-y"); // simplified: signs move outwards
 /// ```
 impl FromStr for Expr {
     type Err = ParseError;
 
     fn from_str(src: &str) -> Result<Expr, ParseError> {
+        Store::default_for_thread().parse(src)
+    }
+}
+
+impl Store {
+    /// Parses a formula of the expression language (see [`symbolic`](super)) into this
+    /// store.
+    ///
+    /// # Errors
+    /// A [`ParseError`] with the byte span at fault.
+    pub fn parse(&self, src: &str) -> Result<Expr, ParseError> {
         let mut parser = Parser {
+            store: self,
             src,
             tokens: tokens(src)?,
             pos: 0,
