@@ -125,6 +125,17 @@ macro_rules! define_ops {
             fn taylor<S: Scalar>(self, x: &[S]) -> Option<Vec<S>> {
                 match self { $(Unary::$Name $(($p))? => $Name $(($p))?.taylor(x),)* Unary::Custom(_) => None }
             }
+            #[inline]
+            fn value_and_derivative<S: Scalar>(self, x: &S) -> (S, S) {
+                match self {
+                    $(Unary::$Name $(($p))? => $Name $(($p))?.value_and_derivative(x),)*
+                    Unary::Custom(c) => {
+                        let y = x.clone().unary(self);
+                        let d = c.derivative(x, &y);
+                        (y, d)
+                    }
+                }
+            }
         }
 
         $(
@@ -209,6 +220,10 @@ macro_rules! define_ops {
             }
             fn taylor<S: Scalar>(self, a: &[S], b: &[S]) -> Option<Vec<S>> {
                 match self { $(Binary::$BName => $BName.taylor(a, b),)* }
+            }
+            #[inline]
+            fn value_and_partials<S: Scalar>(self, a: &S, b: &S) -> (S, S, S) {
+                match self { $(Binary::$BName => $BName.value_and_partials(a, b),)* }
             }
         }
     };

@@ -106,6 +106,14 @@ pub trait UnaryOp: Copy + Send + Sync + 'static {
     fn tangent<S: Scalar>(self, x: &S, y: &S, t: S) -> S {
         t.scale_by(self.derivative(x, y))
     }
+    /// `(op(x), dy/dx)` together: for a run-time [`Unary`] one dispatch instead of two (the
+    /// tape's replay evaluates both for every node).
+    #[inline(always)]
+    fn value_and_derivative<S: Scalar>(self, x: &S) -> (S, S) {
+        let y = x.clone().unary(self);
+        let d = self.derivative(x, &y);
+        (y, d)
+    }
     /// The Taylor coefficients of `op(x(t))` from those of `x(t)`, where the op has an
     /// `O(n²)` recurrence; `None` means Taylor arithmetic carries the op by its rule.
     #[inline(always)]
@@ -135,6 +143,13 @@ pub trait BinaryOp: Copy + Send + Sync + 'static {
     fn tangent<S: Scalar>(self, a: &S, b: &S, y: &S, ta: S, tb: S) -> S {
         let (da, db) = self.partials(a, b, y);
         ta.scale_by(da) + tb.scale_by(db)
+    }
+    /// `(op(a, b), ∂y/∂a, ∂y/∂b)` together: one dispatch for a run-time [`Binary`].
+    #[inline(always)]
+    fn value_and_partials<S: Scalar>(self, a: &S, b: &S) -> (S, S, S) {
+        let y = a.clone().binary(self, b.clone());
+        let (da, db) = self.partials(a, b, &y);
+        (y, da, db)
     }
     /// The Taylor coefficients of `op(a(t), b(t))`, where the op has a recurrence.
     #[inline(always)]

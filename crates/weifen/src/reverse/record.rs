@@ -4,7 +4,7 @@
 
 use super::tape::Nodes;
 use crate::Real;
-use crate::ops::{Binary, Unary};
+use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -42,6 +42,9 @@ pub(crate) struct Record<S> {
     pub ops: Vec<Op<S>>,
     pub values: Vec<S>,
     pub guards: Vec<Guard<S>>,
+    /// Counted as they are recorded, so that a replay does not scan the tape for them.
+    pub inputs: usize,
+    pub checkpointed: bool,
 }
 
 impl<S> Default for Record<S> {
@@ -50,12 +53,20 @@ impl<S> Default for Record<S> {
             ops: Vec::new(),
             values: Vec::new(),
             guards: Vec::new(),
+            inputs: 0,
+            checkpointed: false,
         }
     }
 }
 
 impl<S> Record<S> {
     pub fn push(&mut self, op: Op<S>, value: S) {
+        match op {
+            // The sink, node 0, is recorded as an input but is none.
+            Op::Input if !self.ops.is_empty() => self.inputs += 1,
+            Op::Checkpointed => self.checkpointed = true,
+            _ => {}
+        }
         self.ops.push(op);
         self.values.push(value);
     }
@@ -126,21 +137,20 @@ impl<S: Real> Op<S> {
         match self {
             Op::Input | Op::Checkpointed => unreachable!("set by replay, not evaluated"),
             Op::Unary(op) => {
-                let y = a.unary(op);
-                (y, [op.derivative(&a, &y), zero])
+                let (y, d) = op.value_and_derivative(&a);
+                (y, [d, zero])
             }
             Op::Binary(op) => {
-                let y = a.binary(op, b);
-                let (da, db) = op.partials(&a, &b, &y);
+                let (y, da, db) = op.value_and_partials(&a, &b);
                 (y, [da, db])
             }
             Op::ConstLeft(op, c) => {
-                let y = c.binary(op, a);
-                (y, [op.partials(&c, &a, &y).1, zero])
+                let (y, _, db) = op.value_and_partials(&c, &a);
+                (y, [db, zero])
             }
             Op::ConstRight(op, c) => {
-                let y = a.binary(op, c);
-                (y, [op.partials(&a, &c, &y).0, zero])
+                let (y, da, _) = op.value_and_partials(&a, &c);
+                (y, [da, zero])
             }
         }
     }
@@ -154,32 +164,27 @@ impl<S: Real> Nodes<S> {
         let record = record
             .as_mut()
             .expect("replay needs a tape made with Tape::replayable");
-        let expected = record
-            .ops
-            .iter()
-            .skip(1)
-            .filter(|op| matches!(op, Op::Input))
-            .count();
+        let expected = record.inputs;
         if expected != inputs.len() {
             return Err(ReplayError::WrongLength {
                 expected,
                 found: inputs.len(),
             });
         }
-        if record.ops.iter().any(|op| matches!(op, Op::Checkpointed)) {
+        if record.checkpointed {
             return Err(ReplayError::Checkpointed);
         }
+        let Record { ops, values, .. } = record;
         let mut next_input = inputs.iter();
-        for (i, node) in nodes.iter_mut().enumerate().skip(1) {
-            let op = record.ops[i];
+        // One pass in recording order; operands precede their node, so their values are new.
+        for ((node, &op), i) in nodes.iter_mut().zip(ops.iter()).zip(0..).skip(1) {
             if let Op::Input = op {
-                record.values[i] = *next_input.next().expect("counted above");
+                values[i] = *next_input.next().expect("counted while recording");
                 continue;
             }
             let [l, r] = node.args;
-            let (a, b) = (record.values[l as usize], record.values[r as usize]);
-            let (y, p) = op.eval(a, b);
-            record.values[i] = y;
+            let (y, p) = op.eval(values[l as usize], values[r as usize]);
+            values[i] = y;
             node.partials = p;
         }
         let value = |o: Operand<S>| match o {
