@@ -90,8 +90,8 @@ fn c(re: f64, im: f64) -> Complex64 {
 fn unary(op: Unary, z: Complex64) -> (Complex64, Option<&'static str>) {
     use Unary::*;
     let analytic = match op {
-        Abs => return (z * sign(z.re), Some("abs")),
-        Sign => return (c(sign(z.re), 0.0), Some("sign")),
+        Abs => return (z * sign(z.re), Some(op.spec().name)),
+        Sign => return (c(sign(z.re), 0.0), Some(op.spec().name)),
         Custom(u) => {
             if let Some(kernel) = u.complex() {
                 return (kernel(z), None);
@@ -189,8 +189,8 @@ fn binary(op: Binary, a: Complex64, b: Complex64) -> (Complex64, Option<&'static
                 (a * a + b * b).sqrt()
             }
         }
-        Min => return (pick(a, b, a.re < b.re), Some("min")),
-        Max => return (pick(a, b, a.re > b.re), Some("max")),
+        Min => return (pick(a, b, a.re < b.re), Some(op.spec().name)),
+        Max => return (pick(a, b, a.re > b.re), Some(op.spec().name)),
     };
     (analytic, None)
 }
