@@ -64,23 +64,9 @@ pub fn num(x: f64) -> String {
 
 /// What a finite-difference estimate says about itself, when it is not simply sound.
 pub fn warning(status: &weifen::numeric::Status) -> Option<String> {
-    use weifen::numeric::Status;
     match status {
-        Status::Ok => None,
-        Status::NonFinite { at } => Some(format!(
-            "f is not finite at {}, a point of the stencil: no finite estimate",
-            num(*at)
-        )),
-        Status::EvaluationCap => Some(
-            "Richardson extrapolation stopped at its evaluation cap: the error estimate may be \
-             optimistic"
-                .to_string(),
-        ),
-        Status::NonAnalytic { op } => Some(format!(
-            "the complex step went through {op}, which is not analytic: the value is the \
-             derivative away from its kink"
-        )),
-        other => Some(format!("{other:?}")),
+        weifen::numeric::Status::Ok => None,
+        other => Some(other.to_string()),
     }
 }
 

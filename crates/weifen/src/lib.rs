@@ -44,7 +44,7 @@
 //! |---|---|---|---|---|
 //! | [`forward`] (dual numbers) | ⌈n/8⌉ evaluations (chunks of 8 directions) | to rounding | nested duals, Taylor jets | few inputs, many outputs; any derivative of ℝ → ℝ |
 //! | [`reverse`] (tape) | one recording + m backward sweeps; memory ∝ operations | to rounding | reverse over forward (Hessians, hvp) | many inputs, few outputs: gradients |
-//! | [`numeric`] (finite differences) | ≈ 10 evaluations per input with Richardson (default, at most 30), 2 per input for one central difference | no: ≈ 1e-14 relative with Richardson, 1e-11 for one central difference; an error bound comes with it | any order by Fornberg stencils (accuracy falls with the order) | checking the other methods, black-box `f64` functions, sampled data; [`numeric::complex_step`] is exact to rounding for analytic functions |
+//! | [`numeric`] (finite differences) | ≈ 10 evaluations per input with Richardson (default, at most 48), 10 per input for one central difference with its error estimate | no: ≈ 1e-14 relative with Richardson, 1e-11 for one central difference; an error bound comes with it, or an infinite one and a status when the differences cannot vouch for the value | any order by Fornberg stencils (accuracy falls with the order) | checking the other methods, black-box `f64` functions, sampled data; [`numeric::complex_step`] is exact to rounding for analytic functions |
 //! | [`symbolic`] (expression DAG) | one derivative expression per input, linear in the DAG's size; then a compiled program per point | exact formula | `nth_diff`, `hessian` | you want the formula itself (to print, inspect or compile), or to evaluate a derivative at very many points |
 //!
 //! ## A function written once

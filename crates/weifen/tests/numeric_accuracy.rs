@@ -66,7 +66,9 @@ fn central_differences_at_the_default_step_have_median_error_below_1e_10() {
     let p = fixed(Scheme::Central);
     let (median, evaluations, worst) = run(|c| numeric::derivative_with(c.f, c.x, &p).unwrap());
     assert!(median <= 1e-10, "median {median:e} (worst: {worst})");
-    assert_eq!(evaluations, 2);
+    // 2 for the value, 8 for its error estimate (the stencil at 2h, 4h, 8h and 1.38h), more
+    // where the step had to shrink.
+    assert!(evaluations >= 10, "{evaluations}");
 }
 
 #[test]
@@ -74,7 +76,7 @@ fn five_point_differences_at_the_default_step_have_median_error_below_1e_12() {
     let p = fixed(Scheme::FivePoint);
     let (median, evaluations, worst) = run(|c| numeric::derivative_with(c.f, c.x, &p).unwrap());
     assert!(median <= 1e-12, "median {median:e} (worst: {worst})");
-    assert_eq!(evaluations, 4);
+    assert!(evaluations >= 20, "{evaluations}");
 }
 
 #[test]

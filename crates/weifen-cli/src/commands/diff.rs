@@ -93,6 +93,10 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         v["derivative"] = json::num(d.derivative);
         v["error_estimate"] = json::opt(d.error);
         v["evaluations"] = d.evaluations.map_or(Value::Null, Value::from);
+        v["status"] = Value::from(d.status.name());
+        if let Some(w) = args::warning(&d.status) {
+            v["warning"] = Value::from(w);
+        }
         if let Some(e) = d.expression {
             v["derivative_expression"] = Value::from(e.to_string());
         }
@@ -140,6 +144,7 @@ fn object(c: &Config, method: &str) -> Value {
         "derivative": null,
         "error_estimate": null,
         "evaluations": null,
+        "status": null,
         "derivative_expression": null,
     })
 }

@@ -108,7 +108,7 @@ pub fn jacobian_with(
         unit[j] = 1.0;
         let (stencil, h) = plan(params, &stencil, x[j], scale(x[j]))?;
         let r = estimate(params, &stencil, x[j], h, |h| {
-            along(&f, x, &unit, &stencil, h)
+            along(&f, x, &unit, &stencil, h).into()
         })?;
         let r = sized(r, m);
         value
@@ -176,7 +176,9 @@ pub fn jvp_with(
     };
     let base = params.scheme.cached(1)?;
     let (stencil, h) = plan(params, &base, 0.0, direction_scale(x, v))?;
-    let r = estimate(params, &stencil, 0.0, h, |h| along(&f, x, v, &stencil, h))?;
+    let r = estimate(params, &stencil, 0.0, h, |h| {
+        along(&f, x, v, &stencil, h).into()
+    })?;
     let m = r.value.len();
     let r = sized(r, m);
     Ok(Estimate {
@@ -226,6 +228,7 @@ fn along(
     Ok(Row {
         value: value.iter().map(|v| v / hn).collect(),
         rounding: size.iter().map(|s| f64::EPSILON * s / hn).collect(),
+        size: Vec::new(),
     })
 }
 

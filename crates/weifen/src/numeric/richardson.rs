@@ -1,4 +1,5 @@
-//! Adaptive Richardson extrapolation: halve the step until the error estimate stops falling.
+//! Adaptive Richardson extrapolation: halve the step until the error estimate stops falling,
+//! trusting only steps where the differences shrink as the error model says they must.
 
 use super::Status;
 
@@ -6,6 +7,13 @@ use super::Status;
 /// (halving is exact) and lets the tableau reach high order in few rows; Ridders' 1.4 takes
 /// more rows, hence more evaluations, for the same order.
 pub(crate) const RATIO: f64 = 2.0;
+
+/// Halvings skipped when the first rows are not in the asymptotic range (or not finite): the
+/// step is divided by `2^(1 + JUMP)` = 16 at once. The asymptotic range of a difference in
+/// double precision spans about four decades of `h`, so a factor of 16 cannot jump over it,
+/// and it reaches the scale of a pole at distance `10⁻⁸·|x|` in six jumps rather than 27
+/// halvings.
+const JUMP: usize = 3;
 
 /// The error estimate must grow by this factor over the best one before extrapolation stops
 /// (Ridders' `SAFE`): rounding noise makes single estimates fluctuate.
@@ -22,11 +30,72 @@ pub(crate) fn settled_threshold(n: usize) -> f64 {
 /// rounding noise (`≈ 1.7` per column) outweighs what another power removes.
 const COLUMNS: usize = 8;
 
+/// Differences below this many times their rounding bound are rounding noise.
+const NOISE: f64 = 4.0;
+
+/// In the asymptotic range the terms of a difference cancel: a change between steps is at
+/// most this fraction of the size `Σ|wⱼ·f(x + oⱼh)|/hⁿ` of its terms. Steps beyond the scale
+/// `f` varies on leave the terms uncorrelated, and their changes as large as the terms.
+const CANCELLED: f64 = 0.125;
+
+/// The factor between the best entry's Ridders estimate and the reported error: the best
+/// entry is the one whose estimate happened to be smallest, so the estimate is biased low
+/// when `f` is noisier than rounding (a composite formula, a function near a domain edge).
+const REPORTED: f64 = 2.0;
+
+/// The step between two rows of a test, as a multiple of the smaller step: `3 − φ` (φ the
+/// golden ratio) is as far from every simple fraction as a number can be, so that a step that
+/// aliases a periodic `f` (`h` near a multiple of the period makes `f(x + oh)` look smooth at
+/// `h, 2h, 4h…`, and at `1.5h` too when the multiple is even) rarely aliases here.
+pub(crate) const MID: f64 = 1.381_966_011_250_105;
+
+/// Whether the difference at the step `MID·s` lies where the error model `D(t) = D₀ + C·tᵖ`
+/// through `D(2s)` and `D(s)` puts it, within a quarter of their change (or rounding noise).
+pub(crate) fn consistent(large: &Row, small: &Row, mid: &Row, p: usize) -> bool {
+    let weight = (MID.powi(p as i32) - 1.0) / (RATIO.powi(p as i32) - 1.0);
+    (0..small.value.len()).all(|k| {
+        let change = large.value[k] - small.value[k];
+        let predicted = small.value[k] + weight * change;
+        let noise = NOISE * (large.rounding[k] + small.rounding[k] + mid.rounding[k]);
+        (mid.value[k] - predicted).abs() <= 0.25 * change.abs() + noise
+    })
+}
+
 /// One row of the tableau: the difference quotient at one step, entry by entry, and a
 /// bound on its rounding error.
 pub(crate) struct Row {
     pub value: Vec<f64>,
     pub rounding: Vec<f64>,
+    /// The size `Σ|wⱼ·f(x + oⱼh)|/hⁿ` of the terms, entry by entry; empty when it is
+    /// `rounding/ε` (no rounding beyond that of the values).
+    pub size: Vec<f64>,
+}
+
+impl Row {
+    /// The size of the terms of entry `k`.
+    fn size(&self, k: usize) -> f64 {
+        self.size
+            .get(k)
+            .copied()
+            .unwrap_or(self.rounding[k] / f64::EPSILON)
+    }
+}
+
+/// What one row of differences gives: a row, the point where `f` was not finite, or nothing
+/// because the step can no longer be taken (`x + h == x`).
+pub(crate) enum Outcome {
+    Row(Row),
+    NonFinite(f64),
+    StepUnderflow,
+}
+
+impl From<Result<Row, f64>> for Outcome {
+    fn from(r: Result<Row, f64>) -> Outcome {
+        match r {
+            Ok(row) => Outcome::Row(row),
+            Err(at) => Outcome::NonFinite(at),
+        }
+    }
 }
 
 /// What extrapolation returns: the best estimate, its error, and its status.
@@ -34,6 +103,35 @@ pub(crate) struct Extrapolated {
     pub value: Vec<f64>,
     pub error: Vec<f64>,
     pub status: Status,
+}
+
+/// Whether three differences at steps `h, h/2, h/4` (largest first) behave as the error
+/// model says: their changes `a = D(h) − D(h/2)` and `b = D(h/2) − D(h/4)` have one sign,
+/// shrink by `2ᵖ` (between `0.6·2ᵖ` and `1.7·2^{p₂}`, `p₂` the next power, in case the
+/// leading term vanishes) and are small beside the size of the terms (`CANCELLED`), entry by
+/// entry — or are rounding noise. (`rounding` is `ε` times that size.)
+///
+/// This is what a truncation error `C·hᵖ + O(h^{p₂})` must satisfy. Steps larger than the
+/// scale `f` varies on (past a pole, across oscillations) give changes of any size and
+/// sign; a random pair passes with probability about 1/8, two pairs in a row about 1/60.
+pub(crate) fn asymptotic(rows: [&Row; 3], p: usize, p2: usize) -> bool {
+    let (lo, hi) = (0.6 * RATIO.powi(p as i32), 1.7 * RATIO.powi(p2 as i32));
+    (0..rows[0].value.len()).all(|k| {
+        let d = |i: usize| rows[i].value[k];
+        let r = |i: usize| rows[i].rounding[k];
+        let (a, b) = (d(0) - d(1), d(1) - d(2));
+        if b.abs() <= NOISE * (r(1) + r(2)) {
+            return true;
+        }
+        if a.abs() <= NOISE * (r(0) + r(1)) || a.signum() != b.signum() {
+            return false;
+        }
+        if a.abs() > CANCELLED * rows[0].size(k) {
+            return false;
+        }
+        let ratio = a.abs() / b.abs();
+        ratio >= lo && ratio <= hi
+    })
 }
 
 /// The best entry of the tableau so far.
@@ -47,46 +145,91 @@ struct Best {
     at_floor: bool,
 }
 
-/// Runs the Neville–Richardson tableau on rows `D(h₀/2ⁱ)`, `i = 0, 1, …, max_rows − 1`.
+/// Runs the Neville–Richardson tableau on rows `D(h₀/2ᵏ)`, at most `max_rows` of them.
 ///
 /// `exponents` are the powers of `h` in the truncation error of the base difference
 /// (`2, 4, 6…` for a central one): column `j` eliminates the first `j` of them,
 /// `T[i][j] = T[i][j−1] + (T[i][j−1] − T[i−1][j−1]) / (2^{e_{j−1}} − 1)`.
 ///
-/// The error of `T[i][j]` is estimated as Ridders does, by its distance to the two entries
-/// it was built from, and bounded below by the row's rounding error times the tableau's
-/// amplification of it. The best entry so far (smallest error, max over components) is kept;
-/// extrapolation stops once the estimate has settled (below `settled_below` relative, or at
-/// the rounding floor) and either the diagonal moves by more
-/// than `SAFE` times that error (the error has stopped falling) or the newest best entry is at
-/// the rounding floor (smaller steps would only raise it); or when the error reaches `2ε`
-/// relative; or after `max_rows`.
+/// Only rows in the asymptotic range feed the estimate: the last two triples of base
+/// differences must pass [`asymptotic`], and one extra row at `MID` times the last step must
+/// be [`consistent`] with the error model (it counts against `max_rows`' evaluations only
+/// through the caller's count, so `max_rows` is one less than the cap allows). Until they do, a failing triple means the steps are
+/// still larger than the scale `f` varies on: the tableau restarts `JUMP` halvings further
+/// down. A row that is not finite (`f` was NaN or infinite at a stencil point: a pole or a
+/// domain edge within reach) restarts it the same way.
 ///
-/// A row that is not finite (`Err(at)`, the point where `f` was not) discards the rows
-/// before it: they came from larger steps, which reached past a singularity. If no finite
-/// row follows, the result is NaN with [`Status::NonFinite`].
+/// The error of a trusted `T[i][j]` is estimated as Ridders does, by its distance to the two
+/// entries it was built from (in the asymptotic range, the error of the less accurate ones),
+/// bounded below by the row's rounding error times the tableau's amplification of it. The
+/// best trusted entry (smallest error, max over components) is kept; extrapolation stops once
+/// the estimate has settled (below `settled_below` relative, or at the rounding floor) and
+/// either the diagonal moves by more than `SAFE` times that error or the newest best entry is
+/// at the rounding floor; or when the error reaches `2ε` relative; or after `max_rows`, or
+/// when the step underflows.
+///
+/// Without a trusted entry the result is the last base difference with an infinite error and
+/// [`Status::NoConvergence`] ([`Status::NonFinite`] if no row was finite).
 pub(crate) fn extrapolate(
     exponents: &[usize],
     max_rows: usize,
     settled_below: f64,
-    mut row: impl FnMut(usize) -> Result<Row, f64>,
+    mut row: impl FnMut(f64) -> Outcome,
 ) -> Extrapolated {
+    let p = exponents[0];
+    let p2 = exponents.get(1).copied().unwrap_or(p + 1);
     let mut prev: Vec<Vec<f64>> = Vec::new();
+    let mut base: Vec<Row> = Vec::new();
+    let mut passes = 0;
     let mut best: Option<Best> = None;
+    let mut last: Option<Vec<f64>> = None;
     let mut nonfinite = None;
-    let mut stopped = false;
-    let mut settled = false;
+    let (mut stopped, mut settled) = (false, false);
+    let (mut k, mut rows) = (0, 0);
     for i in 0..max_rows {
-        let Row { value, rounding } = match row(i) {
-            Ok(r) => r,
-            Err(at) => {
+        rows = i + 1;
+        let outcome = row(k as f64);
+        k += 1;
+        let r = match outcome {
+            Outcome::Row(r) => r,
+            Outcome::NonFinite(at) => {
                 nonfinite = Some(at);
-                prev.clear();
-                best = None;
+                if best.is_none() {
+                    (prev, base, passes) = (Vec::new(), Vec::new(), 0);
+                    k += JUMP;
+                }
                 continue;
             }
+            Outcome::StepUnderflow => break,
         };
-        let mut cur = vec![value];
+        last = Some(r.value.clone());
+        base.push(r);
+        let n = base.len();
+        if n >= 3 {
+            let mut behaves = asymptotic([&base[n - 3], &base[n - 2], &base[n - 1]], p, p2);
+            if behaves && passes == 1 {
+                // About to trust this segment: one row at a step off the halving sequence.
+                behaves = match row((k - 1) as f64 - MID.log2()) {
+                    Outcome::Row(mid) => consistent(&base[n - 2], &base[n - 1], &mid, p),
+                    _ => false,
+                };
+            }
+            if behaves {
+                passes += 1;
+            } else {
+                passes = 0;
+                if best.is_none() {
+                    (prev, base, passes) = (Vec::new(), Vec::new(), 0);
+                    k += JUMP;
+                    continue;
+                }
+            }
+        }
+        let trusted = passes >= 2;
+        let Row {
+            value, rounding, ..
+        } = &base[n - 1];
+        let mut cur = vec![value.clone()];
         let mut amplification = 1.0;
         for j in 1..=prev.len().min(COLUMNS).min(exponents.len()) {
             let factor = RATIO.powi(exponents[j - 1] as i32);
@@ -98,16 +241,22 @@ pub(crate) fn extrapolate(
                 .map(|(l, u)| l + (l - u) / (factor - 1.0))
                 .collect();
             let mut at_floor = true;
+            // The same column one row up, when there is one: rows that disagree by more than
+            // Ridders' distance show noise beyond the rounding model.
+            let above = prev.get(j);
             let err: Vec<f64> = (0..t.len())
-                .map(|k| {
-                    let ridders = (t[k] - lower[k]).abs().max((t[k] - upper[k]).abs());
-                    let floor = rounding[k] * amplification;
+                .map(|c| {
+                    let mut ridders = (t[c] - lower[c]).abs().max((t[c] - upper[c]).abs());
+                    if let Some(above) = above {
+                        ridders = ridders.max((t[c] - above[c]).abs());
+                    }
+                    let floor = rounding[c] * amplification;
                     at_floor &= ridders <= floor;
                     ridders.max(floor)
                 })
                 .collect();
             let norm = err.iter().fold(0.0f64, |m, e| m.max(*e));
-            if best.as_ref().is_none_or(|b| norm < b.norm) {
+            if trusted && best.as_ref().is_none_or(|b| norm < b.norm) {
                 best = Some(Best {
                     value: t.clone(),
                     error: err,
@@ -124,10 +273,6 @@ pub(crate) fn extrapolate(
                 .zip(prev_last)
                 .fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
             let size = b.value.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-            // Steps far from the asymptotic range (past a pole, or much larger than the
-            // scale f varies on) give rows whose error can look like it has stopped falling:
-            // trust the rule only once the estimate has some digits, or is down to rounding
-            // (a derivative that is 0 has no relative digits).
             settled = b.norm <= settled_below * size || b.at_floor;
             // Once the differences of the tableau are below its rounding floor, smaller steps
             // only raise the floor.
@@ -141,35 +286,40 @@ pub(crate) fn extrapolate(
         }
         prev = cur;
     }
-    match best {
-        Some(Best {
-            value, error, row, ..
-        }) => {
-            let capped = !stopped && (row + 1 == max_rows || !settled);
-            let status = if capped {
-                Status::EvaluationCap
-            } else {
-                Status::Ok
-            };
+    match (best, last) {
+        (Some(b), _) => {
+            // Still falling at the last row, or never settled: the cap (or the step's
+            // underflow) stopped it, not the rule, and nothing says the next rows would not
+            // move it: the value is the best so far, vouched for by nothing.
+            let capped = !stopped && (b.row + 1 == rows || !settled);
             Extrapolated {
-                value,
-                error,
-                status,
-            }
-        }
-        None => {
-            let n = prev.first().map_or(1, Vec::len);
-            Extrapolated {
-                value: vec![f64::NAN; n],
-                error: vec![f64::INFINITY; n],
-                status: Status::NonFinite {
-                    at: nonfinite.unwrap_or(f64::NAN),
+                error: b
+                    .error
+                    .iter()
+                    .map(|e| if capped { f64::INFINITY } else { REPORTED * e })
+                    .collect(),
+                value: b.value,
+                status: if capped {
+                    Status::EvaluationCap
+                } else {
+                    Status::Ok
                 },
             }
         }
+        (None, Some(value)) => Extrapolated {
+            error: vec![f64::INFINITY; value.len()],
+            value,
+            status: Status::NoConvergence,
+        },
+        (None, None) => Extrapolated {
+            value: vec![f64::NAN],
+            error: vec![f64::INFINITY],
+            status: Status::NonFinite {
+                at: nonfinite.unwrap_or(f64::NAN),
+            },
+        },
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,10 +328,11 @@ mod tests {
     #[test]
     fn extrapolation_removes_the_listed_error_terms() {
         let r = extrapolate(&[2, 4, 6], 10, 1e-6, |i| {
-            let h = 0.5 / 2f64.powi(i as i32);
-            Ok(Row {
+            let h = 0.5 * 2f64.powf(-i);
+            Outcome::Row(Row {
                 value: vec![1.0 + h * h + h.powi(4)],
-                rounding: vec![0.0],
+                rounding: vec![f64::EPSILON],
+                size: Vec::new(),
             })
         });
         assert!((r.value[0] - 1.0).abs() < 1e-14);
@@ -193,19 +344,62 @@ mod tests {
         let mut rows = 0;
         let r = extrapolate(&[1, 2, 3], 4, 1e-6, |i| {
             rows += 1;
-            let h = 2f64.powi(-(i as i32));
-            Ok(Row {
+            let h = 2f64.powf(-i);
+            Outcome::Row(Row {
                 value: vec![(h * 50.0).sin()],
                 rounding: vec![0.0],
+                size: Vec::new(),
             })
         });
-        assert_eq!(rows, 4);
+        // Four rows, and at most one off the sequence.
+        assert!((4..=5).contains(&rows), "{rows}");
         assert!(r.value[0].is_finite());
+    }
+
+    /// D(h) = sin(1/h)/h: steps far above the scale of the oscillation never look like an
+    /// error expansion, so nothing is vouched for.
+    #[test]
+    fn rows_that_never_shrink_like_the_error_model_give_an_infinite_error() {
+        let r = extrapolate(&[2, 4, 6], 12, 1e-6, |k| {
+            let h = 2f64.powf(-k);
+            Outcome::Row(Row {
+                value: vec![(1e6 / h).sin() / h],
+                rounding: vec![0.0],
+                size: Vec::new(),
+            })
+        });
+        assert_eq!(r.status, Status::NoConvergence);
+        assert_eq!(r.error[0], f64::INFINITY);
+    }
+
+    /// D(h) = 1 + 1/(h − 1e-6)²-like growth until h ≪ 1e-3, then an error expansion: the
+    /// tableau jumps down to the small steps and extrapolates there.
+    #[test]
+    fn pre_asymptotic_rows_are_skipped_by_jumping_down() {
+        let r = extrapolate(&[2, 4, 6], 40, 1e-6, |k| {
+            let h = 2f64.powf(-k);
+            let d = if h > 1e-3 {
+                1.0 / (h * h)
+            } else {
+                1.0 + 1e4 * h * h
+            };
+            Outcome::Row(Row {
+                value: vec![d],
+                rounding: vec![f64::EPSILON * d],
+                size: Vec::new(),
+            })
+        });
+        assert_eq!(r.status, Status::Ok);
+        assert!(
+            (r.value[0] - 1.0).abs() <= r.error[0] && r.error[0] < 1e-9,
+            "{:?}",
+            r.value
+        );
     }
 
     #[test]
     fn a_function_that_is_never_finite_gives_nan_and_says_so() {
-        let r = extrapolate(&[2, 4], 5, 1e-6, |_| Err(0.25));
+        let r = extrapolate(&[2, 4], 5, 1e-6, |_| Outcome::NonFinite(0.25));
         assert!(r.value[0].is_nan());
         assert_eq!(r.status, Status::NonFinite { at: 0.25 });
     }
