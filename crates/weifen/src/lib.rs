@@ -61,6 +61,8 @@
 #[macro_use]
 mod macros;
 
+pub mod check;
+
 mod error;
 pub mod forward;
 mod function;

@@ -26,7 +26,7 @@ pub struct Args {
 /// Runs `weifen compare`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let (expr, point) = args.input.load()?;
-    let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+    let var = args::wrt(args.wrt.as_deref(), &point)?;
     let order = args::order(args.order)?;
     let bindings = point.bindings();
     if !args.json {

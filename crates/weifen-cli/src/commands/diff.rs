@@ -50,7 +50,7 @@ impl Config {
     fn new(args: Args) -> Result<Config> {
         let expr = formula::parse(&formula::source(&args.expr)?)?;
         let point = Point::resolve(&[expr], args.vars.as_deref(), args.at.as_deref())?;
-        let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+        let var = args::wrt(args.wrt.as_deref(), &point)?;
         let order = args::order(args.order)?;
         if point.values.is_none() && !matches!(args.method, Method::Symbolic | Method::Auto) {
             return Err(CliError::Input(format!(

@@ -1,5 +1,6 @@
 //! One module per subcommand: its arguments, their validation, and its output.
 
+pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod diff;

@@ -40,7 +40,7 @@ pub struct Args {
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
     let point = Point::resolve(&[expr], None, Some(&args.at))?;
-    let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+    let var = args::wrt(args.wrt.as_deref(), &point)?;
     let order = args::order(args.order)?;
     if let Some(path) = &args.output {
         chart::check_extension(path, "-o")?;
