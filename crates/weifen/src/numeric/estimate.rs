@@ -63,8 +63,9 @@ impl fmt::Display for Status {
             Status::Ok => f.write_str("the estimate is sound"),
             Status::NonFinite { at } => write!(
                 f,
-                "f is not finite at {at}, a point of the stencil, and at every smaller step \
-                 tried: no estimate (is the point at a pole or a domain edge?)"
+                "f is not finite at {}, a point of the stencil, and at every smaller step \
+                 tried: no estimate (is the point at a pole or a domain edge?)",
+                Short(*at)
             ),
             Status::EvaluationCap => f.write_str(
                 "Richardson extrapolation used its evaluation cap before its error estimate \
@@ -82,6 +83,20 @@ impl fmt::Display for Status {
                 "the complex step went through {op}, which is not analytic: the value is the \
                  derivative away from its kink"
             ),
+        }
+    }
+}
+
+/// A number printed plainly between `10⁻⁴` and `10⁶`, in exponent form beyond.
+struct Short(f64);
+
+impl fmt::Display for Short {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if a == 0.0 || !a.is_finite() || (1e-4..1e6).contains(&a) {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{:e}", self.0)
         }
     }
 }
