@@ -295,19 +295,10 @@ fn complex_column(
 ) -> Result<numeric::Estimate<Vec<f64>>, NumericError> {
     let mut e = vec![0.0; x.len()];
     e[j] = 1.0;
-    let mut once = complex_step::jvp(|z: &[Complex64]| f.eval(z), x, &e)?;
-    // The same step as `jvp` (relative to max(|xⱼ|, 1)), doubled.
-    let h = 2.0 * complex_step::STEP * x[j].abs().max(1.0);
-    let z: Vec<Complex64> = (0..x.len())
-        .map(|k| Complex64::new(x[k], if k == j { h } else { 0.0 }))
-        .collect();
-    let twice: Vec<f64> = f.eval(&z).iter().map(|y| y.im / h).collect();
-    let twice = numeric::Estimate {
-        value: twice,
-        error: Vec::new(),
-        evaluations: 1,
-        status: Status::Ok,
-    };
+    let scale = if x[j] == 0.0 { 1.0 } else { x[j].abs() };
+    let h = (complex_step::STEP * scale).clamp(1e-290, complex_step::MAX_STEP);
+    let mut once = complex_step::jvp_with_step(|z: &[Complex64]| f.eval(z), x, &e, h)?;
+    let twice = complex_step::jvp_with_step(|z: &[Complex64]| f.eval(z), x, &e, 2.0 * h)?;
     let agree = once
         .value
         .iter()

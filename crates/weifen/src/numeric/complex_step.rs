@@ -2,7 +2,7 @@
 //!
 //! For `f` analytic and real on the real line, `f(x + ih) = f(x) + ih·f′(x) − h²/2·f″(x) − …`,
 //! so the imaginary part divided by `h` is `f′(x)` with error `O(h²)`, and no difference of
-//! nearby values is taken: `h` can be `1e-20·max(|x|, 1)`, which puts the truncation far below
+//! nearby values is taken: `h` can be `1e-20·|x|` (within `[1e-290, 1e-10]`), which puts the truncation far below
 //! rounding. One evaluation per derivative, exact to rounding.
 //!
 //! The function must be generic over [`Scalar`](crate::Scalar) (weifen implements it for
@@ -18,9 +18,37 @@ use super::{Estimate, NumericError, Status};
 use crate::error::check_length;
 use num_complex::Complex64;
 
-/// The imaginary step relative to `max(|x|, 1)`: small enough that `h²·f‴/f′` is far below
-/// `ε`, large enough that `h·f′(x)` does not underflow.
+/// The imaginary step relative to `|x|`: small enough that `h²·f‴/f′` is far below `ε`,
+/// large enough that `h·f′(x)` does not underflow.
 pub const STEP: f64 = 1e-20;
+
+/// The largest imaginary step. A step relative to `|x|` assumes `f` varies on the scale of
+/// `x`; `sin x` at `x = 10¹⁵` varies on the scale 1, and `h = 10⁻⁵` would leave a truncation
+/// error `h²/6 ≈ 2·10⁻¹¹`. Capped at `10⁻¹⁰`, the truncation stays below `ε` for any `f`
+/// varying on a scale above `10⁻²`; where `h·f′` then falls among the subnormal numbers
+/// (`ln x` at `10³⁰⁰`), the error bound includes their spacing.
+pub const MAX_STEP: f64 = 1e-10;
+
+/// The smallest imaginary step: below it `h·f′` is subnormal for `|f′| ≲ 1`.
+const MIN_STEP: f64 = 1e-290;
+
+/// The imaginary step for a point of scale `scale`: `10⁻²⁰·scale`, within
+/// `[MIN_STEP, MAX_STEP]`.
+fn step(scale: f64) -> f64 {
+    (STEP * scale).clamp(MIN_STEP, MAX_STEP)
+}
+
+/// The scale of the step at `x`: `|x|` (1 at 0). Unlike a difference, the complex step takes
+/// no difference of nearby values, so a step relative to a tiny `|x|` costs no accuracy, and
+/// keeps `x + ih` away from a singularity at 0 (`ln x` at `10⁻³⁰`).
+fn point_scale(x: f64) -> f64 {
+    if x == 0.0 { 1.0 } else { x.abs() }
+}
+
+/// The error of `Im f/h` from the spacing of subnormal numbers (a few of their ulps, over h).
+fn underflow(h: f64) -> f64 {
+    16.0 * f64::from_bits(1) / h
+}
 
 /// The relative rounding error reported, against `max(|f′|, |f|/max(|x|, 1))`: a few units
 /// in the last place per op of a moderately long function.
@@ -43,7 +71,7 @@ const ROUNDING: f64 = 16.0 * f64::EPSILON;
 /// assert!((d.value - 4.0534278938986201).abs() < 1e-14);
 /// ```
 pub fn derivative(f: impl Fn(Complex64) -> Complex64, x: f64) -> Result<Estimate, NumericError> {
-    derivative_with_step(f, x, STEP * scale(x))
+    derivative_with_step(f, x, step(point_scale(x)))
 }
 
 /// Returns `f′(x)` with the imaginary step `h`.
@@ -70,7 +98,7 @@ pub fn value_and_derivative(
     x: f64,
 ) -> Result<(f64, Estimate), NumericError> {
     check_point(0, x)?;
-    Ok(value_and_step(&f, x, STEP * scale(x)))
+    Ok(value_and_step(&f, x, step(point_scale(x))))
 }
 
 /// Returns `∇f(x)` by one complex step per coordinate (`n` evaluations), each step
@@ -100,7 +128,7 @@ pub fn gradient(
         status: Status::Ok,
     };
     for i in 0..x.len() {
-        let h = STEP * scale(x[i]);
+        let h = step(point_scale(x[i]));
         z[i].im = h;
         let (_, d) = value_and_step(&|zi: Complex64| f(&with(&z, i, zi)), x[i], h);
         z[i].im = 0.0;
@@ -127,13 +155,27 @@ pub fn jvp(
     x: &[f64],
     v: &[f64],
 ) -> Result<Estimate<Vec<f64>>, NumericError> {
+    let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
+    let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
+    let h = if norm > 0.0 { step(size) / norm } else { STEP };
+    jvp_with_step(f, x, v, h)
+}
+
+/// Returns `J(x)·v` from one evaluation at `x + ih·v`, with the step `h` given.
+///
+/// # Errors
+/// As [`jvp`], and [`NumericError::InvalidStep`] for `h ≤ 0` or not finite.
+pub fn jvp_with_step(
+    f: impl Fn(&[Complex64]) -> Vec<Complex64>,
+    x: &[f64],
+    v: &[f64],
+    h: f64,
+) -> Result<Estimate<Vec<f64>>, NumericError> {
     check_length("jvp direction", "the input x", x.len(), v.len())?;
     for (i, &xi) in x.iter().enumerate() {
         check_point(i, xi)?;
     }
-    let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
-    let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
-    let h = if norm > 0.0 { STEP * size / norm } else { STEP };
+    check_step(h)?;
     let _ = super::complex::take_non_analytic();
     let z: Vec<Complex64> = x
         .iter()
@@ -143,7 +185,10 @@ pub fn jvp(
     let y = f(&z);
     let value: Vec<f64> = y.iter().map(|yi| yi.im / h).collect();
     let status = status_of(&y, x.first().copied().unwrap_or(0.0));
-    let error = value.iter().map(|d| ROUNDING * d.abs()).collect();
+    let error = value
+        .iter()
+        .map(|d| ROUNDING * d.abs() + underflow(h))
+        .collect();
     Ok(Estimate {
         value,
         error,
@@ -168,7 +213,7 @@ fn value_and_step(f: &impl Fn(Complex64) -> Complex64, x: f64, h: f64) -> (f64, 
     let error = if value.is_nan() {
         f64::INFINITY
     } else {
-        ROUNDING * size
+        ROUNDING * size + underflow(h)
     };
     (
         y.re,

@@ -52,13 +52,23 @@ pub(crate) const MID: f64 = 1.381_966_011_250_105;
 /// Whether the difference at the step `MID·s` lies where the error model `D(t) = D₀ + C·tᵖ`
 /// through `D(2s)` and `D(s)` puts it, within a quarter of their change (or rounding noise).
 pub(crate) fn consistent(large: &Row, small: &Row, mid: &Row, p: usize) -> bool {
+    residuals(large, small, mid, p).is_some()
+}
+
+/// The distances of `D(MID·s)` from the model's prediction, entry by entry, if they are
+/// within the tolerance of [`consistent`]. The model's truncation cancels in them, so what
+/// is left measures the noise of `f` (rounding inside a formula, beyond the rounding bound).
+pub(crate) fn residuals(large: &Row, small: &Row, mid: &Row, p: usize) -> Option<Vec<f64>> {
     let weight = (MID.powi(p as i32) - 1.0) / (RATIO.powi(p as i32) - 1.0);
-    (0..small.value.len()).all(|k| {
-        let change = large.value[k] - small.value[k];
-        let predicted = small.value[k] + weight * change;
-        let noise = NOISE * (large.rounding[k] + small.rounding[k] + mid.rounding[k]);
-        (mid.value[k] - predicted).abs() <= 0.25 * change.abs() + noise
-    })
+    (0..small.value.len())
+        .map(|k| {
+            let change = large.value[k] - small.value[k];
+            let predicted = small.value[k] + weight * change;
+            let noise = NOISE * (large.rounding[k] + small.rounding[k] + mid.rounding[k]);
+            let residual = (mid.value[k] - predicted).abs();
+            (residual <= 0.25 * change.abs() + noise).then_some(residual)
+        })
+        .collect()
 }
 
 /// One row of the tableau: the difference quotient at one step, entry by entry, and a

@@ -3,7 +3,7 @@
 
 use super::Step;
 use super::derivative::Params;
-use super::richardson::{Extrapolated, MID, Outcome, RATIO, Row, asymptotic, consistent};
+use super::richardson::{Extrapolated, MID, Outcome, RATIO, Row, asymptotic, residuals};
 use super::step::representable_step;
 use super::{Status, Stencil};
 
@@ -20,8 +20,10 @@ const TRIES: usize = 4;
 const SHRINK: f64 = 16.0;
 
 /// `D(h)` (the value) and its error: `SAFETY·|D(2h) − D(h)|/(2ᵖ − 1)` (the truncation error
-/// of `D(h)` if the error is `C·hᵖ`) plus `D(h)`'s rounding bound — when `D(8h), D(4h),
-/// D(2h), D(h)` pass the error model's test twice. When the larger steps leave the domain or
+/// of `D(h)` if the error is `C·hᵖ`), plus `SAFETY` times the distance of `D(1.38h)` from
+/// the model (a sample of noise the rounding bound does not see, as in `sin(x − 300)`),
+/// plus `D(h)`'s rounding bound — when `D(8h), D(4h), D(2h), D(h)` pass the error model's
+/// test twice and `D(1.38h)` lies where the model puts it. When the larger steps leave the domain or
 /// meet a point where `f` is not finite, the table is `D(h), D(h/2), D(h/4), D(h/8)` instead,
 /// and the truncation error of `D(h)` is `SAFETY·|D(h) − D(h/2)|·2ᵖ/(2ᵖ − 1)`.
 ///
@@ -127,14 +129,13 @@ fn table(
         (&d0, &rows[0])
     };
     let small_step = if larger { h } else { h / RATIO };
-    let behaves = behaves
-        && match apply(representable_step(x, small_step * MID)) {
-            Outcome::Row(mid) => consistent(large, small, &mid, p),
-            _ => false,
-        };
-    if !behaves {
+    let residual = match apply(representable_step(x, small_step * MID)) {
+        Outcome::Row(mid) if behaves => residuals(large, small, &mid, p),
+        _ => None,
+    };
+    let Some(residual) = residual else {
         return Err((Some(d0), Status::NoConvergence));
-    }
+    };
     let gain = RATIO.powi(p as i32);
     let neighbour = &rows[0];
     let error = (0..d0.value.len())
@@ -145,7 +146,8 @@ fn table(
             } else {
                 change * gain / (gain - 1.0)
             };
-            SAFETY * truncation + d0.rounding[k]
+            // The residual at the off-sequence step is a second sample of f's noise.
+            SAFETY * (truncation + residual[k]) + d0.rounding[k]
         })
         .collect();
     Ok(Extrapolated {

@@ -1,0 +1,88 @@
+//! Parse → differentiate → evaluate, with the invariants every input must keep: the fuzz
+//! target (`fuzz/`) runs it on random bytes, and `tests/fuzz_regressions.rs` on the inputs
+//! the fuzzer found interesting. It panics, naming the input, when an invariant breaks.
+//!
+//! An input is 4 control bytes and the formula's text: byte 0 chooses the derivative order
+//! (1 or 2), bytes 1–3 the values of the first three variables (from `VALUES`).
+
+use weifen::method::{self, Method};
+use weifen::numeric::Status;
+use weifen::symbolic::Expr;
+
+/// The values a variable can take: ordinary, tiny, huge, near overflow, negative, zero.
+pub const VALUES: [f64; 16] = [
+    0.0, 1.0, -1.0, 0.5, 2.5, -3.7, 1e-8, -1e-8, 1e8, 700.0, -700.0, 1e300, 3.0, 0.1, 40.0, -0.25,
+];
+
+/// Runs the pipeline on one input (bytes that are not UTF-8 are skipped).
+pub fn pipeline(data: &[u8]) {
+    if data.len() < 5 {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(&data[4..]) else {
+        return;
+    };
+    let order = 1 + usize::from(data[0] & 1);
+    let parsed = text.parse::<Expr>();
+    let e = match parsed {
+        Ok(e) => e,
+        Err(err) => {
+            let (a, b) = (err.span.start, err.span.end);
+            assert!(
+                a <= b && b <= text.len() && text.is_char_boundary(a) && text.is_char_boundary(b),
+                "{text:?}: error span {a}..{b} is not a range of the input"
+            );
+            assert!(!err.to_string().is_empty());
+            return;
+        }
+    };
+    let vars = e.variables();
+    if vars.len() > 3 {
+        return;
+    }
+    let at: Vec<(&str, f64)> = vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), VALUES[usize::from(data[1 + i]) % VALUES.len()]))
+        .collect();
+    round_trip(text, e, &at);
+    let Some(&(var, x)) = at.first() else {
+        return;
+    };
+    let symbolic = method::derivative(&e, var, &at, order, Method::Symbolic)
+        .unwrap_or_else(|err| panic!("{text:?}: symbolic failed: {err}"));
+    let forward = method::derivative(&e, var, &at, order, Method::Forward)
+        .unwrap_or_else(|err| panic!("{text:?}: forward failed: {err}"));
+    let _ = method::derivative(&e, var, &at, order, Method::Reverse);
+    for m in [Method::Richardson, Method::Central, Method::FivePoint] {
+        let d = method::derivative(&e, var, &at, order, m)
+            .unwrap_or_else(|err| panic!("{text:?}: {m} failed: {err}"));
+        // First-order rules are accurate (higher orders at extreme arguments are not yet):
+        // where symbolic and forward agree at a moderate point, a finite-difference answer
+        // that vouches for itself is within its bound.
+        let (s, f) = (symbolic.derivative, forward.derivative);
+        let agree = s.is_finite() && (s - f).abs() <= 1e-12 * s.abs();
+        let moderate = x.abs() <= 100.0 && d.value.abs() < 1e100 && s.abs() < 1e100;
+        if order == 1 && agree && moderate && d.status == Status::Ok {
+            let error = d.error.expect("finite differences estimate their error");
+            assert!(
+                (d.derivative - s).abs() <= error + 1e-9 * s.abs(),
+                "{text:?} at {at:?}: {m} gives {} ± {error:e}, the derivative is {s}",
+                d.derivative
+            );
+        }
+    }
+}
+
+/// The printed formula parses back to the same function.
+fn round_trip(text: &str, e: Expr, at: &[(&str, f64)]) {
+    let printed = e.to_string();
+    let back: Expr = printed
+        .parse()
+        .unwrap_or_else(|err| panic!("{text:?} prints as {printed:?}, which fails: {err}"));
+    let (a, b) = (e.eval(at), back.eval(at));
+    if let (Ok(a), Ok(b)) = (a, b) {
+        let same = a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-12 * a.abs();
+        assert!(same, "{text:?} = {a} but its print {printed:?} = {b}");
+    }
+}
