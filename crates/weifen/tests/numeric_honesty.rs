@@ -293,3 +293,45 @@ fn complex_step_answers_are_within_their_estimate_next_to_singularities() {
     );
     honest!("exp", |x| x.exp(), |x| x.exp(), [-700.0, 700.0]);
 }
+
+/// Gradients, Jacobians and Hessians share the extrapolation and its tests: each entry is
+/// within its estimate or flagged.
+#[test]
+fn multivariate_answers_are_within_their_estimates_or_flagged() {
+    // f(x, y) = sin(x)·y + 1/(x − y), ∇f = (cos(x)·y − 1/(x − y)², sin x + 1/(x − y)²).
+    let f = |p: &[f64]| p[0].sin() * p[1] + 1.0 / (p[0] - p[1]);
+    let grad = |x: f64, y: f64| {
+        let q = 1.0 / ((x - y) * (x - y));
+        [x.cos() * y - q, x.sin() + q]
+    };
+    let points = [
+        [0.3, 2.0],
+        [1e5, -1.0],
+        [1.0 + 1e-7, 1.0],
+        [-40.0, 1e-8],
+        [1e8, 3.0],
+    ];
+    let mut lies = Vec::new();
+    for p in points {
+        let exact = grad(p[0], p[1]);
+        let g = numeric::gradient(f, &p).unwrap();
+        let j = numeric::jacobian(|q: &[f64]| vec![f(q)], &p).unwrap();
+        for k in 0..2 {
+            for (what, value, error) in [
+                ("gradient", g.value[k], g.error[k]),
+                ("jacobian", j.value[[0, k]], j.error[[0, k]]),
+            ] {
+                let d = Estimate {
+                    value,
+                    error,
+                    evaluations: 0,
+                    status: if error.is_finite() { Status::Ok } else { Status::NoConvergence },
+                };
+                if let Some(why) = dishonesty(&d, exact[k]) {
+                    lies.push(format!("{what} at {p:?}, entry {k}: {why}"));
+                }
+            }
+        }
+    }
+    assert!(lies.is_empty(), "{}", lies.join("\n"));
+}
