@@ -76,7 +76,7 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     }
     writeln!(
         out,
-        "{} at {var} = {x}: reference (symbolic) = {reference}",
+        "{} at {var} = {x}: reference (forward mode) = {reference}",
         args::prime(order)
     )?;
     writeln!(
@@ -106,14 +106,16 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// The symbolic reference, the study of every named scheme, and the point.
+/// The reference (forward mode), the study of every named scheme, and the point.
 pub fn study(
     expr: &Expr,
     var: &str,
     at: &[(&str, f64)],
     order: usize,
 ) -> Result<(f64, Vec<SchemeStudy>, f64)> {
-    let reference = method::derivative(expr, var, at, order, Method::Symbolic)?.derivative;
+    // Forward mode (Taylor jets): exact to rounding and fast at any order, where the
+    // symbolic derivative grows with the order.
+    let reference = method::derivative(expr, var, at, order, Method::Forward)?.derivative;
     let slice = Slice::new(expr, var, at)?;
     let x = slice.x();
     let params = StudyParams {

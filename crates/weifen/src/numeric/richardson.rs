@@ -196,6 +196,7 @@ pub(crate) fn extrapolate(
     let mut nonfinite = None;
     let (mut stopped, mut settled) = (false, false);
     let (mut k, mut rows) = (0, 0);
+    let (mut jumped, mut seen_change) = (false, false);
     for i in 0..max_rows {
         rows = i + 1;
         let outcome = row(k as f64);
@@ -207,11 +208,19 @@ pub(crate) fn extrapolate(
                 if best.is_none() {
                     (prev, base, passes) = (Vec::new(), Vec::new(), 0);
                     k += JUMP;
+                    jumped = true;
                 }
                 continue;
             }
             Outcome::StepUnderflow => break,
         };
+        // Exactly 0 after a jump, where larger steps saw f change: f(x + oh) are all equal,
+        // the step is below the resolution f is computed at; smaller ones cannot help.
+        let zero = r.value.iter().all(|v| *v == 0.0);
+        if zero && jumped && seen_change {
+            break;
+        }
+        seen_change |= !zero;
         last = Some(r.value.clone());
         base.push(r);
         let n = base.len();
@@ -231,6 +240,7 @@ pub(crate) fn extrapolate(
                 if best.is_none() {
                     (prev, base, passes) = (Vec::new(), Vec::new(), 0);
                     k += JUMP;
+                    jumped = true;
                     continue;
                 }
             }

@@ -42,8 +42,18 @@ pub(crate) fn single(
     let mut h = h;
     let mut last: Option<Row> = None;
     let mut status = Status::NoConvergence;
-    for _ in 0..TRIES {
+    for attempt in 0..TRIES {
         match table(params, stencil, x, h, &mut apply) {
+            // A difference that is exactly 0 after the step shrank: f(x + oh) are all equal,
+            // the step is below the resolution at which f is computed (log₂(x^(9⁻⁹)) at 1),
+            // not an exact zero derivative (which the first step would have shown).
+            Ok(vouched) if attempt > 0 && vouched.value.iter().all(|v| *v == 0.0) => {
+                return Extrapolated {
+                    error: vec![f64::INFINITY; vouched.value.len()],
+                    value: vouched.value,
+                    status: Status::NoConvergence,
+                };
+            }
             Ok(vouched) => return vouched,
             Err((d0, why)) => {
                 if d0.is_some() || last.is_none() {

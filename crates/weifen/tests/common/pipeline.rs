@@ -46,7 +46,7 @@ pub fn pipeline(data: &[u8]) {
         .map(|(i, v)| (v.as_str(), VALUES[usize::from(data[1 + i]) % VALUES.len()]))
         .collect();
     round_trip(text, e, &at);
-    let Some(&(var, x)) = at.first() else {
+    let Some(&(var, _)) = at.first() else {
         return;
     };
     let symbolic = method::derivative(&e, var, &at, order, Method::Symbolic)
@@ -65,7 +65,9 @@ pub fn pipeline(data: &[u8]) {
         // literals keep such functions out of the check.
         let (s, f) = (symbolic.derivative, forward.derivative);
         let agree = s.is_finite() && (s - f).abs() <= 1e-12 * s.abs();
-        let moderate = at.iter().all(|(_, v)| v.abs() <= 100.0 && (v.abs() >= 0.1 || *v == 0.0))
+        let moderate = at
+            .iter()
+            .all(|(_, v)| v.abs() <= 100.0 && (v.abs() >= 0.1 || *v == 0.0))
             && literals_moderate(text)
             && d.value.abs() < 1e100
             && s.abs() < 1e100;
