@@ -71,7 +71,9 @@ const METHODS: &[&str] = &[
     "complex-step",
     "spline",
 ];
-const ORDERS: &[&str] = &["1", "2", "3", "4", "6", "7", "20", "21", "0", "-1", "x"];
+/// Orders up to 10: `compare` and `--method symbolic` build the symbolic derivative, whose
+/// size still grows exponentially with the order (order 20 of atan2(y, x) takes minutes).
+const ORDERS: &[&str] = &["1", "2", "3", "4", "6", "7", "10", "21", "0", "-1", "x"];
 
 /// One random command line.
 fn command_line(rng: &mut Rng, dir: &str) -> Vec<String> {
