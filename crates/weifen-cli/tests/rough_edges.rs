@@ -140,3 +140,38 @@ fn a_difference_that_cannot_vouch_for_its_value_says_so() {
     );
     assert!(!out.contains("NoConvergence"), "{out}");
 }
+
+#[test]
+fn grad_and_jacobian_pass_on_what_a_numeric_estimate_says_about_itself() {
+    let out = stdout(&[
+        "grad",
+        "sqrt(x) + y",
+        "--at",
+        "x=0,y=1",
+        "--method",
+        "richardson",
+    ]);
+    assert!(out.contains("warning: f is not finite"), "{out}");
+    let v = common::json(&[
+        "grad",
+        "x*y",
+        "--at",
+        "1,2",
+        "--method",
+        "richardson",
+        "--json",
+    ]);
+    assert_eq!(v["status"], "ok", "{v}");
+    let out = stdout(&[
+        "jacobian",
+        "[abs(x), y]",
+        "--at",
+        "0,1",
+        "--method",
+        "complex-step",
+    ]);
+    assert!(
+        out.contains("warning: the complex step went through abs"),
+        "{out}"
+    );
+}
