@@ -55,10 +55,10 @@ fn the_suite_has_at_least_twenty_functions() {
 }
 
 #[test]
-fn richardson_median_error_is_below_1e_13_within_30_evaluations() {
+fn richardson_median_error_is_below_1e_13_within_the_default_cap_of_48_evaluations() {
     let (median, evaluations, worst) = run(|c| numeric::derivative(c.f, c.x).unwrap());
     assert!(median <= 1e-13, "median {median:e} (worst: {worst})");
-    assert!(evaluations <= 30, "{evaluations} evaluations");
+    assert!(evaluations <= 48, "{evaluations} evaluations");
 }
 
 #[test]

@@ -367,7 +367,7 @@ mod tests {
         assert!(d.is_ok());
         // Closer: the tableau jumps down to steps on the scale of the distance to 0.
         let d = derivative_with(ln, 1e-9, &p).unwrap();
-        assert!((d.value - 1e9).abs() <= d.error && d.error < 1.0, "{d:?}");
+        assert!((d.value - 1e9).abs() <= d.error && d.error < 10.0, "{d:?}");
         assert!(d.is_ok());
         // A cap too small for that is said, with an infinite error.
         let capped = Params {
@@ -380,8 +380,9 @@ mod tests {
 
     #[test]
     fn zero_derivatives_settle_at_the_rounding_floor() {
+        // The floor: 16ε per value (the rounding margin), over h = 1/16, through the tableau.
         let d = derivative(|x| x.cos(), 0.0).unwrap();
-        assert!(d.value.abs() <= d.error && d.error < 1e-13, "{d:?}");
+        assert!(d.value.abs() <= d.error && d.error < 1e-11, "{d:?}");
         assert!(d.is_ok());
     }
 

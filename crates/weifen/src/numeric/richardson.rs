@@ -33,6 +33,13 @@ const COLUMNS: usize = 8;
 /// Differences below this many times their rounding bound are rounding noise.
 const NOISE: f64 = 4.0;
 
+/// The factor between a row's rounding bound (`ε` per value, `ε|x|` per argument) and the
+/// rounding error it reports: a formula rounds at every op, and an op can amplify what came
+/// before (`erf(5x⁵⁸)⁵⁸` near 1 is computed to about `58ε`). As the complex step's `16ε`.
+/// The tests of the error model use the bound itself, so that they keep telling signal from
+/// noise.
+pub(crate) const ROUNDING_MARGIN: f64 = 16.0;
+
 /// In the asymptotic range the terms of a difference cancel: a change between steps is at
 /// most this fraction of the size `Σ|wⱼ·f(x + oⱼh)|/hⁿ` of its terms. Steps beyond the scale
 /// `f` varies on leave the terms uncorrelated, and their changes as large as the terms.
@@ -148,6 +155,8 @@ pub(crate) fn asymptotic(rows: [&Row; 3], p: usize, p2: usize) -> bool {
 struct Best {
     value: Vec<f64>,
     error: Vec<f64>,
+    /// The rounding floor of each entry (the row's bound through the tableau).
+    floor: Vec<f64>,
     /// The largest entry of `error`.
     norm: f64,
     row: usize,
@@ -280,6 +289,7 @@ pub(crate) fn extrapolate(
                 best = Some(Best {
                     value: t.clone(),
                     error: err,
+                    floor: (0..t.len()).map(|c| rounding[c] * amplification).collect(),
                     norm,
                     row: i,
                     at_floor,
@@ -313,10 +323,17 @@ pub(crate) fn extrapolate(
             // move it: the value is the best so far, vouched for by nothing.
             let capped = !stopped && (b.row + 1 == rows || !settled);
             Extrapolated {
+                // The margin on rounding widens the reported error only: the stopping rule
+                // keeps the bound itself, so that a wide floor does not make an estimate look
+                // settled.
                 error: b
                     .error
                     .iter()
-                    .map(|e| if capped { f64::INFINITY } else { REPORTED * e })
+                    .zip(&b.floor)
+                    .map(|(e, floor)| match capped {
+                        true => f64::INFINITY,
+                        false => REPORTED * e.max(ROUNDING_MARGIN * floor),
+                    })
                     .collect(),
                 value: b.value,
                 status: if capped {

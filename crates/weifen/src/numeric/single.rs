@@ -3,7 +3,9 @@
 
 use super::Step;
 use super::derivative::Params;
-use super::richardson::{Extrapolated, MID, Outcome, RATIO, Row, asymptotic, residuals};
+use super::richardson::{
+    Extrapolated, MID, Outcome, RATIO, ROUNDING_MARGIN, Row, asymptotic, residuals,
+};
 use super::step::representable_step;
 use super::{Status, Stencil};
 
@@ -157,7 +159,7 @@ fn table(
                 change * gain / (gain - 1.0)
             };
             // The residual at the off-sequence step is a second sample of f's noise.
-            SAFETY * (truncation + residual[k]) + d0.rounding[k]
+            SAFETY * (truncation + residual[k]) + ROUNDING_MARGIN * d0.rounding[k]
         })
         .collect();
     Ok(Extrapolated {
