@@ -121,7 +121,7 @@ fn richardson_above_its_order_limit_points_to_exact_methods() {
         2,
     );
     assert!(
-        err.contains("order 1 to 6") && err.contains("forward"),
+        err.contains("order 1 to 4") && err.contains("forward"),
         "{err}"
     );
 }

@@ -65,8 +65,8 @@ fn unsupported_orders_are_errors_naming_the_method() {
          symbolic, which take any order"
     );
     // Finite differences are refused where they would answer with noise.
-    let err = method::derivative(&f, "x", &[("x", 1.0)], 7, Method::Richardson).unwrap_err();
-    assert!(err.to_string().contains("order 1 to 6"), "{err}");
+    let err = method::derivative(&f, "x", &[("x", 1.0)], 5, Method::Richardson).unwrap_err();
+    assert!(err.to_string().contains("order 1 to 4"), "{err}");
     let err = method::derivative(&f, "x", &[("x", 1.0)], 5, Method::Central).unwrap_err();
     assert!(err.to_string().contains("order 1 to 4"), "{err}");
     assert!(method::derivative(&f, "x", &[("x", 1.0)], 0, Method::Forward).is_err());
