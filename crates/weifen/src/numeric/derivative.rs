@@ -2,7 +2,8 @@
 //! by Richardson extrapolation (the default).
 
 use super::error::{check_point, check_step};
-use super::richardson::{Extrapolated, Outcome, RATIO, Row, extrapolate, settled_threshold};
+use super::model::{Outcome, Row};
+use super::richardson::{Extrapolated, RATIO, extrapolate, settled_threshold};
 use super::single::single;
 use super::step::{place, representable_step, scale};
 use super::{Estimate, Interval, NumericError, Scheme, Stencil, Step};

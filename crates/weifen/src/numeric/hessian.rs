@@ -2,8 +2,8 @@
 //! common step scale `t` (each coordinate steps by `t·max(|xᵢ|, 1)`).
 
 use super::derivative::{estimate, plan};
+use super::model::{Outcome, Row};
 use super::multivariate::{check_points, direction_scale, sized};
-use super::richardson::{Outcome, Row};
 use super::step::scale;
 use super::{Estimate, NumericError, Params, Scheme};
 use crate::error::check_length;

@@ -48,6 +48,7 @@ mod derivative;
 mod error;
 mod estimate;
 mod hessian;
+mod model;
 mod multivariate;
 mod richardson;
 mod sampled;

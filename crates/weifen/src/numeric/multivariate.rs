@@ -3,7 +3,8 @@
 
 use super::derivative::{estimate, nth_derivative_with, plan};
 use super::error::check_point;
-use super::richardson::{Extrapolated, Row};
+use super::model::Row;
+use super::richardson::Extrapolated;
 use super::step::scale;
 use super::{Estimate, NumericError, Params, Status, Stencil};
 use crate::error::check_length;

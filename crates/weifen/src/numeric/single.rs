@@ -3,9 +3,8 @@
 
 use super::Step;
 use super::derivative::Params;
-use super::richardson::{
-    Extrapolated, MID, Outcome, RATIO, ROUNDING_MARGIN, Row, asymptotic, residuals,
-};
+use super::model::{MID, Outcome, ROUNDING_MARGIN, Row, asymptotic, residuals};
+use super::richardson::{Extrapolated, RATIO};
 use super::step::representable_step;
 use super::{Status, Stencil};
 

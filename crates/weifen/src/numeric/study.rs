@@ -5,7 +5,7 @@
 
 use super::derivative::Evaluator;
 use super::error::{check_point, check_step};
-use super::richardson::Outcome;
+use super::model::Outcome;
 use super::step::{representable_step, scale};
 use super::{NumericError, Scheme};
 
