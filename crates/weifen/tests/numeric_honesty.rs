@@ -339,3 +339,36 @@ fn multivariate_answers_are_within_their_estimates_or_flagged() {
     }
     assert!(lies.is_empty(), "{}", lies.join("\n"));
 }
+
+/// Given f(x), the complex step tells a pole or a branch point at x itself, where its
+/// quotient is finite but no derivative.
+#[test]
+fn complex_step_given_the_value_flags_singular_points() {
+    use weifen::Scalar;
+    use weifen::numeric::complex_step;
+
+    let sqrt = |z: weifen::numeric::Complex64| z.sqrt();
+    let d = complex_step::derivative_given_value(sqrt, 0.0, 0.0).unwrap();
+    assert_eq!(d.status, Status::Singular { at: 0.0 });
+    let ln = |z: weifen::numeric::Complex64| z.ln();
+    let d = complex_step::derivative_given_value(ln, 0.0, f64::NEG_INFINITY).unwrap();
+    assert!(!d.is_ok() && d.error == f64::INFINITY, "{d:?}");
+    let recip = |z: weifen::numeric::Complex64| z.recip();
+    let d = complex_step::derivative_given_value(recip, 0.0, f64::INFINITY).unwrap();
+    assert!(!d.is_ok() && d.error == f64::INFINITY, "{d:?}");
+    // Regular points, also next to the singularity and where f″ is large, stay vouched for.
+    for (x, fx, exact) in [
+        (1e-8, 1e-4, 5e3),
+        (4.0, 2.0, 0.25),
+        (1e-200, 1e-100, 0.5e100),
+    ] {
+        let d = complex_step::derivative_given_value(sqrt, x, fx).unwrap();
+        assert!(
+            d.is_ok() && (d.value - exact).abs() <= d.error,
+            "at {x}: {d:?}"
+        );
+    }
+    let square = |z: weifen::numeric::Complex64| z * z;
+    let d = complex_step::derivative_given_value(square, 0.0, 0.0).unwrap();
+    assert!(d.is_ok() && d.value == 0.0, "{d:?}");
+}

@@ -192,7 +192,13 @@ pub fn derivative_fn(
                 _ => reverse::second_derivative(|x| f.eval(x), Dual::variable(x)).tangent,
             }
         }
-        Method::ComplexStep => record(&mut d, complex_step::derivative(|x| f.eval(x), x)?),
+        Method::ComplexStep => {
+            let fx = d.value;
+            record(
+                &mut d,
+                complex_step::derivative_given_value(|x| f.eval(x), x, fx)?,
+            )
+        }
         numeric_method => {
             let params = numeric_method.params().expect("a finite-difference method");
             record(

@@ -101,6 +101,47 @@ pub fn value_and_derivative(
     Ok(value_and_step(&f, x, step(point_scale(x))))
 }
 
+/// Returns `f′(x)` as [`derivative`] does, given `f(x)` evaluated on `f64` (`fx`, which a
+/// caller often has at no cost): where the real part of `f(x + ih)` is not `f(x) + O(h²)`, `f`
+/// has a pole or a branch point at `x` and the estimate says so ([`Status::Singular`], or
+/// [`Status::NonFinite`] if `fx` is not finite), with an infinite error.
+///
+/// # Errors
+/// As [`derivative`].
+///
+/// ```
+/// use weifen::numeric::{complex_step, Status};
+///
+/// // √x at 0: Im √(ih)/h = 1/√(2h) is finite, but √x has no derivative there.
+/// let d = complex_step::derivative_given_value(|z| z.sqrt(), 0.0, 0.0).unwrap();
+/// assert_eq!(d.status, Status::Singular { at: 0.0 });
+/// assert_eq!(d.error, f64::INFINITY);
+/// let d = complex_step::derivative_given_value(|z| z.sqrt(), 4.0, 2.0).unwrap();
+/// assert!(d.is_ok() && (d.value - 0.25).abs() < 1e-15);
+/// ```
+pub fn derivative_given_value(
+    f: impl Fn(Complex64) -> Complex64,
+    x: f64,
+    fx: f64,
+) -> Result<Estimate, NumericError> {
+    check_point(0, x)?;
+    let h = step(point_scale(x));
+    let (re, mut d) = value_and_step(&f, x, h);
+    if !fx.is_finite() && d.status == Status::Ok {
+        d.status = Status::NonFinite { at: x };
+        d.error = f64::INFINITY;
+        return Ok(d);
+    }
+    // Re f(x + ih) = f(x) − h²·f″(x)/2 + …: allow h² times a generous f″, and rounding.
+    let allowed = h * h * (1.0 + fx.abs() + d.value.abs() * point_scale(x))
+        + ROUNDING * fx.abs().max(re.abs());
+    if (re - fx).abs() > allowed && d.status == Status::Ok {
+        d.status = Status::Singular { at: x };
+        d.error = f64::INFINITY;
+    }
+    Ok(d)
+}
+
 /// Returns `∇f(x)` by one complex step per coordinate (`n` evaluations), each step
 /// relative to its own coordinate.
 ///

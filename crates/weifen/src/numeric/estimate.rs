@@ -38,13 +38,14 @@ pub struct Estimate<T = f64> {
 
 impl Status {
     /// A short name for tables and JSON: `ok`, `non-finite`, `evaluation-cap`,
-    /// `no-convergence`, `non-analytic`.
+    /// `no-convergence`, `singular`, `non-analytic`.
     pub fn name(&self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::NonFinite { .. } => "non-finite",
             Status::EvaluationCap => "evaluation-cap",
             Status::NoConvergence => "no-convergence",
+            Status::Singular { .. } => "singular",
             Status::NonAnalytic { .. } => "non-analytic",
         }
     }
@@ -63,8 +64,8 @@ impl fmt::Display for Status {
             Status::Ok => f.write_str("the estimate is sound"),
             Status::NonFinite { at } => write!(
                 f,
-                "f is not finite at {}, a point of the stencil, and at every smaller step \
-                 tried: no estimate (is the point at a pole or a domain edge?)",
+                "f is not finite at {}, where it was evaluated, nor at any smaller step tried: \
+                 no estimate (is the point at a pole or a domain edge?)",
                 Short(*at)
             ),
             Status::EvaluationCap => f.write_str(
@@ -77,6 +78,12 @@ impl fmt::Display for Status {
                  varies faster than the steps, e.g. near a pole, or is noisy): the value is \
                  not vouched for; use an exact method (forward, reverse, symbolic, \
                  complex-step)",
+            ),
+            Status::Singular { at } => write!(
+                f,
+                "f has a pole or a branch point at {}: the complex step gives a number there but \
+                 no derivative (the derivative is infinite or does not exist)",
+                Short(*at)
             ),
             Status::NonAnalytic { op } => write!(
                 f,
@@ -134,6 +141,13 @@ pub enum Status {
     /// rounding. `value` is the last difference computed and `error` is infinite: nothing is
     /// vouched for. Use an exact method (forward, reverse, symbolic, complex step).
     NoConvergence,
+    /// The complex step's real part is not `f(x) + O(h²)`: `f` has a pole or a branch point
+    /// at `x` itself (`√x` at 0), where `Im f(x + ih)/h` is finite but no derivative. `value`
+    /// is that quotient and `error` is infinite.
+    Singular {
+        /// The point.
+        at: f64,
+    },
     /// The complex step went through an op that is not complex-analytic (`abs`, `sign`,
     /// `min`, `max`): `value` is the derivative away from the op's kink and the op table's
     /// convention at it, not a guaranteed-exact derivative.
