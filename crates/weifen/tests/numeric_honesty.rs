@@ -298,11 +298,16 @@ fn complex_step_answers_are_within_their_estimate_next_to_singularities() {
 /// within its estimate or flagged.
 #[test]
 fn multivariate_answers_are_within_their_estimates_or_flagged() {
-    // f(x, y) = sin(x)·y + 1/(x − y), ∇f = (cos(x)·y − 1/(x − y)², sin x + 1/(x − y)²).
+    // f(x, y) = sin(x)·y + 1/(x − y), ∇f = (cos(x)·y − 1/(x − y)², sin x + 1/(x − y)²),
+    // ∇²f = [[−sin(x)·y + c, cos x − c], [cos x − c, c]] with c = 2/(x − y)³.
     let f = |p: &[f64]| p[0].sin() * p[1] + 1.0 / (p[0] - p[1]);
     let grad = |x: f64, y: f64| {
         let q = 1.0 / ((x - y) * (x - y));
         [x.cos() * y - q, x.sin() + q]
+    };
+    let hess = |x: f64, y: f64| {
+        let c = 2.0 / (x - y).powi(3);
+        [[-x.sin() * y + c, x.cos() - c], [x.cos() - c, c]]
     };
     let points = [
         [0.3, 2.0],
@@ -316,6 +321,26 @@ fn multivariate_answers_are_within_their_estimates_or_flagged() {
         let exact = grad(p[0], p[1]);
         let g = numeric::gradient(f, &p).unwrap();
         let j = numeric::jacobian(|q: &[f64]| vec![f(q)], &p).unwrap();
+        let h = numeric::hessian(f, &p).unwrap();
+        let exact_h = hess(p[0], p[1]);
+        for (k, row) in exact_h.iter().enumerate() {
+            for (l, &exact) in row.iter().enumerate() {
+                let (value, error) = (h.value[[k, l]], h.error[[k, l]]);
+                let d = Estimate {
+                    value,
+                    error,
+                    evaluations: 0,
+                    status: if error.is_finite() {
+                        Status::Ok
+                    } else {
+                        Status::NoConvergence
+                    },
+                };
+                if let Some(why) = dishonesty(&d, exact) {
+                    lies.push(format!("hessian at {p:?}, entry {k}{l}: {why}"));
+                }
+            }
+        }
         for (k, &exact) in exact.iter().enumerate() {
             for (what, value, error) in [
                 ("gradient", g.value[k], g.error[k]),

@@ -71,13 +71,30 @@ pub fn hessian_with(
             let mut row = Row {
                 value: vec![0.0; n * n],
                 rounding: vec![0.0; n * n],
-                size: Vec::new(),
+                size: vec![0.0; n * n],
+            };
+            let mut sides = Vec::with_capacity(n);
+            for (i, &hi) in h.iter().enumerate() {
+                let (fp, fm) = (at(&[(i, hi)]), at(&[(i, -hi)]));
+                finite(&[fp, fm], t)?;
+                sides.push((fp, fm));
+            }
+            // A formula rounds its arguments: as if each xₖ moved by ε|xₖ|, an error of
+            // ε·Σₖ|xₖ|·|∂f/∂xₖ| in every value (the slopes from the same differences).
+            let argument: f64 = (0..n)
+                .map(|k| x[k].abs() * (sides[k].0 - sides[k].1).abs() / (2.0 * h[k]))
+                .sum();
+            let mut put = |i: usize, j: usize, value: f64, terms: f64, denominator: f64| {
+                for (a, b) in [(i, j), (j, i)] {
+                    row.value[a * n + b] = value;
+                    row.size[a * n + b] = terms / denominator;
+                    row.rounding[a * n + b] = f64::EPSILON * (terms + 4.0 * argument) / denominator;
+                }
             };
             for i in 0..n {
-                let (fp, fm) = (at(&[(i, h[i])]), at(&[(i, -h[i])]));
-                let d = finite(&[fp, fm, f0], t)?;
-                row.value[i * n + i] = (fp - 2.0 * f0 + fm) / (h[i] * h[i]);
-                row.rounding[i * n + i] = f64::EPSILON * d / (h[i] * h[i]);
+                let (fp, fm) = sides[i];
+                let d = finite(&[fp, fm, f0], t)? + f0.abs();
+                put(i, i, (fp - 2.0 * f0 + fm) / (h[i] * h[i]), d, h[i] * h[i]);
                 for j in i + 1..n {
                     let pp = at(&[(i, h[i]), (j, h[j])]);
                     let pm = at(&[(i, h[i]), (j, -h[j])]);
@@ -85,10 +102,7 @@ pub fn hessian_with(
                     let mm = at(&[(i, -h[i]), (j, -h[j])]);
                     let d = finite(&[pp, pm, mp, mm], t)?;
                     let hij = 4.0 * h[i] * h[j];
-                    row.value[i * n + j] = (pp - pm - mp + mm) / hij;
-                    row.rounding[i * n + j] = f64::EPSILON * d / hij;
-                    row.value[j * n + i] = row.value[i * n + j];
-                    row.rounding[j * n + i] = row.rounding[i * n + j];
+                    put(i, j, (pp - pm - mp + mm) / hij, d, hij);
                 }
             }
             Ok(row)
