@@ -255,6 +255,15 @@ mod tests {
     }
 
     #[test]
+    fn a_check_at_many_points_names_the_points_that_failed() {
+        let points = vec![vec![3.0, 1.0], vec![1.0, 1.0], vec![-2.0, 0.5]];
+        let report = super::super::check_jacobian_at(&Pole, &points, &CheckParams::default());
+        let report = report.unwrap();
+        assert_eq!(report.points, vec![1], "{report}");
+        assert_eq!(report.checked, 3 * 4 * 2);
+    }
+
+    #[test]
     fn a_jacobian_of_the_wrong_shape_is_an_error_naming_it() {
         let err = check_given(
             &array![[1.0, 2.0]],

@@ -42,8 +42,10 @@
 //! ```
 
 mod jacobian;
+mod points;
 mod reference;
 mod report;
 
 pub use jacobian::{CheckParams, check_closure, check_given, check_gradient, check_jacobian};
+pub use points::{check_jacobian_at, random_points};
 pub use report::{Mismatch, Report, Unverified};

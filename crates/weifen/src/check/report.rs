@@ -47,6 +47,9 @@ pub struct Report {
     pub mismatches: Vec<Mismatch>,
     /// Entries with no trustworthy reference (listed once per analytic source).
     pub unverified: Vec<Unverified>,
+    /// For a check at many points ([`check_jacobian_at`](super::check_jacobian_at)), the
+    /// indices of the points where an entry failed.
+    pub points: Vec<usize>,
 }
 
 impl Report {
@@ -60,6 +63,7 @@ impl Report {
         self.checked += other.checked;
         self.mismatches.extend(other.mismatches);
         self.unverified.extend(other.unverified);
+        self.points.extend(other.points);
     }
 }
 
