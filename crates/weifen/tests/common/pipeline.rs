@@ -7,7 +7,8 @@
 
 use weifen::method::{self, Method};
 use weifen::numeric::Status;
-use weifen::symbolic::Expr;
+use weifen::ops::Binary;
+use weifen::symbolic::{Expr, ExprKind};
 
 /// The values a variable can take: ordinary, tiny, huge, near overflow, negative, zero.
 pub const VALUES: [f64; 16] = [
@@ -65,13 +66,16 @@ pub fn pipeline(data: &[u8]) {
         // literals keep such functions out of the check. So does |f| < 1e-6: a tiny f is
         // often what is left of a cancellation inside the formula (log₂(x^(9⁻⁹)) ≈ 4·10⁻⁹ is
         // computed through x^(9⁻⁹) ≈ 1), so its values carry noise ~ε, a billion times the
-        // ε·|f| of the rounding bound, which no step sequence reliably measures.
+        // ε·|f| of the rounding bound, which no step sequence reliably measures. And so does
+        // a sum that absorbs a term (8^53 + x == 8^53 in f64): the computed function does not
+        // depend on x there, while its formula does.
         let (s, f) = (symbolic.derivative, forward.derivative);
         let agree = s.is_finite() && (s - f).abs() <= 1e-12 * s.abs();
         let moderate = at
             .iter()
             .all(|(_, v)| v.abs() <= 100.0 && (v.abs() >= 0.1 || *v == 0.0))
             && literals_moderate(text)
+            && !absorbs(e, &at)
             && d.value.abs() >= 1e-6
             && d.value.abs() < 1e100
             && s.abs() < 1e100;
@@ -84,6 +88,32 @@ pub fn pipeline(data: &[u8]) {
             );
         }
     }
+}
+
+/// Whether a sum or difference in `e` adds terms more than 2⁴⁰ apart in size at `at`.
+fn absorbs(e: Expr, at: &[(&str, f64)]) -> bool {
+    let value = |e: Expr| e.eval(at).unwrap_or(f64::NAN).abs();
+    let mut stack = vec![e];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(e) = stack.pop() {
+        if !seen.insert(e) {
+            continue;
+        }
+        match e.kind() {
+            ExprKind::Binary(op, a, b) => {
+                if matches!(op, Binary::Add | Binary::Sub) {
+                    let (x, y) = (value(a), value(b));
+                    if x.min(y) > 0.0 && x.max(y) > 1.1e12 * x.min(y) {
+                        return true;
+                    }
+                }
+                stack.extend([a, b]);
+            }
+            ExprKind::Unary(_, a) => stack.push(a),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether every number written in `text` is at most 100 and has no exponent.
