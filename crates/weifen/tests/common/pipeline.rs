@@ -66,9 +66,9 @@ pub fn pipeline(data: &[u8]) {
         // literals keep such functions out of the check. So does |f| < 1e-6: a tiny f is
         // often what is left of a cancellation inside the formula (log₂(x^(9⁻⁹)) ≈ 4·10⁻⁹ is
         // computed through x^(9⁻⁹) ≈ 1), so its values carry noise ~ε, a billion times the
-        // ε·|f| of the rounding bound, which no step sequence reliably measures. And so does
-        // a sum that absorbs a term (8^53 + x == 8^53 in f64): the computed function does not
-        // depend on x there, while its formula does.
+        // ε·|f| of the rounding bound, which no step sequence reliably measures. And so do
+        // extreme intermediates, and sums that absorb a term (8^53 + x == 8^53 in f64: the
+        // computed function does not depend on x there, while its formula does).
         let (s, f) = (symbolic.derivative, forward.derivative);
         let agree = s.is_finite() && (s - f).abs() <= 1e-12 * s.abs();
         let moderate = at
@@ -90,7 +90,9 @@ pub fn pipeline(data: &[u8]) {
     }
 }
 
-/// Whether a sum or difference in `e` adds terms more than 2⁴⁰ apart in size at `at`.
+/// Whether `e` has, at `at`, an intermediate of extreme size (below 1e-12 or above 1e12, 0
+/// aside: `7^90^x` at 1 is 10⁷⁶, and `x^(−7^90)` steps from ∞ to 0 across x = 1 on a scale
+/// no difference can resolve), or a sum or difference of terms more than 10¹² apart in size.
 fn absorbs(e: Expr, at: &[(&str, f64)]) -> bool {
     let value = |e: Expr| e.eval(at).unwrap_or(f64::NAN).abs();
     let mut stack = vec![e];
@@ -98,6 +100,10 @@ fn absorbs(e: Expr, at: &[(&str, f64)]) -> bool {
     while let Some(e) = stack.pop() {
         if !seen.insert(e) {
             continue;
+        }
+        let v = value(e);
+        if v != 0.0 && !(1e-12..=1e12).contains(&v) {
+            return true;
         }
         match e.kind() {
             ExprKind::Binary(op, a, b) => {
