@@ -76,6 +76,7 @@ pub fn pipeline(data: &[u8]) {
             .all(|(_, v)| v.abs() <= 100.0 && (v.abs() >= 0.1 || *v == 0.0))
             && literals_moderate(text)
             && !absorbs(e, &at)
+            && !kinked(e)
             && d.value.abs() >= 1e-6
             && d.value.abs() < 1e100
             && s.abs() < 1e100;
@@ -120,6 +121,17 @@ fn absorbs(e: Expr, at: &[(&str, f64)]) -> bool {
         }
     }
     false
+}
+
+/// Whether `e` uses an op with a kink (`abs`, `sign`, `min`, `max`): at the kink a central
+/// difference gives the mean of the one-sided slopes, the op table its own convention (½ to
+/// each argument of a tied `min`, so `min(x, min(x, y))` at a tie gives ¼ where the
+/// difference gives ½), and neither is a derivative.
+fn kinked(e: Expr) -> bool {
+    let printed = e.to_string();
+    ["abs(", "sign(", "min(", "max("]
+        .iter()
+        .any(|op| printed.contains(op))
 }
 
 /// Whether every number written in `text` is at most 100 and has no exponent.
