@@ -9,28 +9,44 @@ use weifen::symbolic::Expr;
 /// order, and finite differences lose all accuracy long before.
 pub const MAX_ORDER: usize = 20;
 
-/// The variable of `--wrt`, or the formula's only variable.
-pub fn wrt(flag: Option<&str>, names: &[String]) -> Result<String> {
+/// The variable of `--wrt`, or the formula's only variable (variables that only `--at`
+/// names are given values but are not candidates: `diff x --at x=1,y=2` differentiates by x).
+pub fn wrt(flag: Option<&str>, point: &Point) -> Result<String> {
+    let names = &point.names;
     match flag {
+        Some(w) if !is_name(w) => Err(CliError::Input(format!(
+            "--wrt {w:?} is not a variable name; name the variable to differentiate by, e.g. \
+             --wrt {}",
+            point.used.first().map_or("x", String::as_str)
+        ))),
         Some(w) if names.iter().any(|n| n == w) || names.is_empty() => Ok(w.to_string()),
         Some(w) => Err(CliError::Input(format!(
             "--wrt {w}: the formula does not use {w}; its variables are {} (to differentiate \
              by {w} anyway, give it a value: --at {w}=VALUE)",
             names.join(", ")
         ))),
-        None => match names {
-            [one] => Ok(one.clone()),
-            [] => Err(CliError::Input(
-                "the formula has no variables, so every derivative is 0; name one with --wrt x"
+        None => match (point.used.as_slice(), names.as_slice()) {
+            ([one], _) | ([], [one]) => Ok(one.clone()),
+            ([], _) => Err(CliError::Input(
+                "the formula has no variables, so every derivative is 0; name one with --wrt x \
+                 --at x=VALUE"
                     .to_string(),
             )),
-            many => Err(CliError::Input(format!(
+            (many, _) => Err(CliError::Input(format!(
                 "the formula has several variables ({}); choose one with --wrt {}",
                 many.join(", "),
                 many[0]
             ))),
         },
     }
+}
+
+/// Whether `s` is a variable name: a letter or `_`, then letters, digits or `_`.
+fn is_name(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
 /// `--order`, checked to be in `1..=MAX_ORDER`.
@@ -64,23 +80,9 @@ pub fn num(x: f64) -> String {
 
 /// What a finite-difference estimate says about itself, when it is not simply sound.
 pub fn warning(status: &weifen::numeric::Status) -> Option<String> {
-    use weifen::numeric::Status;
     match status {
-        Status::Ok => None,
-        Status::NonFinite { at } => Some(format!(
-            "f is not finite at {}, a point of the stencil: no finite estimate",
-            num(*at)
-        )),
-        Status::EvaluationCap => Some(
-            "Richardson extrapolation stopped at its evaluation cap: the error estimate may be \
-             optimistic"
-                .to_string(),
-        ),
-        Status::NonAnalytic { op } => Some(format!(
-            "the complex step went through {op}, which is not analytic: the value is the \
-             derivative away from its kink"
-        )),
-        other => Some(format!("{other:?}")),
+        weifen::numeric::Status::Ok => None,
+        other => Some(other.to_string()),
     }
 }
 

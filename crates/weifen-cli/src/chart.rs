@@ -66,13 +66,24 @@ pub fn draw(chart: &Chart, path: &Path) -> Result<()> {
     // Registering twice replaces the same font: harmless.
     plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
         .map_err(|_| CliError::Failure("the shipped font does not load".to_string()))?;
-    let failed = |e: String| CliError::Failure(format!("cannot draw {}: {e}", path.display()));
+    // Open the file first: the plotting library reports a write error only at the end, and
+    // as its debug output.
+    std::fs::File::create(path).map_err(|e| {
+        CliError::Failure(format!(
+            "cannot write {}: {e}; check that the directory exists and is writable",
+            path.display()
+        ))
+    })?;
+    let failed = || {
+        CliError::Failure(format!(
+            "cannot draw {}: the image could not be rendered or written",
+            path.display()
+        ))
+    };
     if extension(path).as_deref() == Some("svg") {
-        render(SVGBackend::new(path, SIZE).into_drawing_area(), chart)
-            .map_err(|e| failed(e.to_string()))
+        render(SVGBackend::new(path, SIZE).into_drawing_area(), chart).map_err(|_| failed())
     } else {
-        render(BitMapBackend::new(path, SIZE).into_drawing_area(), chart)
-            .map_err(|e| failed(e.to_string()))
+        render(BitMapBackend::new(path, SIZE).into_drawing_area(), chart).map_err(|_| failed())
     }
 }
 
@@ -138,7 +149,12 @@ fn segments(points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
-/// The ranges of the finite points, padded by 5%, never empty.
+/// The largest magnitude an axis reaches: the width of an axis must be finite (plotters
+/// computes it, and loops forever laying out ticks on an infinite one), so points beyond
+/// `±f64::MAX/4` are clipped.
+const AXIS_LIMIT: f64 = f64::MAX / 4.0;
+
+/// The ranges of the finite points, padded by 5%, never empty, of finite width.
 fn ranges(c: &Chart) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
     let finite = c
         .series
@@ -150,6 +166,7 @@ fn ranges(c: &Chart) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
         (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
     }
     let pad = |lo: f64, hi: f64| {
+        let (lo, hi) = (lo.max(-AXIS_LIMIT), hi.min(AXIS_LIMIT));
         if lo > hi {
             (-1.0, 1.0)
         } else if hi - lo < 1e-12 * (lo.abs() + 1.0) {

@@ -40,6 +40,8 @@ enum Command {
     Grad(commands::grad::Args),
     /// The Jacobian of a list of formulas at a point.
     Jacobian(commands::jacobian::Args),
+    /// Check forward, reverse and symbolic derivatives against finite differences.
+    Check(commands::check::Args),
     /// Every method on one derivative: value, error against the symbolic one, cost, time.
     Compare(commands::compare::Args),
     /// The evaluation trace of a formula with forward tangents or reverse adjoints.
@@ -98,6 +100,7 @@ fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Diff(args) => commands::diff::run(args, &mut out)?,
         Command::Grad(args) => commands::grad::run(args, &mut out)?,
         Command::Jacobian(args) => commands::jacobian::run(args, &mut out)?,
+        Command::Check(args) => commands::check::run(args, &mut out)?,
         Command::Compare(args) => commands::compare::run(args, &mut out)?,
         Command::Trace(args) => commands::trace::run(args, &mut out)?,
         Command::Steps(args) => commands::steps::run(args, &mut out)?,

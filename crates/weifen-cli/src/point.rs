@@ -8,8 +8,10 @@ use weifen::symbolic::Expr;
 /// The variables of a problem, in order, with their values if a point was given.
 #[derive(Clone, Debug)]
 pub struct Point {
-    /// The variables, in order.
+    /// The variables, in order (those of the formulas, and any other that `--at` names).
     pub names: Vec<String>,
+    /// The variables the formulas use, in natural order.
+    pub used: Vec<String>,
     /// One value per variable (`None` without `--at`).
     pub values: Option<Vec<f64>>,
 }
@@ -22,26 +24,23 @@ impl Point {
         used.dedup();
         let mut names = match vars {
             Some(list) => listed(list, &used)?,
-            None => used,
+            None => used.clone(),
         };
         let Some(at) = at else {
             return Ok(Point {
                 names,
+                used,
                 values: None,
             });
         };
-        let entries: Vec<&str> = at.split(',').map(str::trim).collect();
+        let entries: Vec<&str> = match at.trim() {
+            "" => Vec::new(),
+            at => at.split(',').map(str::trim).collect(),
+        };
         let named = entries.iter().filter(|e| e.contains('=')).count();
         let values = if named == 0 {
             if entries.len() != names.len() {
-                return Err(CliError::Input(format!(
-                    "--at has {} value(s) but the formula has {} variable(s) ({}, in this \
-                     order); give one value per variable, or name them: --at {}",
-                    entries.len(),
-                    names.len(),
-                    names.join(", "),
-                    example(&names)
-                )));
+                return Err(CliError::Input(count_mismatch(entries.len(), &names)));
             }
             entries.iter().map(|v| number(v)).collect::<Result<_>>()?
         } else if named == entries.len() {
@@ -86,6 +85,7 @@ impl Point {
         };
         Ok(Point {
             names,
+            used,
             values: Some(values),
         })
     }
@@ -106,6 +106,37 @@ impl Point {
                 .collect(),
             None => Vec::new(),
         }
+    }
+}
+
+/// Why `given` plain values do not fit these variables, and what to write instead.
+fn count_mismatch(given: usize, names: &[String]) -> String {
+    let values = plural(given, "value", "values");
+    match names {
+        [] => format!(
+            "--at has {values}, but the formula has no variables (it is a constant, so every \
+             derivative is 0); to differentiate by a variable anyway, name it: --at x=1"
+        ),
+        [one] => format!(
+            "--at has {values}, but the formula has one variable, {one}; give one value: --at \
+             {one}=1"
+        ),
+        many => format!(
+            "--at has {values}, but the formula has {} variables ({}, in this order); give \
+             one value per variable, or name them: --at {}",
+            many.len(),
+            many.join(", "),
+            example(many)
+        ),
+    }
+}
+
+/// `1 value`, `2 values`, `no values`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
     }
 }
 

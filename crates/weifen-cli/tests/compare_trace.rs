@@ -6,6 +6,20 @@ use common::{fails, json, num, stdout};
 const SEED: &str = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
 
 #[test]
+fn compare_flags_answers_a_method_cannot_vouch_for() {
+    let v = json(&["compare", "1/x", "--at", "1e-8", "--json"]);
+    let methods = v["methods"].as_array().unwrap();
+    let central = methods.iter().find(|m| m["method"] == "central").unwrap();
+    assert_eq!(central["vouched"], false, "{central}");
+    assert_eq!(central["status"], "no-convergence", "{central}");
+    for m in methods.iter().filter(|m| m["vouched"] == true) {
+        if m["error_estimate"].is_number() {
+            assert!(num(&m["abs_error"]) <= num(&m["error_estimate"]), "{m}");
+        }
+    }
+}
+
+#[test]
 fn compare_measures_every_method_against_the_symbolic_derivative() {
     let v = json(&["compare", SEED, "--at", "x=1.3", "--json"]);
     let x: f64 = 1.3;
@@ -39,14 +53,19 @@ fn compare_measures_every_method_against_the_symbolic_derivative() {
                 "abs_error",
                 "rel_error",
                 "evaluations",
+                "error_estimate",
+                "status",
+                "vouched",
                 "seconds"
             ]
         );
         assert!(num(&m["abs_error"]) < 1e-7, "{m}");
+        assert_eq!(m["vouched"], true, "{m}");
         assert!(num(&m["seconds"]) >= 0.0);
     }
-    // One forward difference costs two evaluations, and is the least accurate.
-    assert_eq!(methods[4]["evaluations"], 2);
+    // One forward difference costs two evaluations, and four more (the stencil at 2h, 4h,
+    // 8h and 1.38h) estimate its error.
+    assert_eq!(methods[4]["evaluations"], 6);
     assert!(methods[1]["evaluations"].is_null());
 }
 

@@ -84,6 +84,7 @@ fn json_has_every_key_with_nulls_for_exact_methods() {
             "derivative",
             "error_estimate",
             "evaluations",
+            "status",
             "derivative_expression"
         ]
     );

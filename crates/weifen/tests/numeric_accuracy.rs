@@ -55,10 +55,10 @@ fn the_suite_has_at_least_twenty_functions() {
 }
 
 #[test]
-fn richardson_median_error_is_below_1e_13_within_30_evaluations() {
+fn richardson_median_error_is_below_1e_13_within_the_default_cap_of_48_evaluations() {
     let (median, evaluations, worst) = run(|c| numeric::derivative(c.f, c.x).unwrap());
     assert!(median <= 1e-13, "median {median:e} (worst: {worst})");
-    assert!(evaluations <= 30, "{evaluations} evaluations");
+    assert!(evaluations <= 48, "{evaluations} evaluations");
 }
 
 #[test]
@@ -66,7 +66,9 @@ fn central_differences_at_the_default_step_have_median_error_below_1e_10() {
     let p = fixed(Scheme::Central);
     let (median, evaluations, worst) = run(|c| numeric::derivative_with(c.f, c.x, &p).unwrap());
     assert!(median <= 1e-10, "median {median:e} (worst: {worst})");
-    assert_eq!(evaluations, 2);
+    // 2 for the value, 8 for its error estimate (the stencil at 2h, 4h, 8h and 1.38h), more
+    // where the step had to shrink.
+    assert!(evaluations >= 10, "{evaluations}");
 }
 
 #[test]
@@ -74,7 +76,7 @@ fn five_point_differences_at_the_default_step_have_median_error_below_1e_12() {
     let p = fixed(Scheme::FivePoint);
     let (median, evaluations, worst) = run(|c| numeric::derivative_with(c.f, c.x, &p).unwrap());
     assert!(median <= 1e-12, "median {median:e} (worst: {worst})");
-    assert_eq!(evaluations, 4);
+    assert!(evaluations >= 20, "{evaluations}");
 }
 
 #[test]

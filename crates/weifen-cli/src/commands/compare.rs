@@ -26,7 +26,7 @@ pub struct Args {
 /// Runs `weifen compare`.
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let (expr, point) = args.input.load()?;
-    let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+    let var = args::wrt(args.wrt.as_deref(), &point)?;
     let order = args::order(args.order)?;
     let bindings = point.bindings();
     if !args.json {
@@ -61,20 +61,26 @@ pub fn table(
     )?;
     writeln!(
         out,
-        "{:<20} {:>24} {:>10} {:>10} {:>6} {:>10}",
-        "method", "derivative", "abs error", "rel error", "evals", "time"
+        "{:<20} {:>24} {:>10} {:>10} {:>10} {:>6} {:>10}  vouched",
+        "method", "derivative", "abs error", "rel error", "estimate", "evals", "time"
     )?;
     for row in &rows {
         match &row.result {
             Ok(d) => writeln!(
                 out,
-                "{:<20} {:>24} {:>10.1e} {:>10.1e} {:>6} {:>10}",
+                "{:<20} {:>24} {:>10.1e} {:>10.1e} {:>10} {:>6} {:>10}  {}",
                 row.method.name(),
                 args::num(d.derivative),
                 row.abs_error,
                 row.rel_error,
+                d.error.map_or("-".to_string(), |e| format!("{e:.1e}")),
                 d.evaluations.map_or("-".to_string(), |n| n.to_string()),
-                seconds(row.seconds)
+                seconds(row.seconds),
+                if row.vouched {
+                    "yes".to_string()
+                } else {
+                    format!("NO ({})", d.status.name())
+                }
             )?,
             Err(e) => writeln!(out, "{:<20} unsupported: {e}", row.method.name())?,
         }
@@ -90,6 +96,9 @@ fn row_json(row: &Comparison) -> Value {
             "abs_error": json::num(row.abs_error),
             "rel_error": json::num(row.rel_error),
             "evaluations": d.evaluations,
+            "error_estimate": json::opt(d.error),
+            "status": d.status.name(),
+            "vouched": row.vouched,
             "seconds": json::num(row.seconds),
         }),
         Err(e) => json!({
@@ -99,6 +108,7 @@ fn row_json(row: &Comparison) -> Value {
             "rel_error": null,
             "evaluations": null,
             "seconds": null,
+            "vouched": false,
             "error": e.to_string(),
         }),
     }

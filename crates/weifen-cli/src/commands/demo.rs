@@ -31,7 +31,9 @@ pub fn run(args: Args, out: &mut impl Write) -> crate::error::Result<()> {
     print(&mut text)?;
     writeln!(text)?;
     files(&args.out, &mut text)?;
-    std::fs::write(args.out.join("demo.txt"), &text)?;
+    let txt = args.out.join("demo.txt");
+    std::fs::write(&txt, &text)
+        .map_err(|e| CliError::Failure(format!("cannot write {}: {e}", txt.display())))?;
     out.write_all(&text)?;
     Ok(())
 }

@@ -54,7 +54,7 @@ impl Config {
             args.vars.as_deref(),
             args.at.as_deref(),
         )?;
-        let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+        let var = args::wrt(args.wrt.as_deref(), &point)?;
         let order = args::order(args.order)?;
         if point.values.is_none() && !matches!(args.method, Method::Symbolic | Method::Auto) {
             return Err(CliError::Input(format!(
@@ -97,6 +97,10 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         v["derivative"] = json::num(d.derivative);
         v["error_estimate"] = json::opt(d.error);
         v["evaluations"] = d.evaluations.map_or(Value::Null, Value::from);
+        v["status"] = Value::from(d.status.name());
+        if let Some(w) = args::warning(&d.status) {
+            v["warning"] = Value::from(w);
+        }
         if let Some(e) = d.expression {
             v["derivative_expression"] = Value::from(e.to_string());
         }
@@ -144,6 +148,7 @@ fn object(c: &Config, method: &str) -> Value {
         "derivative": null,
         "error_estimate": null,
         "evaluations": null,
+        "status": null,
         "derivative_expression": null,
     })
 }

@@ -55,7 +55,11 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
             "gradient": json::nums(&g.gradient),
             "error_estimate": g.error.as_deref().map_or(Value::Null, json::nums),
             "evaluations": g.evaluations,
+            "status": g.status.name(),
         });
+        if let Some(w) = crate::args::warning(&g.status) {
+            v["warning"] = Value::from(w);
+        }
         if let Some(h) = &h {
             v["hessian"] = json::matrix(&h.value);
         }
@@ -78,6 +82,9 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
             out,
             "  error estimate ≤ {worst:.1e}, evaluations of f = {n}"
         )?;
+    }
+    if let Some(w) = crate::args::warning(&g.status) {
+        writeln!(out, "  warning: {w}")?;
     }
     if let Some(h) = h {
         let rows: Vec<String> = h.value.outer_iter().map(|r| vector(&r.to_vec())).collect();

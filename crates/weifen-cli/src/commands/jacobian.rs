@@ -53,6 +53,7 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
             "jacobian": json::matrix(&m.value),
             "error_estimate": m.error.as_ref().map_or(Value::Null, json::matrix),
             "evaluations": m.evaluations,
+            "status": m.status.name(),
         });
         return Ok(json::print(out, &v)?);
     }
@@ -77,6 +78,9 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     }
     if let Some(n) = m.evaluations {
         writeln!(out, "  evaluations of f = {n}")?;
+    }
+    if let Some(w) = crate::args::warning(&m.status) {
+        writeln!(out, "  warning: {w}")?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments, their validation, and its output.
 
 mod autograd;
+pub mod check;
 pub mod compare;
 pub mod demo;
 pub mod diff;

@@ -70,8 +70,8 @@ pub struct Config {
 impl Config {
     fn new(a: Args) -> Result<Config> {
         let expr = formula::parse(&formula::source(&a.expr)?)?;
-        let names = Point::resolve(std::slice::from_ref(&expr), None, None)?.names;
-        let var = args::wrt(a.wrt.as_deref(), &names)?;
+        let point = Point::resolve(std::slice::from_ref(&expr), None, None)?;
+        let var = args::wrt(a.wrt.as_deref(), &point)?;
         let mut others = Vec::new();
         for entry in a.at.iter().flat_map(|s| s.split(',')) {
             let Some((n, v)) = entry.split_once('=') else {
@@ -87,7 +87,16 @@ impl Config {
         if !(a.from.is_finite() && a.to.is_finite() && a.from < a.to) {
             return Err(CliError::Input(format!(
                 "--from {} --to {}: the interval must be finite with --from below --to",
-                a.from, a.to
+                args::num(a.from),
+                args::num(a.to)
+            )));
+        }
+        if !(a.to - a.from).is_finite() {
+            return Err(CliError::Input(format!(
+                "--from {} --to {}: the interval is wider than the largest number (about \
+                 1.8e308); plot a narrower one",
+                args::num(a.from),
+                args::num(a.to)
             )));
         }
         if !(2..=MAX_POINTS).contains(&a.points) {
@@ -121,8 +130,8 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
         c.output.display(),
         args::prime(c.order),
         c.points,
-        c.from,
-        c.to
+        args::num(c.from),
+        args::num(c.to)
     )?;
     writeln!(
         out,

@@ -40,7 +40,7 @@ pub struct Args {
 pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     let expr: Expr = formula::parse(&formula::source(&args.expr)?)?;
     let point = Point::resolve(std::slice::from_ref(&expr), None, Some(&args.at))?;
-    let var = args::wrt(args.wrt.as_deref(), &point.names)?;
+    let var = args::wrt(args.wrt.as_deref(), &point)?;
     let order = args::order(args.order)?;
     if let Some(path) = &args.output {
         chart::check_extension(path, "-o")?;
@@ -76,7 +76,7 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     }
     writeln!(
         out,
-        "{} at {var} = {x}: reference (symbolic) = {reference}",
+        "{} at {var} = {x}: reference (forward mode) = {reference}",
         args::prime(order)
     )?;
     writeln!(
@@ -106,14 +106,16 @@ pub fn run(args: Args, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// The symbolic reference, the study of every named scheme, and the point.
+/// The reference (forward mode), the study of every named scheme, and the point.
 pub fn study(
     expr: &Expr,
     var: &str,
     at: &[(&str, f64)],
     order: usize,
 ) -> Result<(f64, Vec<SchemeStudy>, f64)> {
-    let reference = method::derivative(expr, var, at, order, Method::Symbolic)?.derivative;
+    // Forward mode (Taylor jets): exact to rounding and fast at any order, where the
+    // symbolic derivative grows with the order.
+    let reference = method::derivative(expr, var, at, order, Method::Forward)?.derivative;
     let slice = Slice::new(expr, var, at)?;
     let x = slice.x();
     let params = StudyParams {

@@ -2,6 +2,7 @@
 
 use super::derivative::{Slice, derivative_of};
 use super::{Derivative, Method, MethodError, derivative};
+use crate::numeric::Status;
 use crate::symbolic::Expr;
 use std::time::Instant;
 
@@ -16,6 +17,10 @@ pub struct Comparison {
     pub abs_error: f64,
     /// `abs_error / |reference|` (`abs_error` itself when the reference is 0).
     pub rel_error: f64,
+    /// Whether the method vouches for its answer: an exact method that ran, or an estimate
+    /// whose status is `Ok` with a finite error bound. A table ranks only these by accuracy;
+    /// the others are flagged, whatever their distance to the reference.
+    pub vouched: bool,
     /// Wall-clock seconds the method took (its best of three runs after a warm-up), the
     /// formula already compiled.
     pub seconds: f64,
@@ -34,7 +39,13 @@ pub struct Comparison {
 /// let (reference, rows) = method::compare(&f, "x", &[("x", 1.0)], 1).unwrap();
 /// assert_eq!(reference, 1f64.exp());
 /// let complex = rows.iter().find(|r| r.method == Method::ComplexStep).unwrap();
-/// assert!(complex.rel_error < 1e-15);
+/// assert!(complex.rel_error < 1e-15 && complex.vouched);
+///
+/// // Next to a pole, a single central difference cannot vouch for its answer.
+/// let f = "1/x".parse().unwrap();
+/// let (_, rows) = method::compare(&f, "x", &[("x", 1e-8)], 1).unwrap();
+/// let central = rows.iter().find(|r| r.method == Method::Central).unwrap();
+/// assert!(!central.vouched);
 /// ```
 pub fn compare(
     f: &Expr,
@@ -65,9 +76,14 @@ pub fn compare(
             } else {
                 abs_error / reference.abs()
             };
+            let vouched = match &result {
+                Ok(d) => d.status == Status::Ok && d.error.is_none_or(f64::is_finite),
+                Err(_) => false,
+            };
             Comparison {
                 method,
                 result,
+                vouched,
                 abs_error,
                 rel_error,
                 seconds,

@@ -191,7 +191,13 @@ pub fn derivative_fn(
                 _ => reverse::nth_derivative(|x| f.eval(x), x, order),
             }
         }
-        Method::ComplexStep => record(&mut d, complex_step::derivative(|x| f.eval(x), x)?),
+        Method::ComplexStep => {
+            let fx = d.value;
+            record(
+                &mut d,
+                complex_step::derivative_given_value(|x| f.eval(x), x, fx)?,
+            )
+        }
         numeric_method => {
             let params = numeric_method.params().expect("a finite-difference method");
             record(

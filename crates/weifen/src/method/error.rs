@@ -68,7 +68,8 @@ impl fmt::Display for MethodError {
                 max: Some(max),
             } => write!(
                 f,
-                "the {method} method gives derivatives of order 1 to {max}, not {order}"
+                "the {method} method gives derivatives of order 1 to {max}, not {order}; \
+                 use forward or symbolic, which take any order"
             ),
             MethodError::UnsupportedOrder { order, .. } => {
                 write!(

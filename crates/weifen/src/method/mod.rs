@@ -97,11 +97,19 @@ impl Method {
     ///
     /// Reverse mode nests dual numbers by type (forward over reverse), so its orders are
     /// fixed at compile time; the complex step gives first derivatives (higher orders need
-    /// multicomplex numbers); the five-point stencil has 5 points, so order 4 at most.
+    /// multicomplex numbers). Finite differences divide rounding errors by `hⁿ`, so each
+    /// order costs digits: at order 4 Richardson extrapolation vouches for about three
+    /// (its honest error bound for `sin` at 0.5 is 0.16 % at order 4, 40 % at order 6), a
+    /// single difference for about four. Beyond order 4 they are refused rather than
+    /// answered with noise; forward mode and symbolic differentiation take any order.
     pub fn max_order(self) -> Option<usize> {
         match self {
             Method::ComplexStep => Some(1),
-            Method::FivePoint => Some(4),
+            Method::Richardson
+            | Method::Central
+            | Method::FivePoint
+            | Method::ForwardDifference
+            | Method::BackwardDifference => Some(4),
             _ => None,
         }
     }

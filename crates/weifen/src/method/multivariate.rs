@@ -19,6 +19,8 @@ pub struct Gradient {
     pub error: Option<Vec<f64>>,
     /// The evaluations of `f` (`None` for exact methods).
     pub evaluations: Option<usize>,
+    /// What a numeric estimate says about itself (`Ok` for exact methods).
+    pub status: numeric::Status,
 }
 
 /// A matrix of derivatives (a Hessian or a Jacobian), by one method.
@@ -32,6 +34,8 @@ pub struct Matrix {
     pub error: Option<Array2<f64>>,
     /// The evaluations of `f` (`None` for exact methods).
     pub evaluations: Option<usize>,
+    /// What a numeric estimate says about itself (`Ok` for exact methods).
+    pub status: numeric::Status,
 }
 
 /// A Jacobian with the outputs it differentiates.
@@ -70,6 +74,7 @@ pub fn gradient(
         gradient: Vec::new(),
         error: None,
         evaluations: None,
+        status: numeric::Status::Ok,
     };
     let estimate = match method {
         Method::Symbolic => {
@@ -100,6 +105,7 @@ pub fn gradient(
         out.gradient = e.value;
         out.error = Some(e.error);
         out.evaluations = Some(e.evaluations);
+        out.status = e.status;
     }
     Ok(out)
 }
@@ -117,6 +123,7 @@ pub fn hessian(f: &Expr, vars: &[&str], x: &[f64], method: Method) -> Result<Mat
         value,
         error: None,
         evaluations: None,
+        status: numeric::Status::Ok,
     };
     Ok(match method {
         Method::Symbolic => {
@@ -181,6 +188,7 @@ pub fn jacobian(
         value,
         error: None,
         evaluations: None,
+        status: numeric::Status::Ok,
     };
     let jacobian = match method {
         Method::Symbolic => exact(method, evaluate(&symbolic::jacobian(fs, vars), vars, x)?),
@@ -210,6 +218,9 @@ pub fn jacobian(
                     out.error[[i, j]] = col.error[i];
                 }
                 out.evaluations += col.evaluations;
+                if out.status == numeric::Status::Ok {
+                    out.status = col.status;
+                }
             }
             estimated(method, out)
         }
@@ -231,6 +242,7 @@ fn estimated(method: Method, e: Estimate<Array2<f64>>) -> Matrix {
         value: e.value,
         error: Some(e.error),
         evaluations: Some(e.evaluations),
+        status: e.status,
     }
 }
 

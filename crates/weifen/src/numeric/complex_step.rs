@@ -2,7 +2,7 @@
 //!
 //! For `f` analytic and real on the real line, `f(x + ih) = f(x) + ih·f′(x) − h²/2·f″(x) − …`,
 //! so the imaginary part divided by `h` is `f′(x)` with error `O(h²)`, and no difference of
-//! nearby values is taken: `h` can be `1e-20·max(|x|, 1)`, which puts the truncation far below
+//! nearby values is taken: `h` can be `1e-20·|x|` (within `[1e-290, 1e-10]`), which puts the truncation far below
 //! rounding. One evaluation per derivative, exact to rounding.
 //!
 //! The function must be generic over [`Scalar`](crate::Scalar), evaluated here on
@@ -17,9 +17,37 @@ use super::step::scale;
 use super::{Estimate, NumericError, Status};
 use crate::error::check_length;
 
-/// The imaginary step relative to `max(|x|, 1)`: small enough that `h²·f‴/f′` is far below
-/// `ε`, large enough that `h·f′(x)` does not underflow.
+/// The imaginary step relative to `|x|`: small enough that `h²·f‴/f′` is far below `ε`,
+/// large enough that `h·f′(x)` does not underflow.
 pub const STEP: f64 = 1e-20;
+
+/// The largest imaginary step. A step relative to `|x|` assumes `f` varies on the scale of
+/// `x`; `sin x` at `x = 10¹⁵` varies on the scale 1, and `h = 10⁻⁵` would leave a truncation
+/// error `h²/6 ≈ 2·10⁻¹¹`. Capped at `10⁻¹⁰`, the truncation stays below `ε` for any `f`
+/// varying on a scale above `10⁻²`; where `h·f′` then falls among the subnormal numbers
+/// (`ln x` at `10³⁰⁰`), the error bound includes their spacing.
+pub const MAX_STEP: f64 = 1e-10;
+
+/// The smallest imaginary step: below it `h·f′` is subnormal for `|f′| ≲ 1`.
+const MIN_STEP: f64 = 1e-290;
+
+/// The imaginary step for a point of scale `scale`: `10⁻²⁰·scale`, within
+/// `[MIN_STEP, MAX_STEP]`.
+fn step(scale: f64) -> f64 {
+    (STEP * scale).clamp(MIN_STEP, MAX_STEP)
+}
+
+/// The scale of the step at `x`: `|x|` (1 at 0). Unlike a difference, the complex step takes
+/// no difference of nearby values, so a step relative to a tiny `|x|` costs no accuracy, and
+/// keeps `x + ih` away from a singularity at 0 (`ln x` at `10⁻³⁰`).
+fn point_scale(x: f64) -> f64 {
+    if x == 0.0 { 1.0 } else { x.abs() }
+}
+
+/// The error of `Im f/h` from the spacing of subnormal numbers (a few of their ulps, over h).
+fn underflow(h: f64) -> f64 {
+    16.0 * f64::from_bits(1) / h
+}
 
 /// The relative rounding error reported, against `max(|f′|, |f|/max(|x|, 1))`: a few units
 /// in the last place per op of a moderately long function.
@@ -42,7 +70,7 @@ const ROUNDING: f64 = 16.0 * f64::EPSILON;
 /// assert!((d.value - 4.0534278938986201).abs() < 1e-14);
 /// ```
 pub fn derivative(f: impl Fn(Complex) -> Complex, x: f64) -> Result<Estimate, NumericError> {
-    derivative_with_step(f, x, STEP * scale(x))
+    derivative_with_step(f, x, step(point_scale(x)))
 }
 
 /// Returns `f′(x)` with the imaginary step `h`.
@@ -69,7 +97,48 @@ pub fn value_and_derivative(
     x: f64,
 ) -> Result<(f64, Estimate), NumericError> {
     check_point(0, x)?;
-    Ok(value_and_step(&f, x, STEP * scale(x)))
+    Ok(value_and_step(&f, x, step(point_scale(x))))
+}
+
+/// Returns `f′(x)` as [`derivative`] does, given `f(x)` evaluated on `f64` (`fx`, which a
+/// caller often has at no cost): where the real part of `f(x + ih)` is not `f(x) + O(h²)`, `f`
+/// has a pole or a branch point at `x` and the estimate says so ([`Status::Singular`], or
+/// [`Status::NonFinite`] if `fx` is not finite), with an infinite error.
+///
+/// # Errors
+/// As [`derivative`].
+///
+/// ```
+/// use weifen::{numeric::{complex_step, Status}, Scalar};
+///
+/// // √x at 0: Im √(ih)/h = 1/√(2h) is finite, but √x has no derivative there.
+/// let d = complex_step::derivative_given_value(|z| z.sqrt(), 0.0, 0.0).unwrap();
+/// assert_eq!(d.status, Status::Singular { at: 0.0 });
+/// assert_eq!(d.error, f64::INFINITY);
+/// let d = complex_step::derivative_given_value(|z| z.sqrt(), 4.0, 2.0).unwrap();
+/// assert!(d.is_ok() && (d.value - 0.25).abs() < 1e-15);
+/// ```
+pub fn derivative_given_value(
+    f: impl Fn(Complex) -> Complex,
+    x: f64,
+    fx: f64,
+) -> Result<Estimate, NumericError> {
+    check_point(0, x)?;
+    let h = step(point_scale(x));
+    let (re, mut d) = value_and_step(&f, x, h);
+    if !fx.is_finite() && d.status == Status::Ok {
+        d.status = Status::NonFinite { at: x };
+        d.error = f64::INFINITY;
+        return Ok(d);
+    }
+    // Re f(x + ih) = f(x) − h²·f″(x)/2 + …: allow h² times a generous f″, and rounding.
+    let allowed = h * h * (1.0 + fx.abs() + d.value.abs() * point_scale(x))
+        + ROUNDING * fx.abs().max(re.abs());
+    if (re - fx).abs() > allowed && d.status == Status::Ok {
+        d.status = Status::Singular { at: x };
+        d.error = f64::INFINITY;
+    }
+    Ok(d)
 }
 
 /// Returns `∇f(x)` by one complex step per coordinate (`n` evaluations), each step
@@ -99,7 +168,7 @@ pub fn gradient(
         status: Status::Ok,
     };
     for i in 0..x.len() {
-        let h = STEP * scale(x[i]);
+        let h = step(point_scale(x[i]));
         z[i].z.im = h;
         let (_, d) = value_and_step(&|zi: Complex| f(&with(&z, i, zi)), x[i], h);
         z[i].z.im = 0.0;
@@ -126,13 +195,27 @@ pub fn jvp(
     x: &[f64],
     v: &[f64],
 ) -> Result<Estimate<Vec<f64>>, NumericError> {
+    let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
+    let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
+    let h = if norm > 0.0 { step(size) / norm } else { STEP };
+    jvp_with_step(f, x, v, h)
+}
+
+/// Returns `J(x)·v` from one evaluation at `x + ih·v`, with the step `h` given.
+///
+/// # Errors
+/// As [`jvp`], and [`NumericError::InvalidStep`] for `h ≤ 0` or not finite.
+pub fn jvp_with_step(
+    f: impl Fn(&[Complex]) -> Vec<Complex>,
+    x: &[f64],
+    v: &[f64],
+    h: f64,
+) -> Result<Estimate<Vec<f64>>, NumericError> {
     check_length("jvp direction", "the input x", x.len(), v.len())?;
     for (i, &xi) in x.iter().enumerate() {
         check_point(i, xi)?;
     }
-    let size = x.iter().fold(1.0f64, |m, xi| m.max(xi.abs()));
-    let norm = v.iter().fold(0.0f64, |m, vi| m.max(vi.abs()));
-    let h = if norm > 0.0 { STEP * size / norm } else { STEP };
+    check_step(h)?;
     let z: Vec<Complex> = x
         .iter()
         .zip(v)
@@ -141,7 +224,10 @@ pub fn jvp(
     let y = f(&z);
     let value: Vec<f64> = y.iter().map(|yi| yi.im() / h).collect();
     let status = status_of(&y, x.first().copied().unwrap_or(0.0));
-    let error = value.iter().map(|d| ROUNDING * d.abs()).collect();
+    let error = value
+        .iter()
+        .map(|d| ROUNDING * d.abs() + underflow(h))
+        .collect();
     Ok(Estimate {
         value,
         error,
@@ -165,7 +251,7 @@ fn value_and_step(f: &impl Fn(Complex) -> Complex, x: f64, h: f64) -> (f64, Esti
     let error = if value.is_nan() {
         f64::INFINITY
     } else {
-        ROUNDING * size
+        ROUNDING * size + underflow(h)
     };
     (
         y.re(),

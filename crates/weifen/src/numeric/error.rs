@@ -111,7 +111,11 @@ impl fmt::Display for NumericError {
                 )
             }
             OutsideDomain { x, lo, hi } => {
-                write!(f, "point {x} is outside the domain bound [{lo}, {hi}]")
+                write!(
+                    f,
+                    "point {x} is outside the domain bound [{lo}, {hi}] (or the bound is \
+                     empty); give a point inside it"
+                )
             }
             UnsupportedOrder { scheme, order, max } => write!(
                 f,
@@ -128,11 +132,16 @@ impl fmt::Display for NumericError {
             ),
             EvaluationCap { cap, needed } => write!(
                 f,
-                "max_evaluations = {cap} is too small; one estimate needs {needed} evaluations"
+                "max_evaluations = {cap} is too small; one estimate needs {needed} evaluations \
+                 (None, the default, allows 24 rows of the stencil)"
             ),
             Unsupported { what } => write!(f, "{what} is not supported"),
             Length(e) => e.fmt(f),
-            Grid { reason, index } => write!(f, "grid {reason} (at {index})"),
+            Grid { reason, index } => write!(
+                f,
+                "the grid {reason} (at index {index}); give one strictly increasing coordinate \
+                 per sample"
+            ),
             TooFewSamples { found, needed } => write!(
                 f,
                 "{found} samples along the axis are too few; this stencil needs at least {needed}"

@@ -2,8 +2,8 @@
 //! common step scale `t` (each coordinate steps by `t·max(|xᵢ|, 1)`).
 
 use super::derivative::{estimate, plan};
+use super::model::{Outcome, Row};
 use super::multivariate::{check_points, direction_scale, sized};
-use super::richardson::Row;
 use super::step::scale;
 use super::{Estimate, NumericError, Params, Scheme};
 use crate::error::check_length;
@@ -58,38 +58,56 @@ pub fn hessian_with(
     let second = Scheme::Central.cached(2)?;
     let (stencil, t) = plan(params, &second, 0.0, 1.0)?;
     let scales: Vec<f64> = x.iter().map(|&xi| scale(xi)).collect();
-    let r = estimate(params, &stencil, 0.0, t, |t| {
-        let h: Vec<f64> = scales.iter().map(|s| t * s).collect();
-        let at = |steps: &[(usize, f64)]| {
-            let mut p = x.to_vec();
-            for &(i, d) in steps {
-                p[i] += d;
+    let r = estimate(params, &stencil, 0.0, t, |t| -> Outcome {
+        let row = || -> Result<Row, f64> {
+            let h: Vec<f64> = scales.iter().map(|s| t * s).collect();
+            let at = |steps: &[(usize, f64)]| {
+                let mut p = x.to_vec();
+                for &(i, d) in steps {
+                    p[i] += d;
+                }
+                f(&p)
+            };
+            let mut row = Row {
+                value: vec![0.0; n * n],
+                rounding: vec![0.0; n * n],
+                size: vec![0.0; n * n],
+            };
+            let mut sides = Vec::with_capacity(n);
+            for (i, &hi) in h.iter().enumerate() {
+                let (fp, fm) = (at(&[(i, hi)]), at(&[(i, -hi)]));
+                finite(&[fp, fm], t)?;
+                sides.push((fp, fm));
             }
-            f(&p)
-        };
-        let mut row = Row {
-            value: vec![0.0; n * n],
-            rounding: vec![0.0; n * n],
-        };
-        for i in 0..n {
-            let (fp, fm) = (at(&[(i, h[i])]), at(&[(i, -h[i])]));
-            let d = finite(&[fp, fm, f0], t)?;
-            row.value[i * n + i] = (fp - 2.0 * f0 + fm) / (h[i] * h[i]);
-            row.rounding[i * n + i] = f64::EPSILON * d / (h[i] * h[i]);
-            for j in i + 1..n {
-                let pp = at(&[(i, h[i]), (j, h[j])]);
-                let pm = at(&[(i, h[i]), (j, -h[j])]);
-                let mp = at(&[(i, -h[i]), (j, h[j])]);
-                let mm = at(&[(i, -h[i]), (j, -h[j])]);
-                let d = finite(&[pp, pm, mp, mm], t)?;
-                let hij = 4.0 * h[i] * h[j];
-                row.value[i * n + j] = (pp - pm - mp + mm) / hij;
-                row.rounding[i * n + j] = f64::EPSILON * d / hij;
-                row.value[j * n + i] = row.value[i * n + j];
-                row.rounding[j * n + i] = row.rounding[i * n + j];
+            // A formula rounds its arguments: as if each xₖ moved by ε|xₖ|, an error of
+            // ε·Σₖ|xₖ|·|∂f/∂xₖ| in every value (the slopes from the same differences).
+            let argument: f64 = (0..n)
+                .map(|k| x[k].abs() * (sides[k].0 - sides[k].1).abs() / (2.0 * h[k]))
+                .sum();
+            let mut put = |i: usize, j: usize, value: f64, terms: f64, denominator: f64| {
+                for (a, b) in [(i, j), (j, i)] {
+                    row.value[a * n + b] = value;
+                    row.size[a * n + b] = terms / denominator;
+                    row.rounding[a * n + b] = f64::EPSILON * (terms + 4.0 * argument) / denominator;
+                }
+            };
+            for i in 0..n {
+                let (fp, fm) = sides[i];
+                let d = finite(&[fp, fm, f0], t)? + f0.abs();
+                put(i, i, (fp - 2.0 * f0 + fm) / (h[i] * h[i]), d, h[i] * h[i]);
+                for j in i + 1..n {
+                    let pp = at(&[(i, h[i]), (j, h[j])]);
+                    let pm = at(&[(i, h[i]), (j, -h[j])]);
+                    let mp = at(&[(i, -h[i]), (j, h[j])]);
+                    let mm = at(&[(i, -h[i]), (j, -h[j])]);
+                    let d = finite(&[pp, pm, mp, mm], t)?;
+                    let hij = 4.0 * h[i] * h[j];
+                    put(i, j, (pp - pm - mp + mm) / hij, d, hij);
+                }
             }
-        }
-        Ok(row)
+            Ok(row)
+        };
+        row().into()
     })?;
     let r = sized(r, n * n);
     let shape = |v: Vec<f64>| Array2::from_shape_vec((n, n), v).expect("n·n entries");
@@ -147,25 +165,29 @@ pub fn hvp_with(
     let second = Scheme::Central.cached(2)?;
     let (stencil, t) = plan(params, &second, 0.0, 1.0)?;
     let along = direction_scale(x, v);
-    let r = estimate(params, &stencil, 0.0, t, |t| {
-        let u = t * along;
-        let at = |i: usize, hi: f64, uv: f64| {
-            let mut p: Vec<f64> = x.iter().zip(v).map(|(xk, vk)| xk + uv * vk).collect();
-            p[i] += hi;
-            f(&p)
+    let r = estimate(params, &stencil, 0.0, t, |t| -> Outcome {
+        let row = || -> Result<Row, f64> {
+            let u = t * along;
+            let at = |i: usize, hi: f64, uv: f64| {
+                let mut p: Vec<f64> = x.iter().zip(v).map(|(xk, vk)| xk + uv * vk).collect();
+                p[i] += hi;
+                f(&p)
+            };
+            let mut row = Row {
+                value: vec![0.0; n],
+                rounding: vec![0.0; n],
+                size: Vec::new(),
+            };
+            for (i, &xi) in x.iter().enumerate() {
+                let hi = t * scale(xi);
+                let (pp, pm, mp, mm) = (at(i, hi, u), at(i, hi, -u), at(i, -hi, u), at(i, -hi, -u));
+                let d = finite(&[pp, pm, mp, mm], t)?;
+                row.value[i] = (pp - pm - mp + mm) / (4.0 * hi * u);
+                row.rounding[i] = f64::EPSILON * d / (4.0 * hi * u);
+            }
+            Ok(row)
         };
-        let mut row = Row {
-            value: vec![0.0; n],
-            rounding: vec![0.0; n],
-        };
-        for (i, &xi) in x.iter().enumerate() {
-            let hi = t * scale(xi);
-            let (pp, pm, mp, mm) = (at(i, hi, u), at(i, hi, -u), at(i, -hi, u), at(i, -hi, -u));
-            let d = finite(&[pp, pm, mp, mm], t)?;
-            row.value[i] = (pp - pm - mp + mm) / (4.0 * hi * u);
-            row.rounding[i] = f64::EPSILON * d / (4.0 * hi * u);
-        }
-        Ok(row)
+        row().into()
     })?;
     let r = sized(r, n);
     Ok(Estimate {

@@ -3,7 +3,8 @@
 
 use super::derivative::{estimate, nth_derivative_with, plan};
 use super::error::check_point;
-use super::richardson::{Extrapolated, Row};
+use super::model::Row;
+use super::richardson::Extrapolated;
 use super::step::scale;
 use super::{Estimate, NumericError, Params, Status, Stencil};
 use crate::error::check_length;
@@ -108,7 +109,7 @@ pub fn jacobian_with(
         unit[j] = 1.0;
         let (stencil, h) = plan(params, &stencil, x[j], scale(x[j]))?;
         let r = estimate(params, &stencil, x[j], h, |h| {
-            along(&f, x, &unit, &stencil, h)
+            along(&f, x, &unit, &stencil, h).into()
         })?;
         let r = sized(r, m);
         value
@@ -176,7 +177,9 @@ pub fn jvp_with(
     };
     let base = params.scheme.cached(1)?;
     let (stencil, h) = plan(params, &base, 0.0, direction_scale(x, v))?;
-    let r = estimate(params, &stencil, 0.0, h, |h| along(&f, x, v, &stencil, h))?;
+    let r = estimate(params, &stencil, 0.0, h, |h| {
+        along(&f, x, v, &stencil, h).into()
+    })?;
     let m = r.value.len();
     let r = sized(r, m);
     Ok(Estimate {
@@ -210,6 +213,9 @@ fn along(
     let hn = h.powi(stencil.order() as i32);
     let mut value: Vec<f64> = Vec::new();
     let mut size: Vec<f64> = Vec::new();
+    let mut previous: Option<(f64, Vec<f64>)> = None;
+    let mut slope: Vec<f64> = Vec::new();
+    let mut weights = 0.0;
     for (o, w) in stencil.points() {
         let point: Vec<f64> = x.iter().zip(dir).map(|(xi, di)| xi + o * h * di).collect();
         let y = f(&point);
@@ -218,14 +224,32 @@ fn along(
         }
         value.resize(y.len(), 0.0);
         size.resize(y.len(), 0.0);
+        slope.resize(y.len(), 0.0);
+        weights += w.abs();
         for (k, yk) in y.iter().enumerate() {
             value[k] += w * yk;
             size[k] += (w * yk).abs();
         }
+        if let Some((o0, y0)) = &previous {
+            for k in 0..y.len() {
+                slope[k] = slope[k].max((y[k] - y0[k]).abs() / ((o - o0).abs() * h));
+            }
+        }
+        previous = Some((o, y));
     }
+    // A formula rounds its arguments, as if x moved by ε|x|: along the direction, a move of
+    // ε·maxᵢ |xᵢ|/|dirᵢ| in t, an error of that times the slope (as for scalar rows).
+    let reach = x
+        .iter()
+        .zip(dir)
+        .filter(|(_, d)| **d != 0.0)
+        .fold(0.0f64, |m, (xi, d)| m.max(xi.abs() / d.abs()));
     Ok(Row {
         value: value.iter().map(|v| v / hn).collect(),
-        rounding: size.iter().map(|s| f64::EPSILON * s / hn).collect(),
+        rounding: (0..value.len())
+            .map(|k| f64::EPSILON * (size[k] + weights * reach * slope[k]) / hn)
+            .collect(),
+        size: size.iter().map(|s| s / hn).collect(),
     })
 }
 

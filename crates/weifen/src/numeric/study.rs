@@ -5,6 +5,7 @@
 
 use super::derivative::Evaluator;
 use super::error::{check_point, check_step};
+use super::model::Outcome;
 use super::step::{representable_step, scale};
 use super::{NumericError, Scheme};
 
@@ -101,8 +102,8 @@ pub fn step_study(
             let errors: Vec<f64> = steps
                 .iter()
                 .map(|&h| match eval.apply(&stencil, h) {
-                    Ok(row) => (row.value[0] - reference).abs(),
-                    Err(_) => f64::NAN,
+                    Outcome::Row(row) => (row.value[0] - reference).abs(),
+                    _ => f64::NAN,
                 })
                 .collect();
             let best = (0..steps.len())

@@ -2,6 +2,7 @@
 //! only part of it, hence the allowances.
 #![allow(dead_code, unused_imports)]
 
+pub mod pipeline;
 pub mod suite;
 mod tree;
 
