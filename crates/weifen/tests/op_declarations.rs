@@ -21,16 +21,7 @@ fn point(op: Unary) -> f64 {
 
 /// The ops a formula can name: those without a constant parameter.
 fn callable(op: Unary) -> bool {
-    !matches!(
-        op,
-        Unary::Powi(_)
-            | Unary::Powf(_)
-            | Unary::AddConst(_)
-            | Unary::MulConst(_)
-            | Unary::DivConst(_)
-            | Unary::ConstSub(_)
-            | Unary::ConstDiv(_)
-    )
+    !op.has_parameter()
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {

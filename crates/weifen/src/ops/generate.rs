@@ -80,6 +80,15 @@ macro_rules! define_ops {
                 all
             }
 
+            /// Whether the op carries a constant (`powi`, `powf`, the constant operands): those
+            /// are written as operators and powers, not called by name.
+            pub fn has_parameter(self) -> bool {
+                match self {
+                    $(Unary::$Name { .. } => define_ops!(@some [$($p)?]),)*
+                    Unary::Custom(_) => false,
+                }
+            }
+
             /// A key equal exactly when the ops are equal (parameters compared by bits, user
             /// ops by address), so that `Unary` can be `Eq` and `Hash` although `powf` holds
             /// an `f64`.
@@ -248,6 +257,8 @@ macro_rules! define_ops {
             $taylor
         }
     };
+    (@some []) => { false };
+    (@some [$p:ident]) => { true };
     (@push $all:ident $Name:ident []) => {
         $all.push(Unary::$Name)
     };

@@ -20,22 +20,11 @@ impl Function {
 }
 
 /// The ops callable by name: the table's ops without a constant parameter (`powi` and the
-/// constant operands are written as operators), by their names and aliases.
+/// constant operands are written as powers and operators), by their names and aliases.
 fn callable() -> impl Iterator<Item = (&'static str, Function)> {
     let unary = Unary::all()
         .into_iter()
-        .filter(|op| {
-            !matches!(
-                op,
-                Unary::Powi(_)
-                    | Unary::Powf(_)
-                    | Unary::AddConst(_)
-                    | Unary::MulConst(_)
-                    | Unary::DivConst(_)
-                    | Unary::ConstSub(_)
-                    | Unary::ConstDiv(_)
-            )
-        })
+        .filter(|op| !op.has_parameter())
         .flat_map(|op| {
             let spec = op.spec();
             std::iter::once(spec.name)
