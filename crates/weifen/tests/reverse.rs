@@ -291,7 +291,7 @@ fn seed_trace_rows_give_adjoints_x3_x3_and_x1_plus_x2() {
     let tape = Tape::replayable();
     let (x1, x2, x3) = (tape.var(1.0), tape.var(2.0), tape.var(3.0));
     let y = (x1 + x2) * x3;
-    let rows = tape.rows(&y.backward());
+    let rows = tape.rows(&y.backward()).unwrap();
     let got: Vec<(&str, f64, f64)> = rows
         .iter()
         .map(|r| (r.operation.as_str(), r.value, r.adjoint))
@@ -326,4 +326,26 @@ fn tape_uses_24_bytes_per_operation() {
     // Capacity grows by doubling: 1025 nodes (with the sink) sit in 2048 slots at most.
     assert!(tape.bytes() <= 24 * 2048, "{}", tape.bytes());
     assert!(tape.bytes() >= 24 * 1025);
+}
+
+#[test]
+fn listing_the_rows_of_a_tape_that_keeps_partials_only_is_an_error() {
+    let tape = weifen::reverse::Tape::new();
+    let x = tape.var(2.0);
+    let y = x * x;
+    let err = tape.rows(&y.backward()).unwrap_err();
+    assert_eq!(err, weifen::reverse::ReplayError::NotReplayable);
+    assert!(err.to_string().contains("Tape::replayable"), "{err}");
+}
+
+#[test]
+fn adjoints_asked_for_a_variable_of_another_tape_are_an_error() {
+    let (a, b) = (weifen::reverse::Tape::new(), weifen::reverse::Tape::new());
+    let (x, z) = (a.var(2.0), b.var(5.0));
+    let adjoints = (x * x).backward();
+    assert_eq!(adjoints.try_wrt(x), Ok(4.0));
+    let err = adjoints.try_wrt(z).unwrap_err();
+    assert!(err.to_string().contains("another tape"), "{err}");
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| adjoints.wrt(z)));
+    assert!(caught.is_err());
 }

@@ -127,7 +127,10 @@ fn reverse_trace(out: &mut impl Write) -> io::Result<()> {
         "  {:<4} {:<10} {:>8} {:>8}",
         "v", "operation", "value", "adjoint"
     )?;
-    for row in tape.rows(&adjoints) {
+    for row in tape
+        .rows(&adjoints)
+        .expect("the demo records on a replayable tape")
+    {
         let name = format!("v{}", row.index);
         let operation = match row.index {
             1..=3 => format!("x{}", row.index),

@@ -76,6 +76,7 @@ pub fn trace(
     let adjoints = y.backward();
     Ok(tape
         .rows(&adjoints)
+        .expect("the trace records on a replayable tape")
         .into_iter()
         .map(|row| {
             let i = row.index as usize;

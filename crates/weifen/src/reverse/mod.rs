@@ -30,7 +30,7 @@ mod rows;
 mod tape;
 mod var;
 
-pub use adjoints::Adjoints;
+pub use adjoints::{Adjoints, OtherTapeError};
 pub use checkpoint::checkpoint;
 pub use gradient::{
     derivative, gradient, nth_derivative, second_derivative, value_and_derivative,

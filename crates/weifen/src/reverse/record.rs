@@ -101,6 +101,9 @@ pub enum ReplayError {
     },
     /// The recording holds a checkpointed segment, which replay does not re-run.
     Checkpointed,
+    /// The tape was made with `Tape::new`, which keeps the partials only: no operations to
+    /// list or replay.
+    NotReplayable,
 }
 
 impl fmt::Display for ReplayError {
@@ -118,6 +121,11 @@ impl fmt::Display for ReplayError {
                 f,
                 "comparison #{guard} made while recording was {recorded:?} and is {now:?} at \
                  the new inputs: the function branches on its input there; record it again"
+            ),
+            ReplayError::NotReplayable => write!(
+                f,
+                "the tape keeps partials only; make it with Tape::replayable to list its rows \
+                 or replay it"
             ),
             ReplayError::Checkpointed => write!(
                 f,

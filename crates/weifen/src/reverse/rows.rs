@@ -1,6 +1,6 @@
 //! A replayable tape listed row by row: the evaluation trace with its adjoints.
 
-use super::record::Op;
+use super::record::{Op, ReplayError};
 use super::{Adjoints, Tape};
 use crate::Real;
 
@@ -30,21 +30,21 @@ impl<S: Real> Tape<S> {
     /// let tape = Tape::replayable();
     /// let (x1, x2, x3) = (tape.var(1.0), tape.var(2.0), tape.var(3.0));
     /// let y = (x1 + x2) * x3;
-    /// let rows = tape.rows(&y.backward());
+    /// let rows = tape.rows(&y.backward()).unwrap();
     /// assert_eq!(rows[3].operation, "v1 + v2");
     /// assert_eq!(rows[4].operation, "v4 · v3");
     /// // x̄1 = x̄2 = x3 and x̄3 = x1 + x2
     /// let adjoints: Vec<f64> = rows.iter().map(|r| r.adjoint).collect();
     /// assert_eq!(adjoints, vec![3.0, 3.0, 3.0, 3.0, 1.0]);
     /// ```
-    #[track_caller]
-    pub fn rows(&self, adjoints: &Adjoints<S>) -> Vec<Row<S>> {
+    ///
+    /// # Errors
+    /// [`ReplayError::NotReplayable`] for a tape made with [`Tape::new`], which keeps the
+    /// partials only.
+    pub fn rows(&self, adjoints: &Adjoints<S>) -> Result<Vec<Row<S>>, ReplayError> {
         let nodes = self.nodes();
-        let record = nodes
-            .record
-            .as_ref()
-            .expect("Tape::rows needs a tape made with Tape::replayable, which keeps operations");
-        (1..nodes.nodes.len())
+        let record = nodes.record.as_ref().ok_or(ReplayError::NotReplayable)?;
+        Ok((1..nodes.nodes.len())
             .map(|i| {
                 let [l, r] = nodes.nodes[i].args;
                 Row {
@@ -58,7 +58,7 @@ impl<S: Real> Tape<S> {
                         .unwrap_or(S::constant(0.0)),
                 }
             })
-            .collect()
+            .collect())
     }
 }
 
