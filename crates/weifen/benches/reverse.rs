@@ -1,19 +1,41 @@
-//! Reverse-mode benchmarks: the gradient of extended Rosenbrock against the plain `f64`
-//! evaluation of the same generic function, recording + sweeping and replaying a recorded
-//! tape, and forward mode beside it.
+//! Reverse-mode benchmarks: the gradient of extended Rosenbrock, written once per library with
+//! the same operations (`t1·t1 + 100·t2·t2` with `t1 = 1 − a`, `t2 = b − a²`), beside the plain
+//! `f64` function: weifen recording + sweep and replay of a recording, echidna 0.15's reverse
+//! mode (`echidna::grad`, a pooled thread-local tape) and its bytecode tape replayed
+//! (`BytecodeTape::gradient`), and weifen's forward mode.
 //!
+//! Measured in the **default release profile** (what a user's `cargo build --release` gets:
+//! no LTO, 16 codegen units). Before timing, each n checks that the methods agree.
 //! Run with `cargo bench -p weifen --bench reverse -- --warm-up-time 1 --measurement-time 3`
 //! on a shared machine; read the ratios within one run.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use echidna::{BReverse, Reverse};
 use std::hint::black_box;
+use std::ops::{Add, Mul};
 use weifen::{Scalar, forward, reverse};
 
-/// Extended Rosenbrock: Σ_{i<n−1} 100(x_{i+1} − x_i²)² + (1 − x_i)², for n ≥ 2.
+/// Extended Rosenbrock: Σ_{i<n−1} (1 − x_i)² + 100(x_{i+1} − x_i²)², for n ≥ 2.
 fn rosenbrock<S: Scalar>(x: &[S]) -> S {
     let term = |i: usize| {
         let (a, b) = (x[i].clone(), x[i + 1].clone());
-        (b - a.clone().powi(2)).powi(2) * 100.0 + (-a + 1.0).powi(2)
+        let t1 = -a.clone() + 1.0;
+        let t2 = b - a.clone() * a;
+        t1.clone() * t1 + t2.clone() * t2 * 100.0
+    };
+    (1..x.len() - 1).fold(term(0), |sum, i| sum + term(i))
+}
+
+/// The same function for echidna's scalars.
+trait EcScalar: echidna::Scalar + Mul<f64, Output = Self> + Add<f64, Output = Self> {}
+impl<T: echidna::Scalar + Mul<f64, Output = T> + Add<f64, Output = T>> EcScalar for T {}
+
+fn rosenbrock_ec<T: EcScalar>(x: &[T]) -> T {
+    let term = |i: usize| {
+        let (a, b) = (x[i], x[i + 1]);
+        let t1 = -a + 1.0;
+        let t2 = b - a * a;
+        t1 * t1 + t2 * t2 * 100.0
     };
     (1..x.len() - 1).fold(term(0), |sum, i| sum + term(i))
 }
@@ -24,19 +46,29 @@ fn start(n: usize) -> Vec<f64> {
         .collect()
 }
 
+#[track_caller]
+fn assert_close(a: &[f64], b: &[f64]) {
+    for (x, y) in a.iter().zip(b) {
+        assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{x} vs {y}");
+    }
+}
+
 fn rosenbrock_gradient(c: &mut Criterion) {
     let mut group = c.benchmark_group("reverse_rosenbrock_gradient");
     for n in [10usize, 100, 10_000, 1_000_000] {
         let x = start(n);
-        // Correctness before timing: replay and recording agree with forward mode.
+        // Correctness before timing: every method agrees with weifen's record + sweep.
         let g = reverse::gradient(|x| rosenbrock(x), &x);
         let mut rec = reverse::record(|x| rosenbrock(x), &x);
-        assert_eq!(rec.gradient(&x).unwrap(), g);
+        assert_close(&rec.gradient(&x).unwrap(), &g);
+        assert_close(
+            &echidna::grad(|x: &[Reverse<f64>]| rosenbrock_ec(x), &x),
+            &g,
+        );
+        let (mut tape, _) = echidna::record(|x: &[BReverse<f64>]| rosenbrock_ec(x), &x);
+        assert_close(&tape.gradient(&x), &g);
         if n <= 1000 {
-            let gf = forward::gradient(rosenbrock, &x);
-            for (a, b) in g.iter().zip(&gf) {
-                assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0));
-            }
+            assert_close(&forward::gradient(rosenbrock, &x), &g);
         }
         if n >= 10_000 {
             group.sample_size(10);
@@ -44,14 +76,24 @@ fn rosenbrock_gradient(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("f64", n), &x, |b, x| {
             b.iter(|| rosenbrock(black_box(x.as_slice())))
         });
-        group.bench_with_input(BenchmarkId::new("record_and_sweep", n), &x, |b, x| {
-            b.iter(|| reverse::gradient(|x| rosenbrock(x), black_box(x)))
-        });
-        group.bench_with_input(BenchmarkId::new("replay", n), &x, |b, x| {
+        group.bench_with_input(
+            BenchmarkId::new("weifen record_and_sweep", n),
+            &x,
+            |b, x| b.iter(|| reverse::gradient(|x| rosenbrock(x), black_box(x))),
+        );
+        group.bench_with_input(BenchmarkId::new("weifen replay", n), &x, |b, x| {
             b.iter(|| rec.gradient(black_box(x)).unwrap())
         });
+        group.bench_with_input(BenchmarkId::new("echidna reverse", n), &x, |b, x| {
+            b.iter(|| echidna::grad(|x: &[Reverse<f64>]| rosenbrock_ec(x), black_box(x)))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("echidna bytecode replay", n),
+            &x,
+            |b, x| b.iter(|| tape.gradient(black_box(x))),
+        );
         if n <= 1000 {
-            group.bench_with_input(BenchmarkId::new("forward_chunked", n), &x, |b, x| {
+            group.bench_with_input(BenchmarkId::new("weifen forward_chunked", n), &x, |b, x| {
                 b.iter(|| forward::gradient(rosenbrock, black_box(x)))
             });
         }

@@ -140,6 +140,7 @@ impl std::error::Error for ReplayError {}
 
 impl<S: Real> Op<S> {
     /// The node's value and partials from its operands' values.
+    #[inline(always)]
     fn eval(self, a: S, b: S) -> (S, [S; 2]) {
         let zero = S::constant(0.0);
         match self {
