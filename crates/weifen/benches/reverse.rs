@@ -1,6 +1,7 @@
 //! Reverse-mode benchmarks: the gradient of extended Rosenbrock, written once per library with
 //! the same operations (`t1·t1 + 100·t2·t2` with `t1 = 1 − a`, `t2 = b − a²`), beside the plain
-//! `f64` function: weifen recording + sweep and replay of a recording, echidna 0.15's reverse
+//! `f64` function: weifen recording + sweep (a fresh tape, or a reused `Workspace`) and replay of
+//! a recording, echidna 0.15's reverse
 //! mode (`echidna::grad`, a pooled thread-local tape) and its bytecode tape replayed
 //! (`BytecodeTape::gradient`), and weifen's forward mode.
 //!
@@ -81,6 +82,11 @@ fn rosenbrock_gradient(c: &mut Criterion) {
             &x,
             |b, x| b.iter(|| reverse::gradient(|x| rosenbrock(x), black_box(x))),
         );
+        let mut ws = reverse::Workspace::new();
+        assert_close(&ws.gradient(|x| rosenbrock(x), &x), &g);
+        group.bench_with_input(BenchmarkId::new("weifen workspace", n), &x, |b, x| {
+            b.iter(|| ws.gradient(|x| rosenbrock(x), black_box(x)))
+        });
         group.bench_with_input(BenchmarkId::new("weifen replay", n), &x, |b, x| {
             b.iter(|| rec.gradient(black_box(x)).unwrap())
         });

@@ -349,3 +349,20 @@ fn adjoints_asked_for_a_variable_of_another_tape_are_an_error() {
     let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| adjoints.wrt(z)));
     assert!(caught.is_err());
 }
+
+#[test]
+fn a_workspace_gives_the_gradient_and_stops_growing_after_the_first_call() {
+    let mut ws = weifen::reverse::Workspace::new();
+    let x: Vec<f64> = (0..20).map(|i| 0.1 * f64::from(i) - 1.0).collect();
+    let fresh = reverse::gradient(|v| rosenbrock(v), &x);
+    assert_eq!(ws.gradient(|v| rosenbrock(v), &x), fresh);
+    let bytes = ws.bytes();
+    for k in 0..100_000 {
+        let y = [0.5 + f64::from(k % 7), 1.5];
+        let g = ws.gradient(|v| v[0] * v[1].sin(), &y);
+        assert_eq!(g, vec![y[1].sin(), y[0] * y[1].cos()]);
+    }
+    // The same size of function again: no growth over 10⁵ calls.
+    assert_eq!(ws.gradient(|v| rosenbrock(v), &x), fresh);
+    assert_eq!(ws.bytes(), bytes);
+}

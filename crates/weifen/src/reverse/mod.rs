@@ -29,6 +29,7 @@ mod replay;
 mod rows;
 mod tape;
 mod var;
+mod workspace;
 
 pub use adjoints::{Adjoints, OtherTapeError};
 pub use checkpoint::checkpoint;
@@ -43,3 +44,4 @@ pub use replay::{Recording, record};
 pub use rows::Row;
 pub use tape::Tape;
 pub use var::Var;
+pub use workspace::Workspace;

@@ -100,6 +100,20 @@ impl<S: Real> Tape<S> {
         self.scratch_peak.set(self.scratch_peak.get().max(len));
     }
 
+    /// Forgets every recorded operation (and checkpoint and guard) but keeps the memory, so
+    /// that the next recording does not allocate. No variable can be alive: it borrows the tape.
+    pub fn clear(&mut self) {
+        let n = self.nodes.get_mut();
+        n.nodes.truncate(1);
+        n.checkpoints.clear();
+        if let Some(r) = &mut n.record {
+            let zero = S::constant(0.0);
+            *r = Record::default();
+            r.push(Op::Input, zero);
+        }
+        self.scratch_peak.set(0);
+    }
+
     /// Whether nothing has been recorded.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
