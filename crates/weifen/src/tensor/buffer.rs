@@ -14,8 +14,11 @@ use std::sync::PoisonError;
 
 /// Arrays of at least this many elements are recycled.
 const MIN: usize = 1 << 14;
-/// At most this many buffers are kept per element type.
-const KEEP: usize = 16;
+/// At most this many buffers are kept per element type…
+const KEEP: usize = 64;
+/// …and at most this many bytes in all per element type: a graph's temporaries for a few
+/// million elements, not more memory held idle than a large computation used.
+const KEEP_BYTES: usize = 256 << 20;
 
 /// The values of a tensor: an array whose memory returns to the pool when dropped.
 #[derive(Debug)]
@@ -53,7 +56,8 @@ impl<T: Element> Drop for Buffer<T> {
         let (v, offset) = std::mem::replace(&mut self.0, empty()).into_raw_vec_and_offset();
         if offset == Some(0) {
             let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
-            if pool.len() < KEEP {
+            let held: usize = pool.iter().map(|b| b.capacity() * size_of::<T>()).sum();
+            if pool.len() < KEEP && held + v.capacity() * size_of::<T>() <= KEEP_BYTES {
                 pool.push(v);
             }
         }
