@@ -55,11 +55,19 @@ impl<T: Element> Drop for Buffer<T> {
         }
         let (v, offset) = std::mem::replace(&mut self.0, empty()).into_raw_vec_and_offset();
         if offset == Some(0) {
-            let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
-            let held: usize = pool.iter().map(|b| b.capacity() * size_of::<T>()).sum();
-            if pool.len() < KEEP && held + v.capacity() * size_of::<T>() <= KEEP_BYTES {
-                pool.push(v);
+            let bytes = |b: &Vec<T>| b.capacity() * size_of::<T>();
+            if bytes(&v) > KEEP_BYTES {
+                return;
             }
+            let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
+            // The newest buffers are the likeliest to be asked for again (the next pass of
+            // the same computation): the oldest make room.
+            while pool.len() >= KEEP
+                || pool.iter().map(bytes).sum::<usize>() + bytes(&v) > KEEP_BYTES
+            {
+                pool.remove(0);
+            }
+            pool.push(v);
         }
     }
 }
