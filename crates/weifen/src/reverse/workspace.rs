@@ -11,7 +11,7 @@ use crate::Real;
 /// memory of the previous call. At 10⁶ Rosenbrock terms that is most of the difference.
 ///
 /// ```
-/// use weifen::{reverse::Workspace, Scalar};
+/// use weifen::reverse::Workspace;
 ///
 /// let mut ws = Workspace::new();
 /// for k in 0..3 {
