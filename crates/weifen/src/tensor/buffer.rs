@@ -101,6 +101,23 @@ pub(super) fn take<T: Element>(len: usize) -> Vec<T> {
     v
 }
 
+/// Frees the buffers kept for reuse (of every element type), as PyTorch's `empty_cache`: the
+/// memory returns to the allocator; later operations allocate afresh.
+///
+/// ```
+/// weifen::tensor::release_buffers();
+/// ```
+pub fn release_buffers() {
+    f64::pool()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    f32::pool()
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+}
+
 /// The number of buffers the pool holds, for tests.
 #[cfg(test)]
 pub(super) fn pooled<T: Element>() -> usize {
@@ -124,5 +141,8 @@ mod tests {
         assert!(v.iter().all(|&x| x == 0.0));
         drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[10]))));
         assert!(pooled::<f32>() <= before.max(KEEP));
+        drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[MIN]))));
+        release_buffers();
+        assert_eq!(pooled::<f32>(), 0);
     }
 }

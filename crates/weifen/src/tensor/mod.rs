@@ -56,6 +56,7 @@ mod structural;
 mod tensor;
 
 pub use backward::grad;
+pub use buffer::release_buffers;
 pub use element::Element;
 pub use engine::GradOptions;
 pub use error::TensorError;
