@@ -8,7 +8,7 @@
 //! implementing [`ElementwiseFn`] (a Rust closure cannot be generic).
 
 use super::dual::Dual;
-use super::{Element, Tensor, kernel};
+use super::{Element, Tensor, buffer, kernel};
 use crate::Scalar;
 use rayon::prelude::*;
 
@@ -75,8 +75,9 @@ pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
 ) -> (Tensor<T>, Tensor<T>) {
     let src = x.data.as_standard_layout();
     let src = src.as_slice().expect("standard layout");
-    let mut value = vec![T::zero(); src.len()];
-    let mut derivative = vec![T::zero(); src.len()];
+    // From the pool of freed buffers where it can: fresh large vectors are page faults.
+    let mut value = buffer::take(src.len());
+    let mut derivative = buffer::take(src.len());
     blocks(src, &mut value, &mut derivative, |x, v, d| {
         for ((x, v), d) in x.iter().zip(v).zip(d) {
             let y = f.eval(Dual {
