@@ -237,7 +237,15 @@ fn replay_reports_a_flipped_guard_instead_of_a_wrong_gradient() {
     let mut rec = reverse::record(|x| relu_sq(x), &[2.0, 1.0]);
     assert_eq!(rec.gradient(&[3.0, 0.0]), Ok(vec![6.0, 0.0]));
     match rec.gradient(&[0.0, 3.0]) {
-        Err(ReplayError::GuardFlipped { guard: 0, .. }) => {}
+        Err(e @ ReplayError::GuardFlipped { guard: 0, .. }) => {
+            // The message says it in words, not as Rust's Debug output.
+            let text = e.to_string();
+            assert!(
+                text.contains("greater than") && text.contains("less than"),
+                "{text}"
+            );
+            assert!(!text.contains("Some("), "{text}");
+        }
         other => panic!("expected a flipped guard, got {other:?}"),
     }
 }

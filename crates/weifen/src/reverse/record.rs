@@ -119,8 +119,11 @@ impl fmt::Display for ReplayError {
                 now,
             } => write!(
                 f,
-                "comparison #{guard} made while recording was {recorded:?} and is {now:?} at \
-                 the new inputs: the function branches on its input there; record it again"
+                "comparison #{guard} made while recording found the left side {} the right and \
+                 finds it {} at the new inputs: the function branches on its input there; \
+                 record it again",
+                ordering(*recorded),
+                ordering(*now)
             ),
             ReplayError::NotReplayable => write!(
                 f,
@@ -137,6 +140,16 @@ impl fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
+
+/// A comparison's outcome in words.
+fn ordering(o: Option<Ordering>) -> &'static str {
+    match o {
+        Some(Ordering::Less) => "less than",
+        Some(Ordering::Equal) => "equal to",
+        Some(Ordering::Greater) => "greater than",
+        None => "unordered with (a NaN)",
+    }
+}
 
 impl<S: Real> Op<S> {
     /// The node's value and partials from its operands' values.
