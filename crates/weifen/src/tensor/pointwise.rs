@@ -65,35 +65,14 @@ fn try_binary<T: Element, O: BinaryOp>(
     ))
 }
 
-/// `op(x, c)` for a constant `c`: one pass without broadcasting; the rule is the table's
-/// `∂/∂a` with `b` the constant.
-fn with_constant<T: Element, O: BinaryOp>(x: &Tensor<T>, op: O, c: f64) -> Tensor<T> {
-    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64(), c)));
-    record(
-        op.spec().name,
-        &[x],
-        out,
-        Box::new(move |inputs, y, g| {
-            let x = &inputs[0];
-            let y = if is_grad_enabled() {
-                with_constant(x, op, c)
-            } else {
-                y.clone()
-            };
-            let (pa, _) = op.partials(x, &Tensor::filled(&[], c), &y);
-            vec![Some(times(g, &pa))]
-        }),
-    )
-}
-
 /// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
-/// and taking the one-pass constant form for any other constant.
+/// and taking the table's constant-operand op (`MulConst`, one pass) for any other constant.
 fn times<T: Element>(g: &Tensor<T>, p: &Tensor<T>) -> Tensor<T> {
     if p.node.is_none() && p.ndim() == 0 {
         return match p.item().to_f64() {
             1.0 => g.clone(),
             -1.0 => unary(g, ops::Neg),
-            c => with_constant(g, ops::Mul, c),
+            c => unary(g, ops::MulConst(c)),
         };
     }
     or_panic(try_binary(g, ops::Mul, p))
