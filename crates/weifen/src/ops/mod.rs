@@ -193,9 +193,14 @@ impl ParamBits for i32 {
     }
 }
 
+// All NaNs are one parameter (as the symbolic store has all NaN constants be one node).
 impl ParamBits for f64 {
     fn bits(self) -> u64 {
-        self.to_bits()
+        if self.is_nan() {
+            f64::NAN.to_bits()
+        } else {
+            self.to_bits()
+        }
     }
 }
 

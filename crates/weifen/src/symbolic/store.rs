@@ -65,15 +65,6 @@ fn bits(c: f64) -> u64 {
     }
 }
 
-/// The op as a hash key: `Unary` compares its constant parameters by bits and user ops by
-/// identity (so two user ops on one operand stay two nodes); NaN parameters are one.
-fn unary_key(op: Unary) -> Unary {
-    match op {
-        Unary::Powf(c) if c.is_nan() => Unary::Powf(f64::NAN),
-        op => op,
-    }
-}
-
 /// What a new node will hold, borrowed from the caller until it is interned.
 #[derive(Clone, Copy)]
 pub(crate) enum Shape<'a> {
@@ -88,7 +79,7 @@ impl Shape<'_> {
         match self {
             Shape::Leaf(Node::Const(c)) => (0u8, bits(c)).hash(&mut h),
             Shape::Leaf(Node::Var(n)) => (1u8, n).hash(&mut h),
-            Shape::Leaf(Node::Unary(op, x)) => (2u8, unary_key(op), x).hash(&mut h),
+            Shape::Leaf(Node::Unary(op, x)) => (2u8, op, x).hash(&mut h),
             Shape::Leaf(Node::Binary(op, a, b)) => (3u8, op, a, b).hash(&mut h),
             Shape::Leaf(Node::Sum(..) | Node::Product(..)) => unreachable!("not a leaf"),
             Shape::Sum(k, terms) => {
@@ -159,7 +150,7 @@ impl Arena {
                 return (1 << 48) | u64::from_be_bytes(name);
             }
             Node::Unary(op, x) => {
-                (2u8, unary_key(op), hash(x)).hash(&mut h);
+                (2u8, op, hash(x)).hash(&mut h);
                 size(x) + 1
             }
             Node::Binary(op, a, b) => {
@@ -214,9 +205,7 @@ impl Arena {
         match (self.nodes[id as usize], shape) {
             (Node::Const(a), Shape::Leaf(Node::Const(b))) => bits(a) == bits(b),
             (Node::Var(a), Shape::Leaf(Node::Var(b))) => a == b,
-            (Node::Unary(p, a), Shape::Leaf(Node::Unary(q, b))) => {
-                a == b && unary_key(p) == unary_key(q)
-            }
+            (Node::Unary(p, a), Shape::Leaf(Node::Unary(q, b))) => a == b && p == q,
             (Node::Binary(p, a1, b1), Shape::Leaf(Node::Binary(q, a2, b2))) => {
                 p == q && a1 == a2 && b1 == b2
             }
