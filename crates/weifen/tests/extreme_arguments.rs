@@ -126,3 +126,78 @@ fn derivatives_that_overflow_are_infinite_not_nan() {
     let g = reverse::gradient(|v| v[0].exp() + v[1] * 0.0, &[800.0, 1.0]);
     assert_eq!(g, vec![f64::INFINITY, 0.0]);
 }
+
+#[test]
+fn derivatives_that_overflow_near_zero_are_infinite_not_nan() {
+    // At x = 1e-300 the third derivatives of ln, log2, log10, recip, cbrt and the second and
+    // third of sqrt are beyond f64: ±∞ with the sign of the closed form. Each was NaN through
+    // `0·∞` in a direction the result does not depend on (`sign′ = 0` times an overflowed
+    // tangent), `∞ − ∞` in `1/(y·y)` (cbrt) or in the power recurrence divided by x₀ (sqrt).
+    let x = 1e-300;
+    type D3 = Dual<Dual<Dual<f64>>>;
+    type Case = (fn(D3) -> D3, fn(Jet) -> Jet, f64);
+    type Jet = weifen::forward::Jet<f64>;
+    let cases: [Case; 5] = [
+        (|t| t.ln(), |t| t.ln(), 1.0),     // 2/x³
+        (|t| t.log2(), |t| t.log2(), 1.0), // 2/(x³ ln 2)
+        (|t| t.log10(), |t| t.log10(), 1.0),
+        (|t| t.recip(), |t| t.recip(), -1.0), // −6/x⁴
+        (|t| t.cbrt(), |t| t.cbrt(), 1.0),    // (10/27)·x^{−8/3}
+    ];
+    for (k, (nested, jet, sign)) in cases.into_iter().enumerate() {
+        let expected = sign * f64::INFINITY;
+        let d3 = forward::second_derivative(nested, Dual::variable(x)).tangent;
+        assert_eq!(d3, expected, "case {k}: nested duals");
+        let j = forward::nth_derivative(jet, x, 3);
+        assert_eq!(j, expected, "case {k}: jet");
+    }
+    assert_eq!(reverse::nth_derivative(|t| t.cbrt(), x, 3), f64::INFINITY);
+    // √x: −x^{−3/2}/4 and (3/8)·x^{−5/2}.
+    assert_eq!(reverse::nth_derivative(|t| t.sqrt(), x, 2), -f64::INFINITY);
+    assert_eq!(reverse::nth_derivative(|t| t.sqrt(), x, 3), f64::INFINITY);
+    assert_eq!(forward::nth_derivative(|t| t.sqrt(), x, 3), f64::INFINITY);
+    // cbrt is odd: at −1e-300 its third derivative is +∞ as well.
+    assert_eq!(forward::nth_derivative(|t| t.cbrt(), -x, 3), f64::INFINITY);
+}
+
+#[test]
+fn symbolic_derivatives_keep_sign_and_scale_where_intermediate_powers_leave_f64() {
+    use weifen::symbolic::Program;
+    let at = |f: &str, order: usize, x: f64| {
+        let e: Expr = f.parse().unwrap();
+        let d = e.nth_diff("x", order);
+        Program::new(&[d], &["x"]).unwrap().eval(&[x]).unwrap()[0]
+    };
+    // atan″ = −2x/(1 + x²)² ≈ −2/x³; asinh‴ = (2x² − 1)/(1 + x²)^{5/2} ≈ 2/x³: their
+    // canonical forms divide powers of hypot(x, 1) beyond the range of f64.
+    for x in [1e100, -1e100] {
+        let a2 = at("atan(x)", 2, x);
+        assert!(close(a2, -2.0 / (x * x * x)), "atan″({x}) = {a2}");
+        let s3 = at("asinh(x)", 3, x);
+        assert!(
+            close(s3, 2.0 / (x * x).abs() / x.abs()),
+            "asinh‴({x}) = {s3}"
+        );
+    }
+    // At 1e300 the true values underflow to 0 (not NaN).
+    for f in ["atan(x)", "asinh(x)", "erf(x)"] {
+        for x in [1e300, -1e300] {
+            let d3 = at(f, 3, x);
+            assert_eq!(d3, 0.0, "{f}‴({x}) = {d3}");
+        }
+    }
+    // Many points at once: the points whose powers leave f64 are evaluated again.
+    let e: Expr = "asinh(x)".parse().unwrap();
+    let program = Program::new(&[e.nth_diff("x", 3)], &["x"]).unwrap();
+    let xs = [0.5, 1e100, -1e100, 2.0];
+    let mut out = vec![Vec::new()];
+    program.eval_batch(&[&xs], &mut out).unwrap();
+    for (&x, &d) in xs.iter().zip(&out[0]) {
+        assert_eq!(d, at("asinh(x)", 3, x), "{x}");
+    }
+    assert!(close(out[0][1], 2e-300), "{}", out[0][1]);
+    // The same evaluation at ordinary points is the plain one.
+    let d = at("asinh(x)", 3, 0.5);
+    let exact = (2.0 * 0.25 - 1.0) / 1.25f64.powf(2.5);
+    assert!(close(d, exact), "{d} vs {exact}");
+}

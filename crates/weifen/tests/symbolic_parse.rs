@@ -217,7 +217,7 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 }
 
 #[test]
-fn a_megabyte_of_input_parses_differentiates_and_prints_in_linear_time() {
+fn a_megabyte_of_input_parses_differentiates_and_prints() {
     // 1 MB of distinct terms: a left-leaning chain of about 60 000 additions.
     let mut src = String::from("x");
     let mut k = 1;
@@ -225,7 +225,6 @@ fn a_megabyte_of_input_parses_differentiates_and_prints_in_linear_time() {
         k += 1;
         src.push_str(&format!(" + sin({k}*x)"));
     }
-    let start = std::time::Instant::now();
     let f = parse(&src);
     // x, then per term: k*x (its coefficient inline) and sin; the sum is one node per
     // closed group of terms.
@@ -242,8 +241,7 @@ fn a_megabyte_of_input_parses_differentiates_and_prints_in_linear_time() {
     let exact = 1.0 + (2..=k).map(|j| j as f64).sum::<f64>();
     assert_eq!(at, exact);
     // About a second unoptimised; a quadratic step (as a hash that let integer constants
-    // collide once was) takes minutes.
-    assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+    // collide once was) takes minutes: the symbolic benchmarks measure it, not this test.
 }
 
 proptest::proptest! {

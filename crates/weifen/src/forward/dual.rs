@@ -74,7 +74,7 @@ impl<S: Scalar> Scalar for Dual<S> {
     /// [`ops::times`]: crate::ops::times
     #[inline]
     fn scale_by(self, d: Self) -> Self {
-        let value = self.value.clone().scale_by(d.value.clone());
+        let value = times(self.value.clone(), d.value.clone());
         let tangent = times(self.tangent, d.value) + times(self.value, d.tangent);
         Dual::new(value, tangent)
     }

@@ -164,13 +164,16 @@ op_table!(define_ops);
 /// `t·d`, or `t` itself when `t` is the constant zero: a zero tangent (no dependence on the
 /// seeded input) times an infinite partial is 0, not the NaN of IEEE `0·∞`, so that a
 /// derivative that overflows stays ±∞ (the second derivative of `exp` at 800) instead of
-/// becoming NaN through the bookkeeping of the directions it does not depend on. Dual numbers
-/// use it in [`Scalar::scale_by`] for their own parts, so a first-order `Dual<f64>` pays
-/// nothing (a test on every `f64` product cost a third of the seed's f′) and nested duals,
-/// where the zero tangents of the seeds meet the partials, are safe.
+/// becoming NaN through the bookkeeping of the directions it does not depend on. Only the
+/// tangent is tested: a zero partial times a NaN tangent stays NaN (a derivative undefined
+/// upstream), and ops whose derivative is the constant 0 (`sign`) say so by their tangent
+/// map. Dual numbers use it in [`Scalar::scale_by`] for their own parts, so a first-order
+/// `Dual<f64>` pays nothing (a test on every `f64` product cost a third of the seed's f′);
+/// the product itself is [`Scalar::scale_by`], so the rule holds at every level of a
+/// nested dual number.
 #[inline(always)]
 pub fn times<S: Scalar>(t: S, d: S) -> S {
-    if t.is_zero() { t } else { t * d }
+    if t.is_zero() { t } else { t.scale_by(d) }
 }
 
 /// `d`, made NaN where the op's value `y` is NaN: outside its domain an op's derivative is

@@ -81,13 +81,15 @@ unary {
         names: ["sqrt"], latex: (r"\sqrt{", "}"), domain: Domain::POSITIVE,
         eval: |x| x.sqrt(),
         rule: |_x, y| y.recip() * 0.5,
-        taylor: |x| taylor::powf(x, 0.5),
+        taylor: |x| taylor::sqrt(x),
     }
     /// `∛x`, defined for negative x too.
     Cbrt => cbrt {
         names: ["cbrt"], latex: (r"\sqrt[3]{", "}"), domain: Domain::real_except(0.0),
         eval: |x| x.cbrt(),
-        rule: |_x, y| (y.clone() * y).recip() * (1.0 / 3.0),
+        // 1/(3y²) as y⁻²/3: each further derivative is a sum of same-signed power terms,
+        // so derivatives that overflow near 0 stay ±∞ (1/(y·y) cancels ∞ − ∞ at order 3).
+        rule: |_x, y| y.clone().powi(-2) * (1.0 / 3.0),
     }
     /// `eˣ`
     Exp => exp {
@@ -121,12 +123,14 @@ unary {
         names: ["log2"], latex: (r"\log_{2}\left(", r"\right)"), domain: Domain::POSITIVE,
         eval: |x| x.log2(),
         rule: |x, y| nan_where_nan((x * LN_2).recip(), y),
+        taylor: |x| Some(taylor::logarithm(x, x[0].clone().log2(), 1.0 / LN_2)),
     }
     /// Base-10 logarithm.
     Log10 => log10 {
         names: ["log10"], latex: (r"\log_{10}\left(", r"\right)"), domain: Domain::POSITIVE,
         eval: |x| x.log10(),
         rule: |x, y| nan_where_nan((x * LN_10).recip(), y),
+        taylor: |x| Some(taylor::logarithm(x, x[0].clone().log10(), 1.0 / LN_10)),
     }
     /// `ln(1 + x)`, accurate near 0.
     Ln1p => ln_1p {
@@ -246,6 +250,10 @@ unary {
         // f64::signum(0.0) is 1.0; the sign function needs sign(0) = 0 (and NaN for NaN).
         eval: |x| if x > 0.0 { 1.0 } else if x < 0.0 { -1.0 } else { x * 0.0 },
         rule: |_x, _y| S::constant(0.0),
+        // 0, not `t·0`: a tangent that overflowed to ±∞ (the derivatives of ln near 0, whose
+        // rule guards its domain with sign(ln x)·0) must not make NaN; NaN only where the
+        // sign itself is (outside the guarded op's domain).
+        tangent: |_x, y, _t| nan_where_nan(S::constant(0.0), y.clone()),
     }
     /// The error function.
     Erf => erf {

@@ -77,7 +77,11 @@ pub fn exp<S: Scalar>(x: &[S]) -> Vec<S> {
 
 /// `ln x`: `y′ = x′/x`. Outside the domain every coefficient is NaN like the value.
 pub fn ln<S: Scalar>(x: &[S]) -> Vec<S> {
-    let y0 = x[0].clone().ln();
+    logarithm(x, x[0].clone().ln(), 1.0)
+}
+
+/// A logarithm `y = log_b(x)` given its value `y0` and `scale = 1/ln b`: `y′ = scale·x′/x`.
+pub fn logarithm<S: Scalar>(x: &[S], y0: S, scale: f64) -> Vec<S> {
     let dx: Vec<S> = (1..x.len()).map(|j| x[j].clone() * j as f64).collect();
     let mut y = vec![y0.clone()];
     if !dx.is_empty() {
@@ -86,7 +90,7 @@ pub fn ln<S: Scalar>(x: &[S]) -> Vec<S> {
             q.into_iter()
                 .take(x.len() - 1)
                 .enumerate()
-                .map(|(k, qk)| super::nan_where_nan(qk / (k + 1) as f64, y0.clone())),
+                .map(|(k, qk)| super::nan_where_nan(qk * (scale / (k + 1) as f64), y0.clone())),
         );
     }
     y
@@ -139,6 +143,23 @@ pub fn powi<S: Scalar>(x: &[S], n: i32) -> Vec<S> {
     }
 }
 
+/// `√x` for `x₀ > 0`: `y² = x` gives `2·y₀·yₖ = xₖ − Σ₀<ⱼ<ₖ yⱼ·yₖ₋ⱼ`. Unlike the
+/// general power recurrence it never divides by `x₀`, so near 0, where the derivatives
+/// overflow, their derivatives (reverse mode through a jet) stay ±∞ instead of `∞ − ∞`.
+pub fn sqrt<S: Scalar>(x: &[S]) -> Option<Vec<S>> {
+    let y0 = x[0].clone().sqrt();
+    if x.len() > 1 && y0.value_is_zero() {
+        return None;
+    }
+    let twice = y0.clone() * 2.0;
+    let mut y = vec![y0];
+    for k in 1..x.len() {
+        let s = sum((1..k).map(|j| times(y[j].clone(), y[k - j].clone())));
+        y.push((x[k].clone() - s) / twice.clone());
+    }
+    Some(y)
+}
+
 /// `xᶜ` for `x₀ ≠ 0`: `x·y′ = c·y·x′` gives `k·x₀·yₖ = Σⱼ (c·j − (k − j))·xⱼ·yₖ₋ⱼ`. At
 /// `x₀ = 0` the recurrence divides by zero: `None`, and the rule carries the op.
 pub fn powf<S: Scalar>(x: &[S], c: f64) -> Option<Vec<S>> {
@@ -151,8 +172,8 @@ pub fn powf<S: Scalar>(x: &[S], c: f64) -> Option<Vec<S>> {
     }
     let mut y = vec![y0];
     for k in 1..x.len() {
-        let s =
-            sum((1..=k).map(|j| x[j].clone() * y[k - j].clone() * (c * j as f64 - (k - j) as f64)));
+        let s = sum((1..=k)
+            .map(|j| times(x[j].clone(), y[k - j].clone()) * (c * j as f64 - (k - j) as f64)));
         y.push(s / (x0.clone() * k as f64));
     }
     Some(y)

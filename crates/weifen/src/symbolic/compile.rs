@@ -16,6 +16,7 @@ use super::error::EvalError;
 use super::expr::Expr;
 use super::lower::{Op, lower};
 use super::owned::Store;
+use super::wide::Wide;
 use crate::Scalar;
 use crate::ops::{Binary, Unary};
 
@@ -174,7 +175,11 @@ impl Program {
         Ok(self.outputs.iter().map(|&o| r[o].clone()).collect())
     }
 
-    /// The outputs at the point `x` (one value per variable).
+    /// The outputs at the point `x` (one value per variable). Where a product, quotient or
+    /// power of finite non-zero values leaves the range of `f64` on the way (high
+    /// derivatives at extreme arguments), the point is evaluated again with a wide exponent,
+    /// so that a representable result is not turned into 0, ±∞, NaN or a wrong sign;
+    /// [`eval_batch`](Program::eval_batch) does the same point by point.
     ///
     /// # Errors
     /// [`EvalError::WrongLength`] if `x` has not one value per variable.
@@ -184,14 +189,36 @@ impl Program {
         for &(i, v) in &self.constants {
             r[i] = v;
         }
+        let mut escaped = false;
         for ins in &self.instructions {
-            r[ins.dst] = match ins.code {
-                Code::Input(i) => x[i],
-                Code::Unary(op) => op.eval(r[ins.a]),
-                Code::Binary(op) => op.eval(r[ins.a], r[ins.b]),
+            let (a, b) = match ins.code {
+                Code::Binary(_) => (r[ins.a], r[ins.b]),
+                _ => (r[ins.a], r[ins.a]),
             };
+            let y = match ins.code {
+                Code::Input(i) => x[i],
+                Code::Unary(op) => op.eval(a),
+                Code::Binary(op) => op.eval(a, b),
+            };
+            escaped |= scales(ins.code) && out_of_range(a, b, y);
+            r[ins.dst] = y;
         }
-        Ok(self.outputs.iter().map(|&o| r[o]).collect())
+        let mut out: Vec<f64> = self.outputs.iter().map(|&o| r[o]).collect();
+        if escaped {
+            self.widen(x, out.iter_mut().collect());
+        }
+        Ok(out)
+    }
+
+    /// Evaluates again with a wide exponent ([`Wide`]), after a product or power of finite
+    /// non-zero values left the range of `f64`, and replaces the outputs.
+    fn widen(&self, x: &[f64], out: Vec<&mut f64>) {
+        let point: Vec<Wide> = x.iter().map(|&v| Wide::constant(v)).collect();
+        if let Ok(wide) = self.eval_scalar(&point) {
+            for (o, w) in out.into_iter().zip(wide) {
+                *o = w.to_f64();
+            }
+        }
     }
 
     /// The outputs at many points: `inputs[v][p]` is variable `v` at point `p`, and
@@ -232,6 +259,7 @@ impl Program {
         for &(i, v) in &self.constants {
             r[i * BLOCK..(i + 1) * BLOCK].fill(v);
         }
+        let mut escaped = [false; BLOCK];
         for start in (0..n).step_by(BLOCK) {
             let len = BLOCK.min(n - start);
             for ins in &self.instructions {
@@ -243,16 +271,30 @@ impl Program {
                     Code::Unary(op) => {
                         let (d, a) = split2(&mut r, ins.dst, ins.a);
                         super::kernels::unary(op, &a[..len], &mut d[..len]);
+                        if scales(ins.code) {
+                            mark(&mut escaped, &a[..len], &a[..len], &d[..len]);
+                        }
                     }
                     Code::Binary(op) => {
                         let (d, a, b) = split3(&mut r, ins.dst, ins.a, ins.b);
                         super::kernels::binary(op, &a[..len], &b[..len], &mut d[..len]);
+                        if scales(ins.code) {
+                            mark(&mut escaped, &a[..len], &b[..len], &d[..len]);
+                        }
                     }
                 }
             }
             for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
                 out[start..start + len].copy_from_slice(&r[o * BLOCK..][..len]);
             }
+            for p in (0..len).filter(|&p| escaped[p]) {
+                let point: Vec<f64> = inputs.iter().map(|c| c[start + p]).collect();
+                self.widen(
+                    &point,
+                    outputs.iter_mut().map(|out| &mut out[start + p]).collect(),
+                );
+            }
+            escaped.fill(false);
         }
         Ok(())
     }
@@ -282,4 +324,30 @@ fn split3(r: &mut [f64], d: usize, a: usize, b: usize) -> (&mut [f64], &[f64], &
         }
     };
     (dst, block(a), block(b))
+}
+
+/// Whether an instruction multiplies or divides magnitudes (the ops whose results leave the
+/// range of `f64` while their operands are in it and the final result may be too).
+fn scales(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Unary(Unary::Powi(_) | Unary::Recip | Unary::ConstDiv(_) | Unary::MulConst(_))
+            | Code::Unary(Unary::DivConst(_))
+            | Code::Binary(Binary::Mul | Binary::Div)
+    )
+}
+
+/// A result 0 or ±∞ from finite non-zero operands: underflow or overflow. (For a unary
+/// instruction both operands are its one operand.)
+#[inline]
+fn out_of_range(a: f64, b: f64, y: f64) -> bool {
+    let ordinary = |v: f64| v != 0.0 && v.is_finite();
+    !ordinary(y) && !y.is_nan() && ordinary(a) && ordinary(b)
+}
+
+/// Marks the points of a block whose result left the range of `f64`.
+fn mark(escaped: &mut [bool; BLOCK], a: &[f64], b: &[f64], y: &[f64]) {
+    for (p, ((&a, &b), &y)) in a.iter().zip(b).zip(y).enumerate() {
+        escaped[p] |= out_of_range(a, b, y);
+    }
 }

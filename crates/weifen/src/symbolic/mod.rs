@@ -112,6 +112,7 @@ mod lower;
 mod owned;
 mod parse;
 mod store;
+mod wide;
 
 pub use compile::{BLOCK, Program};
 pub use define::{DefineError, define};
