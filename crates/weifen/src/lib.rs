@@ -70,6 +70,7 @@ pub mod check;
 mod error;
 pub mod forward;
 mod function;
+mod interop;
 pub mod method;
 pub mod numeric;
 pub mod reverse;
@@ -80,4 +81,5 @@ pub mod tensor;
 
 pub use error::LengthError;
 pub use function::{MultivariateFn, ScalarFn, VectorFn};
+pub use interop::FloatReal;
 pub use scalar::{Real, Scalar};
