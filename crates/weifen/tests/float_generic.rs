@@ -180,3 +180,77 @@ fn replay_refuses_inputs_where_floor_takes_another_piece() {
     // Another piece: refused rather than a gradient with a stale floor.
     assert!(r.value_and_gradient(&[3.5]).is_err());
 }
+
+/// Every unary `Float` method that computes, on `Dual`, `DualVec` and `Var`: the value is the
+/// `f64` method's, the derivative a central difference of the `f64` method.
+#[test]
+fn every_unary_float_method_agrees_with_f64_and_central_difference() {
+    macro_rules! check {
+        ($($name:ident at $x:expr),* $(,)?) => {$({
+            let x: f64 = $x;
+            let name = stringify!($name);
+            let h = 1e-6 * x.abs().max(1.0);
+            let central = (Float::$name(x + h) - Float::$name(x - h)) / (2.0 * h);
+            let d = Float::$name(Dual::variable(x));
+            assert_eq!(d.value, Float::$name(x), "{name}");
+            assert!((d.tangent - central).abs() < 1e-7 * central.abs().max(1.0),
+                "{name}: {} vs {central}", d.tangent);
+            let v = Float::$name(DualVec::<f64, 3>::seeded(x, 1));
+            assert_eq!((v.value, v.tangent), (d.value, [0.0, d.tangent, 0.0]), "{name}");
+            let r = reverse::derivative(|x| Float::$name(x), x);
+            assert!((r - d.tangent).abs() <= 1e-15 * r.abs().max(1.0), "{name}: {r}");
+        })*};
+    }
+    check!(
+        sqrt at 1.7, exp at 0.6, exp2 at 0.6, ln at 1.7, log2 at 1.7, log10 at 1.7,
+        cbrt at -1.7, recip at -1.7, sin at 0.6, cos at 0.6, tan at 0.6, asin at 0.4,
+        acos at 0.4, atan at 0.6, sinh at 0.6, cosh at 0.6, tanh at 0.6, asinh at 0.6,
+        acosh at 1.7, atanh at 0.4, exp_m1 at 0.6, ln_1p at 0.6, abs at -1.7,
+        floor at 1.7, ceil at 1.7, round at 1.7, trunc at -1.7, fract at -1.7, signum at -1.7,
+        to_degrees at 0.6, to_radians at 0.6,
+    );
+}
+
+#[test]
+fn binary_float_methods_give_both_partials() {
+    // hypot, atan2, powf (variable exponent), log (variable base), max, min, mul_add by hand.
+    let (a, b) = (1.3, 0.7);
+    let both = |f: &dyn Fn(Dual<f64>, Dual<f64>) -> Dual<f64>| {
+        let da = f(Dual::variable(a), Dual::lift(b)).tangent;
+        let db = f(Dual::lift(a), Dual::variable(b)).tangent;
+        [da, db]
+    };
+    let r2 = a * a + b * b;
+    let cases: [(&str, [f64; 2], [f64; 2]); 6] = [
+        (
+            "hypot",
+            both(&|x, y| x.hypot(y)),
+            [a / r2.sqrt(), b / r2.sqrt()],
+        ),
+        ("atan2", both(&|x, y| x.atan2(y)), [b / r2, -a / r2]),
+        (
+            "powf",
+            both(&|x, y| x.powf(y)),
+            [b * a.powf(b - 1.0), a.powf(b) * a.ln()],
+        ),
+        (
+            "log",
+            both(&|x, y| x.log(y)),
+            [1.0 / (a * b.ln()), -a.ln() / (b * b.ln().powi(2))],
+        ),
+        ("max", both(&|x, y| Float::max(x, y)), [1.0, 0.0]),
+        ("min", both(&|x, y| Float::min(x, y)), [0.0, 1.0]),
+    ];
+    for (name, got, exact) in cases {
+        for k in 0..2 {
+            assert!(
+                (got[k] - exact[k]).abs() < 1e-14,
+                "{name} ∂{k}: {} vs {}",
+                got[k],
+                exact[k]
+            );
+        }
+    }
+    let m = Dual::variable(a).mul_add(Dual::lift(b), Dual::variable(2.0));
+    assert_eq!((m.value, m.tangent), (a * b + 2.0, b + 1.0));
+}
