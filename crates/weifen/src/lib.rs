@@ -65,7 +65,8 @@
 //! part, so nested duals too); each `Float` method is an op of the table, so such code is
 //! differentiated without rewriting. With the `nalgebra` feature, `Dual` and `DualVec` are
 //! nalgebra `RealField`s, and nalgebra's decompositions (LU, Cholesky, QR, symmetric
-//! eigenvalues) carry derivatives through. A function bounded by both `Float` and `Scalar`
+//! eigenvalues) carry derivatives through (not `Var`: nalgebra's scalars are `'static`, and a
+//! `Var` borrows its tape). A function bounded by both `Float` and `Scalar`
 //! names the trait of a method both have (`Float::sin(x)`).
 //!
 //! ```
