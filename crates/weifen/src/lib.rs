@@ -57,6 +57,48 @@
 //! accepts too). A function that carries data implements [`ScalarFn`], [`MultivariateFn`] or
 //! [`VectorFn`] and is passed as `|x| f.eval(x)`.
 //!
+//! ## Code written against `num_traits::Float` or nalgebra
+//!
+//! Numeric crates are generic over `num_traits::Float` (and nalgebra's `RealField`), not over
+//! [`Scalar`]. The dual numbers and tape variables implement `Float`, `Zero`, `One`, `Num`,
+//! `NumCast`, `FromPrimitive`, `Signed`, `Bounded` and `FloatConst` (over any [`FloatReal`]
+//! part, so nested duals too); each `Float` method is an op of the table, so such code is
+//! differentiated without rewriting. With the `nalgebra` feature, `Dual` and `DualVec` are
+//! nalgebra `RealField`s, and nalgebra's decompositions (LU, Cholesky, QR, symmetric
+//! eigenvalues) carry derivatives through (not `Var`: nalgebra's scalars are `'static`, and a
+//! `Var` borrows its tape). A function bounded by both `Float` and `Scalar`
+//! names the trait of a method both have (`Float::sin(x)`).
+//!
+//! ```
+//! use num_traits::Float;
+//! use weifen::{forward, reverse};
+//!
+//! /// A generic function as a numeric crate writes it: log-sum-exp of two values.
+//! fn logaddexp<T: Float>(a: T, b: T) -> T {
+//!     let m = a.max(b);
+//!     m + ((a - m).exp() + (b - m).exp()).ln()
+//! }
+//!
+//! // ∂/∂a = eᵃ/(eᵃ + eᵇ), a softmax weight.
+//! let (a, b) = (0.5, -1.0);
+//! let exact = a.exp() / (a.exp() + b.exp());
+//! let g = reverse::gradient(|v| logaddexp(v[0], v[1]), &[a, b]);
+//! let d = forward::derivative(|x| logaddexp(x, forward::Dual::lift(b)), a);
+//! assert!((g[0] - exact).abs() < 1e-15 && (d - exact).abs() < 1e-15);
+//!
+//! # #[cfg(feature = "nalgebra")]
+//! # {
+//! // With the `nalgebra` feature: d/dt of the solution of (A + tI)x = b is −(A + tI)⁻¹x.
+//! use nalgebra::{Matrix2, Vector2};
+//! use weifen::forward::Dual;
+//! let a = Matrix2::new(2.0, 1.0, 1.0, 3.0).map(Dual::lift) + Matrix2::identity() * Dual::variable(0.0);
+//! let x = a.lu().solve(&Vector2::new(1.0, 2.0).map(Dual::lift)).unwrap();
+//! let xf = Vector2::new(x[0].value, x[1].value);
+//! let exact = -Matrix2::new(2.0, 1.0, 1.0, 3.0).lu().solve(&xf).unwrap();
+//! assert!((x[0].tangent - exact[0]).abs() < 1e-15 && (x[1].tangent - exact[1]).abs() < 1e-15);
+//! # }
+//! ```
+//!
 //! The design of the crate, its invariants and its conventions are in `docs/ARCHITECTURE.md`.
 #![doc(test(attr(deny(warnings))))]
 
@@ -70,6 +112,7 @@ pub mod check;
 mod error;
 pub mod forward;
 mod function;
+mod interop;
 pub mod method;
 pub mod numeric;
 pub mod reverse;
@@ -80,4 +123,5 @@ pub mod tensor;
 
 pub use error::LengthError;
 pub use function::{MultivariateFn, ScalarFn, VectorFn};
+pub use interop::FloatReal;
 pub use scalar::{Real, Scalar};

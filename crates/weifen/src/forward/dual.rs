@@ -124,3 +124,10 @@ impl<S: Real> Real for Dual<S> {
         self.value.value()
     }
 }
+
+/// `value + tangentε`.
+impl<S: std::fmt::Display> std::fmt::Display for Dual<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} + {}ε", self.value, self.tangent)
+    }
+}

@@ -144,3 +144,15 @@ impl<S: Real, const N: usize> Real for DualVec<S, N> {
         self.value.value()
     }
 }
+
+/// `value + [t₀, t₁, …]ε`.
+impl<S: std::fmt::Display, const N: usize> std::fmt::Display for DualVec<S, N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} + [", self.value)?;
+        for (i, t) in self.tangent.iter().enumerate() {
+            let sep = if i == 0 { "" } else { ", " };
+            write!(f, "{sep}{t}")?;
+        }
+        write!(f, "]ε")
+    }
+}
