@@ -15,7 +15,7 @@
 
 use weifen::Real;
 use weifen::forward::{self, Dual};
-use weifen::reverse::{self, Var};
+use weifen::reverse::{Var, Workspace};
 
 /// A scalar that a value of the outer type `T` can enter as a constant.
 pub trait Lift<T>: Real {
@@ -52,20 +52,36 @@ pub trait Objective<T: Real> {
 
 /// An AD mode: how [`argmin`] takes the gradient of its objective.
 pub trait Mode {
-    /// `∇f(x)`, differentiated by this mode.
-    fn gradient<T: Real, F: Objective<T>>(f: &F, x: &[T]) -> Vec<T>;
+    /// Memory a loop of gradients reuses (reverse mode's tape and adjoints).
+    type Scratch<T: Real>: Default;
+
+    /// `∇f(x)`, differentiated by this mode in the memory of `scratch`.
+    fn gradient_with<T: Real, F: Objective<T>>(
+        scratch: &mut Self::Scratch<T>,
+        f: &F,
+        x: &[T],
+    ) -> Vec<T>;
+
+    /// `∇f(x)`, differentiated by this mode in fresh memory (the evals keep a scratch; the
+    /// tests use this).
+    #[cfg(test)]
+    fn gradient<T: Real, F: Objective<T>>(f: &F, x: &[T]) -> Vec<T> {
+        Self::gradient_with(&mut Self::Scratch::default(), f, x)
+    }
 }
 
 /// Forward mode: one evaluation on dual numbers per input (`forward::jvp` along each axis).
 #[derive(Clone, Copy, Debug)]
 pub struct Forward;
 
-/// Reverse mode: one recording and one backward sweep (`reverse::gradient`).
+/// Reverse mode: one recording and one backward sweep, into a reused `reverse::Workspace`.
 #[derive(Clone, Copy, Debug)]
 pub struct Reverse;
 
 impl Mode for Forward {
-    fn gradient<T: Real, F: Objective<T>>(f: &F, x: &[T]) -> Vec<T> {
+    type Scratch<T: Real> = ();
+
+    fn gradient_with<T: Real, F: Objective<T>>(_: &mut (), f: &F, x: &[T]) -> Vec<T> {
         let zero = T::constant(0.0);
         let mut direction = vec![zero; x.len()];
         (0..x.len())
@@ -81,8 +97,14 @@ impl Mode for Forward {
 }
 
 impl Mode for Reverse {
-    fn gradient<T: Real, F: Objective<T>>(f: &F, x: &[T]) -> Vec<T> {
-        reverse::gradient(|v| f.eval(v), x)
+    type Scratch<T: Real> = Workspace<T>;
+
+    fn gradient_with<T: Real, F: Objective<T>>(
+        workspace: &mut Workspace<T>,
+        f: &F,
+        x: &[T],
+    ) -> Vec<T> {
+        workspace.gradient(|v| f.eval(v), x)
     }
 }
 
@@ -107,9 +129,10 @@ const TOLERANCE: f64 = 1e-5;
 /// It stops when `‖∇f(x)‖ ≤ 10⁻⁵`, when a step `η∇f` is at most `10⁻⁵` long, when the
 /// gradient is not finite, or after a million evaluations.
 pub fn argmin<T: Real, M: Mode, F: Objective<T>>(f: &F, start: &[T]) -> Vec<T> {
+    let mut scratch = M::Scratch::default();
     let mut x = start.to_vec();
     let mut fx = f.eval(&x);
-    let mut gx = M::gradient(f, &x);
+    let mut gx = M::gradient_with(&mut scratch, f, &x);
     let mut eta = 1e-5;
     let mut successes = 0;
     for _ in 0..MAX_EVALUATIONS {
@@ -131,7 +154,7 @@ pub fn argmin<T: Real, M: Mode, F: Objective<T>>(f: &F, start: &[T]) -> Vec<T> {
         if f_trial < fx {
             x = trial;
             fx = f_trial;
-            gx = M::gradient(f, &x);
+            gx = M::gradient_with(&mut scratch, f, &x);
             successes += 1;
         } else {
             eta /= 2.0;

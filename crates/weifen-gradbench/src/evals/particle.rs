@@ -56,6 +56,7 @@ pub fn miss<T: Real, M: Mode>(w: T) -> T {
     let c = T::constant;
     let (mut x, mut v) = ([c(0.0), c(8.0)], [c(0.75), c(0.0)]);
     let field = Potential { w };
+    let mut scratch = M::Scratch::default();
     let mut crossed = false;
     for _ in 0..MAX_STEPS {
         let next = [x[0] + v[0] * DT, x[1] + v[1] * DT];
@@ -63,7 +64,7 @@ pub fn miss<T: Real, M: Mode>(w: T) -> T {
             crossed = true;
             break;
         }
-        let gradient = M::gradient(&field, &x);
+        let gradient = M::gradient_with(&mut scratch, &field, &x);
         v = [v[0] - gradient[0] * DT, v[1] - gradient[1] * DT];
         x = next;
     }
