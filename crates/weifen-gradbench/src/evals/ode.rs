@@ -7,12 +7,17 @@
 //! checkpointed at every step and stores only the states: a plain `f64` pass keeps `y` after
 //! each step (`8·n·s` bytes, 80 MB at the largest input), then, last step first, one step is
 //! swept back from the cotangent `ȳ` of its output: the gradient of `ȳ·step(y, x)` in `(y, x)`
-//! is the cotangent of its input state and this step's share of `x̄`. Every step has the same
-//! operations, so that pullback is recorded once (in `prepare`, on a replayable tape with
-//! `(y, x, ȳ)` as inputs: about 64 B per node, 120 MB at `n = 10⁵`) and replayed at each step
-//! and run: replay re-evaluates the nodes without the recording's bookkeeping, 1.6× faster
-//! than recording each step afresh into a reused workspace (measured at `n = 10⁴, s = 100`).
-//! The cost over a full recording is one extra `f64` evaluation. (`reverse::checkpoint` would
+//! is the cotangent of its input state and this step's share of `x̄`.
+//!
+//! Every step has the same operations, and output `i` of a step depends only on its inputs
+//! `i − 4 ..= i`; so that pullback is recorded once (in `prepare`, on a replayable tape with
+//! `(y, x, ȳ)` as inputs) on a window of 1024 states, and replayed on windows that overlap by
+//! the 4-state halo, every step and run ([`Pullback`]). Replay re-evaluates the nodes without
+//! the recording's bookkeeping, and the window's recording (1.2 MB) stays in cache. Measured
+//! (medians, loaded 2-core machine): recording each whole step afresh into a reused
+//! workspace, 1.17 s at `n = 10⁴, s = 100`; replaying a whole-step recording, 0.72 s (and
+//! 1.42 s at `n = 10⁵, s = 10`, its 120 MB recording out of cache); replaying the window,
+//! 0.42 s and 0.49 s, with 27 MB resident instead of 166 MB. (`reverse::checkpoint` would
 //! also fit, but it keeps each segment's inputs, `x` included, `s` times, and records each
 //! segment once more on its forward pass.)
 
@@ -78,13 +83,79 @@ fn step_pullback<S: Scalar>(v: &[S], h: f64) -> S {
         .fold(S::constant(0.0), |a, b| a + b)
 }
 
-/// [`step_pullback`] recorded once for `n` states and step `h`, replayed at every step.
-pub fn record_pullback(n: usize, h: f64) -> Recording {
-    reverse::record(|v| step_pullback(v, h), &vec![0.0; 3 * n])
+/// How far back one step reaches: output `i` depends on the states and parameters
+/// `i − 4 ..= i` (one index per Runge–Kutta stage).
+const HALO: usize = 4;
+
+/// The states per window of the recorded pullback: small enough for its recording (about
+/// 19 nodes of 64 B per state, 1.2 MB) to stay in cache, large enough that the halo of
+/// [`HALO`] recomputed states per window costs under half a percent.
+pub const WINDOW: usize = 1024;
+
+/// [`step_pullback`] recorded once on a window of states, replayed on every window of every
+/// step. Since a step's output `i` depends only on its inputs `i − 4 ..= i`, the step applied
+/// to a window `a .. a + w` gives the true outputs from `a + 4` on (and from `a` when
+/// `a = 0`, where the window's first state is the system's): so windows overlapping by
+/// [`HALO`], with the weights of the halo's outputs set to 0, cover the whole pullback.
+pub struct Pullback {
+    recording: Recording,
+    window: usize,
+}
+
+impl Pullback {
+    /// Records the pullback of a step of length `h` for `n` states, on windows of at most
+    /// `window` states (more than [`HALO`]).
+    pub fn new(n: usize, h: f64, window: usize) -> Self {
+        assert!(window > HALO, "a window must be longer than the halo");
+        let window = window.min(n);
+        let recording = reverse::record(|v| step_pullback(v, h), &vec![0.0; 3 * window]);
+        Pullback { recording, window }
+    }
+
+    /// Adds to `y_bar` and `x_bar` the cotangents of a step's input state and parameters
+    /// (at `y`, `x`) from the cotangent `weights` of its output.
+    fn accumulate(
+        &mut self,
+        y: &[f64],
+        x: &[f64],
+        weights: &[f64],
+        y_bar: &mut [f64],
+        x_bar: &mut [f64],
+    ) {
+        let (n, w) = (x.len(), self.window);
+        let mut point = vec![0.0; 3 * w];
+        let mut covered = 0;
+        while covered < n {
+            let start = if covered == 0 {
+                0
+            } else {
+                (covered - HALO).min(n - w)
+            };
+            let range = start..start + w;
+            point[..w].copy_from_slice(&y[range.clone()]);
+            point[w..2 * w].copy_from_slice(&x[range.clone()]);
+            point[2 * w..].copy_from_slice(&weights[range.clone()]);
+            // Outputs already counted (or, in the halo, not computed right) weigh nothing.
+            point[2 * w..2 * w + (covered - start)].fill(0.0);
+            let g = self
+                .recording
+                .gradient(&point)
+                .expect("the step has no branches, and the point has the recording's length");
+            y_bar[range.clone()]
+                .iter_mut()
+                .zip(&g[..w])
+                .for_each(|(a, b)| *a += b);
+            x_bar[range]
+                .iter_mut()
+                .zip(&g[w..2 * w])
+                .for_each(|(a, b)| *a += b);
+            covered = start + w;
+        }
+    }
 }
 
 /// `∇ₓ yₙ₋₁(2)` by the step-checkpointed reverse sweep described above.
-pub fn gradient(x: &[f64], s: usize, pullback: &mut Recording) -> Vec<f64> {
+pub fn gradient(x: &[f64], s: usize, pullback: &mut Pullback) -> Vec<f64> {
     let n = x.len();
     let h = T_END / s as f64;
     // states[k] is y after k steps.
@@ -95,20 +166,14 @@ pub fn gradient(x: &[f64], s: usize, pullback: &mut Recording) -> Vec<f64> {
         states.push(y);
         y = next;
     }
-    let mut point = vec![0.0; 3 * n];
-    point[n..2 * n].copy_from_slice(x);
-    point[3 * n - 1] = 1.0;
+    let mut weights = vec![0.0; n];
+    weights[n - 1] = 1.0;
+    let mut y_bar = vec![0.0; n];
     let mut x_bar = vec![0.0; n];
     for state in states.iter().rev() {
-        point[..n].copy_from_slice(state);
-        let g = pullback
-            .gradient(&point)
-            .expect("the step has no branches and the recording's length");
-        point[2 * n..].copy_from_slice(&g[..n]);
-        x_bar
-            .iter_mut()
-            .zip(&g[n..2 * n])
-            .for_each(|(a, b)| *a += b);
+        y_bar.fill(0.0);
+        pullback.accumulate(state, x, &weights, &mut y_bar, &mut x_bar);
+        std::mem::swap(&mut weights, &mut y_bar);
     }
     x_bar
 }
@@ -117,7 +182,7 @@ struct Ode {
     x: Vec<f64>,
     s: usize,
     /// The recorded pullback of one step; `None` for the primal.
-    pullback: Option<Recording>,
+    pullback: Option<Pullback>,
     output: Vec<f64>,
 }
 
@@ -158,7 +223,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
         .filter(|&s| s >= 1)
         .ok_or("the field \"s\" must be a positive integer")?;
     let s = usize::try_from(s).map_err(|_| format!("the field \"s\" is too large: {s}"))?;
-    let pullback = derivative.then(|| record_pullback(x.len(), T_END / s as f64));
+    let pullback = derivative.then(|| Pullback::new(x.len(), T_END / s as f64, WINDOW));
     Ok(Box::new(Ode {
         x,
         s,
@@ -184,11 +249,21 @@ mod tests {
         y
     }
 
+    /// Parameters `xᵢ ≈ (i + 1)/2`, so that `yₙ₋₁ = x₀⋯xₙ₋₁·2ⁿ/n!` and its gradient are of
+    /// order 1 (with `xᵢ < 1` they would vanish like `2ⁿ/n!`, and any error with them).
+    fn sample(n: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| (i + 1) as f64 * (0.45 + 0.1 * (i as f64).sin()))
+            .collect()
+    }
+
+    /// Whether `a` and `b` agree to `tolerance` relative to `b`'s largest entry.
     fn close(a: &[f64], b: &[f64], tolerance: f64) -> bool {
+        let scale = b.iter().fold(0.0_f64, |m, q| m.max(q.abs()));
         a.len() == b.len()
             && a.iter()
                 .zip(b)
-                .all(|(p, q)| (p - q).abs() <= tolerance * (1.0 + q.abs()))
+                .all(|(p, q)| (p - q).abs() <= tolerance * scale)
     }
 
     #[test]
@@ -206,7 +281,7 @@ mod tests {
         let last = exact(&x)[3];
         let want: Vec<f64> = x.iter().map(|xj| last / xj).collect();
         for s in [1, 2, 7] {
-            let mut pullback = record_pullback(x.len(), T_END / s as f64);
+            let mut pullback = Pullback::new(x.len(), T_END / s as f64, WINDOW);
             assert!(
                 close(&gradient(&x, s, &mut pullback), &want, 1e-14),
                 "s = {s}"
@@ -217,9 +292,9 @@ mod tests {
     #[test]
     fn gradient_agrees_with_forward_mode_and_central_differences() {
         // Nine states: the Runge–Kutta solution is no longer exact, so compare methods.
-        let x = [0.8, 0.4, 0.95, 0.1, 0.6, 0.3, 0.99, 0.5, 0.7];
+        let x = sample(9);
         let s = 3;
-        let got = gradient(&x, s, &mut record_pullback(x.len(), T_END / s as f64));
+        let got = gradient(&x, s, &mut Pullback::new(x.len(), T_END / s as f64, WINDOW));
         let by_forward = forward::gradient(|v| solve(v, s).pop().expect("n ≥ 1"), &x);
         assert!(close(&got, &by_forward, 1e-13));
         let h = 1e-6;
@@ -237,14 +312,30 @@ mod tests {
     #[test]
     fn the_recording_gives_the_same_gradient_when_replayed() {
         let x = [0.2, 0.6, 0.4, 0.9, 0.3];
-        let mut pullback = record_pullback(x.len(), T_END / 4.0);
+        let mut pullback = Pullback::new(x.len(), T_END / 4.0, WINDOW);
         let first = gradient(&x, 4, &mut pullback);
         let _other = gradient(&[0.5, 0.25, 0.75, 1.0, 0.1], 4, &mut pullback);
         assert_eq!(gradient(&x, 4, &mut pullback), first);
-        // Recorded at x = 0, replayed at x: the same as a recording at x.
-        let again = reverse::gradient(|v| step_pullback(v, 0.5), &[x, x, x].concat());
-        let mut replayed = record_pullback(x.len(), 0.5);
-        assert_eq!(replayed.gradient(&[x, x, x].concat()).unwrap(), again);
+        // Recorded at 0, replayed at v: the same as a recording at v.
+        let v = [x, x, x].concat();
+        let recorded = reverse::gradient(|u| step_pullback(u, 0.5), &v);
+        let mut replayed = Pullback::new(x.len(), 0.5, WINDOW);
+        assert_eq!(replayed.recording.gradient(&v).unwrap(), recorded);
+    }
+
+    #[test]
+    fn overlapping_windows_give_the_whole_pullback() {
+        // 23 states on windows of 5, 6, 8 and 16 (the last window overlapping the one
+        // before by more than the halo) against one window of all 23, and forward mode.
+        let x = sample(23);
+        let s = 2;
+        let whole = gradient(&x, s, &mut Pullback::new(x.len(), 1.0, x.len()));
+        let by_forward = forward::gradient(|v| solve(v, s).pop().expect("n ≥ 1"), &x);
+        assert!(close(&whole, &by_forward, 1e-13));
+        for window in [5, 6, 8, 16] {
+            let windowed = gradient(&x, s, &mut Pullback::new(x.len(), 1.0, window));
+            assert!(close(&windowed, &whole, 1e-14), "window {window}");
+        }
     }
 
     #[test]
