@@ -29,43 +29,70 @@ use weifen::reverse::{self, Recording};
 /// The end of the time interval.
 const T_END: f64 = 2.0;
 
-/// The right-hand side `z₀ = x₀`, `zᵢ = xᵢ·yᵢ₋₁`.
-fn field<S: Scalar>(x: &[S], y: &[S]) -> Vec<S> {
-    let mut z = Vec::with_capacity(x.len());
+/// The right-hand side `z₀ = x₀`, `zᵢ = xᵢ·yᵢ₋₁`, written into `z`.
+fn field<S: Scalar>(x: &[S], y: &[S], z: &mut Vec<S>) {
+    z.clear();
     z.push(x[0].clone());
     z.extend(x[1..].iter().zip(y).map(|(a, b)| a.clone() * b.clone()));
-    z
 }
 
-/// `y + c·k`, element by element.
-fn axpy<S: Scalar>(y: &[S], c: f64, k: &[S]) -> Vec<S> {
-    y.iter()
-        .zip(k)
-        .map(|(a, b)| a.clone() + b.clone() * c)
-        .collect()
+/// `y + c·k`, element by element, written into `out`.
+fn axpy<S: Scalar>(y: &[S], c: f64, k: &[S], out: &mut Vec<S>) {
+    out.clear();
+    out.extend(y.iter().zip(k).map(|(a, b)| a.clone() + b.clone() * c));
+}
+
+/// The stage vectors of a step, kept across steps so that a solve allocates once.
+struct Stages<S> {
+    k: [Vec<S>; 4],
+    shifted: Vec<S>,
+}
+
+impl<S> Stages<S> {
+    fn new() -> Self {
+        Stages {
+            k: [Vec::new(), Vec::new(), Vec::new(), Vec::new()],
+            shifted: Vec::new(),
+        }
+    }
+}
+
+/// One classical Runge–Kutta step of length `h` from `y`, written into `out`.
+fn step_into<S: Scalar>(x: &[S], y: &[S], h: f64, stages: &mut Stages<S>, out: &mut Vec<S>) {
+    let Stages {
+        k: [k1, k2, k3, k4],
+        shifted,
+    } = stages;
+    field(x, y, k1);
+    axpy(y, h / 2.0, k1, shifted);
+    field(x, shifted, k2);
+    axpy(y, h / 2.0, k2, shifted);
+    field(x, shifted, k3);
+    axpy(y, h, k3, shifted);
+    field(x, shifted, k4);
+    out.clear();
+    out.extend(y.iter().enumerate().map(|(i, yi)| {
+        let sum = k1[i].clone() + k2[i].clone() * 2.0 + k3[i].clone() * 2.0 + k4[i].clone();
+        yi.clone() + sum * (h / 6.0)
+    }));
 }
 
 /// One classical Runge–Kutta step of length `h` from `y`.
 pub fn step<S: Scalar>(x: &[S], y: &[S], h: f64) -> Vec<S> {
-    let k1 = field(x, y);
-    let k2 = field(x, &axpy(y, h / 2.0, &k1));
-    let k3 = field(x, &axpy(y, h / 2.0, &k2));
-    let k4 = field(x, &axpy(y, h, &k3));
-    y.iter()
-        .enumerate()
-        .map(|(i, yi)| {
-            let sum = k1[i].clone() + k2[i].clone() * 2.0 + k3[i].clone() * 2.0 + k4[i].clone();
-            yi.clone() + sum * (h / 6.0)
-        })
-        .collect()
+    let mut out = Vec::with_capacity(y.len());
+    step_into(x, y, h, &mut Stages::new(), &mut out);
+    out
 }
 
 /// `y(2)` after `s` steps from `y(0) = 0`.
 pub fn solve<S: Scalar>(x: &[S], s: usize) -> Vec<S> {
     let h = T_END / s as f64;
     let mut y = vec![S::constant(0.0); x.len()];
+    let mut next = Vec::with_capacity(x.len());
+    let mut stages = Stages::new();
     for _ in 0..s {
-        y = step(x, &y, h);
+        step_into(x, &y, h, &mut stages, &mut next);
+        std::mem::swap(&mut y, &mut next);
     }
     y
 }
@@ -161,10 +188,11 @@ pub fn gradient(x: &[f64], s: usize, pullback: &mut Pullback) -> Vec<f64> {
     // states[k] is y after k steps.
     let mut states = Vec::new();
     let mut y = vec![0.0; n];
+    let mut stages = Stages::new();
     for _ in 0..s {
-        let next = step(x, &y, h);
-        states.push(y);
-        y = next;
+        let mut next = Vec::with_capacity(n);
+        step_into(x, &y, h, &mut stages, &mut next);
+        states.push(std::mem::replace(&mut y, next));
     }
     let mut weights = vec![0.0; n];
     weights[n - 1] = 1.0;
