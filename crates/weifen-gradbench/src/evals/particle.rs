@@ -10,8 +10,9 @@
 //! `Dual<Dual<f64>>` (ff), `Var<'_, Dual<f64>>` (fr: a tape of dual numbers),
 //! `Dual<Var<'_, f64>>` (rf) and `Var<'_, Var<'_, f64>>` (rr: a tape whose partials are
 //! themselves recorded). `w` is one number and `x` two, so no mode has an asymptotic edge:
-//! forward costs one evaluation per input, reverse one recording and one sweep; the state is
-//! four scalars, so every value lives in registers or on a tape of a few thousand nodes.
+//! forward costs one evaluation per input, reverse one recording and one sweep. The state is
+//! four scalars; an outer reverse tape holds the whole trajectory (at `w = 0`, 352 Euler steps
+//! of 77 nodes for `rr`, 96 for `rf`: under 1 MB), and the inner tape one potential, reused.
 
 use super::descent::{Forward, Lift, Mode, Objective, Reverse, argmin};
 use super::{Prepared, number, unknown_function};
