@@ -5,7 +5,11 @@
 //! protocol runs as often as the input asks, timing each run; its output is converted to
 //! JSON once, after the runs.
 
+mod descent;
 mod hello;
+mod ode;
+mod particle;
+mod saddle;
 
 use serde_json::Value;
 
@@ -29,10 +33,24 @@ pub struct Eval {
 }
 
 /// Every eval this tool implements.
-pub const ALL: &[Eval] = &[Eval {
-    name: "hello",
-    prepare: hello::prepare,
-}];
+pub const ALL: &[Eval] = &[
+    Eval {
+        name: "hello",
+        prepare: hello::prepare,
+    },
+    Eval {
+        name: "ode",
+        prepare: ode::prepare,
+    },
+    Eval {
+        name: "particle",
+        prepare: particle::prepare,
+    },
+    Eval {
+        name: "saddle",
+        prepare: saddle::prepare,
+    },
+];
 
 /// The eval of a module name.
 pub fn find(name: &str) -> Option<&'static Eval> {
