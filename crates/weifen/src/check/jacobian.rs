@@ -36,7 +36,7 @@ impl Default for CheckParams {
 ///
 /// # Errors
 /// [`NumericError::NonFinitePoint`] for a coordinate of `x` that is not finite, and the
-/// errors of [`numeric::jacobian_with`] for the parameters of the reference.
+/// errors of [`numeric::jacobian_with`](crate::numeric::jacobian_with) for the parameters of the reference.
 pub fn check_jacobian(
     f: &impl VectorFn,
     x: &[f64],

@@ -151,7 +151,7 @@ pub fn nth_derivative(f: impl Fn(f64) -> f64, x: f64, n: usize) -> Result<Estima
 /// error read off the same stencil at `2h`, `4h`, `8h`, plus the rounding error; an
 /// automatic step shrinks if those do not behave as the error model says) or
 /// extrapolated. Either way an answer the differences cannot vouch for has an infinite
-/// `error` and a [`Status`] saying why.
+/// `error` and a [`Status`](super::Status) saying why.
 ///
 /// # Errors
 /// [`NumericError::NonFinitePoint`] for `x` not finite; [`NumericError::InvalidStep`] for a

@@ -2,7 +2,7 @@
 //!
 //! [`table.rs`](self) holds one row per op — its names (text, LaTeX), the domain where it is
 //! smooth, its `f64` kernel, its derivative rule written **generically in
-//! [`Scalar`](crate::Scalar) operations**, and, where it has one, its Taylor recurrence.
+//! [`Scalar`] operations**, and, where it has one, its Taylor recurrence.
 //! Everything else is generated from those rows by one macro (`generate.rs`):
 //!
 //! * a zero-sized type per op ([`Sin`], [`Tanh`], …; [`Powi`] and the constant-operand ops
@@ -13,7 +13,7 @@
 //! * the run-time enums [`Unary`] and [`Binary`], for what must be chosen or stored at run
 //!   time (a parsed formula, a recorded tape, a symbolic node); they implement the same traits
 //!   by one `match` over the rows;
-//! * the [`Scalar`](crate::Scalar) methods, the parser's function names and the printers'
+//! * the [`Scalar`] methods, the parser's function names and the printers'
 //!   names.
 //!
 //! Because rules are written in `Scalar` operations, evaluating a rule on a dual number
@@ -83,7 +83,7 @@ pub struct BinarySpec {
 
 /// A unary op `y = op(x)`: a zero-sized type per op of the table (or [`Unary`], chosen at
 /// run time). Every facet of the op is here, so a scalar type implements
-/// [`Scalar::unary`](crate::Scalar::unary) once for all ops.
+/// [`Scalar::unary`] once for all ops.
 pub trait UnaryOp: Copy + Send + Sync + 'static {
     /// The op as a run-time value (to record or store it).
     fn id(self) -> Unary;
