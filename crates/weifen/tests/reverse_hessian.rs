@@ -224,7 +224,7 @@ fn value_gradient_and_hessian_matches_value_and_gradient_and_forward_hessian() {
 
 #[test]
 fn dense_and_sparse_strategies_agree_with_forward_over_forward() {
-    for n in [1, 2, 9, 70, 150] {
+    for n in [1, 2, 3, 9, 12, 70, 150] {
         let x = point(n);
         let hf = forward::hessian(rosenbrock, &x);
         for s in [

@@ -200,23 +200,37 @@ impl<S: Real> SecondOrder<'_, S> {
         }
     }
 
-    /// The dense Hessian: products with the unit vectors, `CHUNK` at a time; column `c`
-    /// gives the entries on and below the diagonal, mirrored above.
+    /// The dense Hessian: products with the unit vectors, `CHUNK` at a time (the last batch
+    /// 1, 2 or 4 wide when that covers the rest); column `c` gives the entries on and below
+    /// the diagonal, mirrored above.
     fn dense(&mut self) -> Array2<S> {
         let n = self.recording.inputs;
         let mut h = Array2::from_elem((n, n), S::constant(0.0));
-        let linear = &mut self.recording.linear;
-        for start in (0..n).step_by(CHUNK) {
-            let unit = |j: usize, k: usize| S::constant(f64::from(u8::from(j == start + k)));
-            linear.hvps::<CHUNK>(unit, |j, k, v| {
-                let c = start + k;
-                if c < n && j >= c {
-                    h[[j, c]] = v;
-                    h[[c, j]] = v;
-                }
-            });
+        let mut start = 0;
+        while start < n {
+            start += match n - start {
+                1 => self.unit_columns::<1>(start, &mut h),
+                2 => self.unit_columns::<2>(start, &mut h),
+                3..=4 => self.unit_columns::<4>(start, &mut h),
+                _ => self.unit_columns::<CHUNK>(start, &mut h),
+            };
         }
         h
+    }
+
+    /// Columns `start..start + N` of the Hessian (on and below the diagonal, mirrored) from
+    /// one batch of products with unit vectors; returns `N`.
+    fn unit_columns<const N: usize>(&mut self, start: usize, h: &mut Array2<S>) -> usize {
+        let n = self.recording.inputs;
+        let unit = |j: usize, k: usize| S::constant(f64::from(u8::from(j == start + k)));
+        self.recording.linear.hvps::<N>(unit, |j, k, v| {
+            let c = start + k;
+            if c < n && j >= c {
+                h[[j, c]] = v;
+                h[[c, j]] = v;
+            }
+        });
+        N
     }
 
     /// The Hessian from one product per colour of `sparsity`, `N` colours at a time, each
