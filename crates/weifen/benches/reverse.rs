@@ -16,7 +16,8 @@ use echidna::{BReverse, Reverse};
 use std::hint::black_box;
 use std::ops::{Add, Mul};
 use weifen::reverse::HessianStrategy;
-use weifen::{Scalar, forward, reverse};
+use weifen::sparse::{self, HessianSparsity};
+use weifen::{MultivariateFn, Scalar, forward, reverse};
 
 /// Extended Rosenbrock: Σ_{i<n−1} (1 − x_i)² + 100(x_{i+1} − x_i²)², for n ≥ 2.
 fn rosenbrock<S: Scalar>(x: &[S]) -> S {
@@ -27,6 +28,14 @@ fn rosenbrock<S: Scalar>(x: &[S]) -> S {
         t1.clone() * t1 + t2.clone() * t2 * 100.0
     };
     (1..x.len() - 1).fold(term(0), |sum, i| sum + term(i))
+}
+
+/// The same function as a [`MultivariateFn`], for the sparse Hessian.
+struct Rosenbrock;
+impl MultivariateFn for Rosenbrock {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        rosenbrock(x)
+    }
 }
 
 /// The same function for echidna's scalars.
@@ -159,6 +168,15 @@ fn rosenbrock_hessian(c: &mut Criterion) {
                 reverse::hessian_with(|x| rosenbrock(x), black_box(x), HessianStrategy::Sparse)
             })
         });
+        // The sparse Hessian with its pattern and colouring given (CSR out, no dense matrix).
+        let s = HessianSparsity::detect(rosenbrock, &x);
+        let csr = sparse::sparse_hessian_with(&s, &Rosenbrock, &x).unwrap();
+        check(&csr.to_dense());
+        group.bench_with_input(
+            BenchmarkId::new("weifen sparse_with_pattern", n),
+            &x,
+            |b, x| b.iter(|| sparse::sparse_hessian_with(&s, &Rosenbrock, black_box(x)).unwrap()),
+        );
         group.bench_with_input(BenchmarkId::new("weifen auto", n), &x, |b, x| {
             b.iter(|| reverse::hessian(|x| rosenbrock(x), black_box(x)))
         });

@@ -4,6 +4,7 @@
 use ndarray::Array2;
 use weifen::ops::{Binary, Unary};
 use weifen::reverse::{self, HessianStrategy, ReplayError, Var};
+use weifen::sparse::{HessianSparsity, SparseError};
 use weifen::{Real, Scalar, forward};
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -274,4 +275,32 @@ fn an_infinite_second_partial_does_not_make_nan_where_no_direction_reaches_it() 
     assert_eq!((h[[0, 1]], h[[1, 0]], h[[1, 1]]), (0.0, 0.0, 2.0));
     // ∂²/∂x₀² = −x₀^(−3/2)/4 → −∞.
     assert_eq!(h[[0, 0]], f64::NEG_INFINITY);
+}
+
+#[test]
+fn a_given_pattern_from_another_branch_is_reported_by_the_recording() {
+    fn g<S: Scalar + PartialOrd<f64>>(x: &[S]) -> S {
+        match x[0] > 0.0 {
+            true => x[1].clone().powi(2),
+            false => x[1].clone() * x[2].clone(),
+        }
+    }
+    let s = HessianSparsity::detect(g, &[1.0, 1.0, 1.0]);
+    let x = [1.0, 3.0, 1.0];
+    let mut rec = reverse::record(|x| g(x), &x);
+    let h = rec.second_order(&x).unwrap().sparse_hessian(&s).unwrap();
+    assert_eq!((h.get(1, 1), h.nnz()), (Some(&2.0), 1));
+    // Recorded on the other branch, the function couples x₁ and x₂: not in the pattern.
+    let x = [-1.0, 3.0, 1.0];
+    let mut rec = reverse::record(|x| g(x), &x);
+    let err = rec.second_order(&x).unwrap().sparse_hessian(&s);
+    assert!(
+        matches!(err, Err(SparseError::PatternChanged { .. })),
+        "{err:?}"
+    );
+    let err = rec
+        .second_order(&x)
+        .unwrap()
+        .sparse_hessian(&HessianSparsity::detect(g, &[1.0; 4]));
+    assert!(matches!(err, Err(SparseError::Length(_))), "{err:?}");
 }

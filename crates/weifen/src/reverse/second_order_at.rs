@@ -7,7 +7,8 @@ use super::replay::Recording;
 use crate::Real;
 use crate::error::{LengthError, check_length};
 use crate::forward::CHUNK;
-use crate::sparse::HessianSparsity;
+use crate::sparse::compressed::{csr, guard};
+use crate::sparse::{CsMat, HessianSparsity, SparseError};
 use ndarray::Array2;
 
 /// How a Hessian is assembled from Hessian–vector products on one recording.
@@ -192,12 +193,7 @@ impl<S: Real> SecondOrder<'_, S> {
         if strategy == HessianStrategy::Auto && colors.div_ceil(CHUNK) >= n.div_ceil(CHUNK) {
             return self.dense();
         }
-        match colors {
-            0..=1 => self.compressed::<1>(&sparsity),
-            2 => self.compressed::<2>(&sparsity),
-            3..=4 => self.compressed::<4>(&sparsity),
-            _ => self.compressed::<CHUNK>(&sparsity),
-        }
+        self.sparse_to_dense(&sparsity)
     }
 
     /// The dense Hessian: products with the unit vectors, `CHUNK` at a time (the last batch
@@ -233,15 +229,23 @@ impl<S: Real> SecondOrder<'_, S> {
         N
     }
 
-    /// The Hessian from one product per colour of `sparsity`, `N` colours at a time, each
-    /// entry on and above the diagonal read from the compressed matrix and mirrored.
-    fn compressed<const N: usize>(&mut self, sparsity: &HessianSparsity) -> Array2<S> {
+    /// The compressed Hessian `B = H·S` of `sparsity`'s colouring, `b[r·p + c] = (H·s_c)[r]`
+    /// with `s_c` the sum of the unit vectors of colour `c`: one product per colour, in
+    /// batches of 1, 2, 4 or `CHUNK`.
+    fn compressed_matrix(&mut self, sparsity: &HessianSparsity) -> Vec<S> {
+        match sparsity.coloring().count() {
+            0..=1 => self.compressed::<1>(sparsity),
+            2 => self.compressed::<2>(sparsity),
+            3..=4 => self.compressed::<4>(sparsity),
+            _ => self.compressed::<CHUNK>(sparsity),
+        }
+    }
+
+    fn compressed<const N: usize>(&mut self, sparsity: &HessianSparsity) -> Vec<S> {
         let n = self.recording.inputs;
-        let zero = S::constant(0.0);
         let colors = sparsity.coloring().colors();
         let p = sparsity.coloring().count();
-        // b[r·p + c] = (H·s_c)[r], s_c the sum of the unit vectors of colour c.
-        let mut b = vec![zero; n * p];
+        let mut b = vec![S::constant(0.0); n * p];
         let linear = &mut self.recording.linear;
         for start in (0..p).step_by(N) {
             let seed =
@@ -252,7 +256,16 @@ impl<S: Real> SecondOrder<'_, S> {
                 }
             });
         }
-        let mut h = Array2::from_elem((n, n), zero);
+        b
+    }
+
+    /// The dense Hessian from the compressed one, each entry on and above the diagonal read
+    /// directly (star colouring) and mirrored.
+    fn sparse_to_dense(&mut self, sparsity: &HessianSparsity) -> Array2<S> {
+        let n = self.recording.inputs;
+        let p = sparsity.coloring().count();
+        let b = self.compressed_matrix(sparsity);
+        let mut h = Array2::from_elem((n, n), S::constant(0.0));
         for ((i, j), &(r, c)) in sparsity.pattern().positions().zip(sparsity.read()) {
             if i <= j {
                 h[[i, j]] = b[r * p + c];
@@ -260,5 +273,57 @@ impl<S: Real> SecondOrder<'_, S> {
             }
         }
         h
+    }
+}
+
+impl SecondOrder<'_, f64> {
+    /// The Hessian with `sparsity`'s pattern as a CSR matrix: one Hessian–vector product per
+    /// colour of its star colouring (batched), each entry read directly from the compressed
+    /// matrix. Every compressed entry outside the pattern is checked to be zero.
+    ///
+    /// # Errors
+    /// * [`SparseError::Length`] if the pattern's size is not the number of inputs;
+    /// * [`SparseError::PatternChanged`] if a product has a nonzero in a row and colour
+    ///   group where the pattern has none (the pattern was detected on another branch). A
+    ///   stray nonzero in a group already present in its row goes undetected, as for
+    ///   [`sparse_hessian_with`](crate::sparse::sparse_hessian_with).
+    ///
+    /// ```
+    /// use weifen::sparse::HessianSparsity;
+    /// use weifen::{reverse, Scalar};
+    ///
+    /// fn chain<S: Scalar>(x: &[S]) -> S {
+    ///     x.windows(2).fold(S::constant(0.0), |s, w| s + w[0].clone() * w[1].clone().sin())
+    /// }
+    /// let x = [0.3, 0.7, 1.1];
+    /// let s = HessianSparsity::detect(|x| chain(x), &x);
+    /// let mut rec = reverse::record(|x| chain(x), &x);
+    /// let h = rec.second_order(&x).unwrap().sparse_hessian(&s).unwrap();
+    /// assert_eq!(h.get(0, 1), Some(&0.7f64.cos()));
+    /// assert_eq!(h.get(0, 2), None);
+    /// ```
+    pub fn sparse_hessian(
+        &mut self,
+        sparsity: &HessianSparsity,
+    ) -> Result<CsMat<f64>, SparseError> {
+        let n = self.recording.inputs;
+        let pattern = sparsity.pattern();
+        check_length(
+            "the point x",
+            "the Hessian pattern's size",
+            pattern.ncols(),
+            n,
+        )?;
+        let colors = sparsity.coloring().colors();
+        let p = sparsity.coloring().count();
+        let b = self.compressed_matrix(sparsity);
+        let mut present = vec![usize::MAX; p];
+        for r in 0..n {
+            guard(r, pattern.row(r), colors, 0..p, &mut present, |c| {
+                b[r * p + c]
+            })?;
+        }
+        let values = sparsity.read().iter().map(|&(r, c)| b[r * p + c]).collect();
+        Ok(csr(pattern, values))
     }
 }
