@@ -15,6 +15,10 @@ pub type HessianVar<'t, S = f64> = DualVec<Var<'t, S>, CHUNK>;
 /// `v` whose parts are tape variables; the tangent of the result is `∇f·v`, and one backward
 /// sweep from it gives its gradient `H·v`.
 ///
+/// For many directions at one point, record once and use
+/// [`Recording::second_order`](super::Recording::second_order): each product then costs two
+/// sweeps without op dispatch.
+///
 /// # Errors
 /// [`LengthError`] if `v` and `x` differ in length.
 ///
