@@ -24,9 +24,12 @@ mod checkpoint;
 mod gradient;
 mod hessian;
 mod jacobian;
+mod pattern;
 mod record;
 mod replay;
 mod rows;
+mod second_order;
+mod second_order_at;
 mod tape;
 mod var;
 mod workspace;
@@ -37,11 +40,15 @@ pub use gradient::{
     derivative, gradient, nth_derivative, second_derivative, value_and_derivative,
     value_and_gradient, vjp,
 };
-pub use hessian::{HessianVar, hessian, hvp};
+pub use hessian::{
+    HessianVar, hessian, hessian_reverse_over_forward, hessian_with, hvp,
+    value_gradient_and_hessian,
+};
 pub use jacobian::{jacobian, value_and_jacobian};
 pub use record::ReplayError;
 pub use replay::{Recording, record};
 pub use rows::Row;
+pub use second_order_at::{DENSE_UP_TO, HessianStrategy, SecondOrder};
 pub use tape::Tape;
 pub use var::Var;
 pub use workspace::Workspace;

@@ -1,6 +1,7 @@
 //! Record once, replay at new inputs.
 
 use super::record::ReplayError;
+use super::second_order::Linearization;
 use super::tape::sweep;
 use super::{Tape, Var};
 use crate::Real;
@@ -25,12 +26,15 @@ use crate::Real;
 /// ```
 #[derive(Debug)]
 pub struct Recording<S = f64> {
-    tape: Tape<S>,
-    inputs: usize,
-    output: Option<u32>,
-    constant_output: S,
+    pub(super) tape: Tape<S>,
+    pub(super) inputs: usize,
+    pub(super) output: Option<u32>,
+    pub(super) constant_output: S,
     /// Kept between replays, so that a replay allocates only the gradient it returns.
     adjoints: Vec<S>,
+    /// The second-order state and buffers, kept between calls (see
+    /// [`second_order`](Recording::second_order)).
+    pub(super) linear: Linearization<S>,
 }
 
 /// Records `f` at `x` on a replayable tape. See [`Recording`].
@@ -47,6 +51,7 @@ pub fn record<S: Real>(f: impl for<'t> Fn(&[Var<'t, S>]) -> Var<'t, S>, x: &[S])
         output,
         constant_output,
         adjoints: Vec::new(),
+        linear: Linearization::default(),
     }
 }
 

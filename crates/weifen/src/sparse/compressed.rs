@@ -18,7 +18,7 @@ pub(crate) fn lanes(colors: usize) -> usize {
 }
 
 /// The CSR matrix with `pattern`'s structure and `values` in its order.
-fn csr(pattern: &SparsityPattern, values: Vec<f64>) -> CsMat<f64> {
+pub(crate) fn csr(pattern: &SparsityPattern, values: Vec<f64>) -> CsMat<f64> {
     let (offsets, columns) = pattern.csr();
     CsMat::new(
         (pattern.nrows(), pattern.ncols()),
@@ -32,7 +32,7 @@ fn csr(pattern: &SparsityPattern, values: Vec<f64>) -> CsMat<f64> {
 /// entries are `entries` (their colours `colors[j]`), each colour `c` in `lanes` that no entry
 /// has must have a zero compressed value `value(c)`. Non-finite values are let through: a
 /// zero tangent times an infinite partial (`√′(0)`) is NaN without any dependence.
-fn guard(
+pub(crate) fn guard(
     r: usize,
     entries: &[usize],
     colors: &[usize],

@@ -1,11 +1,12 @@
 //! Sparse Hessians: the symmetric pattern, its star colouring and its recovery map.
 
-use super::compressed::{hessian_lanes, lanes};
 use super::error::SparseError;
 use super::star::recovery;
 use super::{Coloring, SparsityPattern, Tracer, hessian_pattern, star_coloring};
-use crate::MultivariateFn;
+use crate::error::check_length;
+#[cfg(doc)]
 use crate::forward::CHUNK;
+use crate::{MultivariateFn, reverse};
 use sprs::CsMat;
 
 /// A Hessian's symmetric sparsity pattern with its star colouring and, for each entry, the
@@ -92,9 +93,9 @@ impl HessianSparsity {
 }
 
 /// Returns the Hessian `H[i][j] = ∂²f/∂xᵢ∂xⱼ` at `x` as a CSR matrix with the entries of
-/// `sparsity`'s pattern, from one Hessian–vector product per colour (reverse over forward:
-/// one recording per [`CHUNK`] colours, one backward sweep per colour; fewer tangents, 1, 2
-/// or 4, when the colours fit)
+/// `sparsity`'s pattern, from one Hessian–vector product per colour (forward over reverse:
+/// one recording of `f`, then one pair of tangent sweeps per [`CHUNK`] colours, or 1, 2 or 4
+/// when the colours fit; see [`SecondOrder`](crate::reverse::SecondOrder))
 /// and direct recovery from the star colouring.
 ///
 /// # Errors
@@ -131,13 +132,10 @@ pub fn sparse_hessian_with(
     f: &impl MultivariateFn,
     x: &[f64],
 ) -> Result<CsMat<f64>, SparseError> {
-    let s = sparsity;
-    match lanes(s.coloring().count()) {
-        1 => hessian_lanes::<1>(s, |x| f.eval(x), x),
-        2 => hessian_lanes::<2>(s, |x| f.eval(x), x),
-        4 => hessian_lanes::<4>(s, |x| f.eval(x), x),
-        _ => hessian_lanes::<CHUNK>(s, |x| f.eval(x), x),
-    }
+    let n = sparsity.pattern().ncols();
+    check_length("the point x", "the Hessian pattern's size", n, x.len())?;
+    let mut recording = reverse::record(|x| f.eval(x), x);
+    recording.linearize().sparse_hessian(sparsity)
 }
 
 /// Detects the Hessian's pattern at `x`, star-colours it and computes the sparse Hessian:

@@ -31,7 +31,7 @@
 //! [`CHUNK`]: crate::forward::CHUNK
 
 mod coloring;
-mod compressed;
+pub(crate) mod compressed;
 mod curvature;
 mod error;
 mod hessian;
