@@ -88,6 +88,23 @@ impl Verb {
     }
 }
 
+impl Verb {
+    /// What the verb computes, in the plural, for messages (`"Hessians"`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            Verb::Derivative => "derivatives",
+            Verb::SecondDerivative => "second derivatives",
+            Verb::NthDerivative => "higher derivatives",
+            Verb::Gradient => "gradients",
+            Verb::Jacobian => "Jacobians",
+            Verb::Hessian => "Hessians",
+            Verb::Jvp => "Jacobian-vector products (jvp)",
+            Verb::Vjp => "vector-Jacobian products (vjp)",
+            Verb::Hvp => "Hessian-vector products (hvp)",
+        }
+    }
+}
+
 impl fmt::Display for Verb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -88,7 +88,11 @@ impl fmt::Display for MethodError {
                 method,
                 verb,
                 reason,
-            } => write!(f, "the {method} method has no {verb}: {reason}"),
+            } => write!(
+                f,
+                "the {method} method does not compute {}: {reason}",
+                verb.noun()
+            ),
             MethodError::Length(e) => e.fmt(f),
             MethodError::Eval(e) => e.fmt(f),
             MethodError::Numeric(e) => e.fmt(f),

@@ -2,6 +2,7 @@
 //! adjoints computed by the library's own arithmetic.
 
 use super::MethodError;
+use crate::error::check_length;
 use crate::forward::Dual;
 use crate::reverse::Tape;
 use crate::symbolic::{EvalError, Expr, Formula};
@@ -51,13 +52,7 @@ pub fn trace(
     wrt: Option<&str>,
 ) -> Result<Vec<TraceRow>, MethodError> {
     let formula = Formula::new(std::slice::from_ref(f), vars)?;
-    if x.len() != vars.len() {
-        return Err(EvalError::WrongLength {
-            expected: vars.len(),
-            found: x.len(),
-        }
-        .into());
-    }
+    check_length("the point x", "the list of variables", vars.len(), x.len())?;
     let seed = match wrt {
         Some(name) => Some(vars.iter().position(|v| *v == name).ok_or_else(|| {
             EvalError::UnknownVariable {
