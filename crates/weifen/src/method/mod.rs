@@ -44,7 +44,7 @@ pub use derivative::{Derivative, Slice, derivative, derivative_along, derivative
 pub use error::{MethodError, UnknownMethod};
 pub use grid::ValueGradientHessian;
 pub use multivariate::{Gradient, Jacobian, Matrix, gradient, hessian, jacobian};
-pub use trace::{TraceRow, trace};
+pub use trace::{TraceRow, trace, trace_fn};
 
 use crate::numeric::{Params, Scheme};
 use std::fmt;
