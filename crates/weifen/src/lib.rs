@@ -57,7 +57,7 @@
 //! [`MultivariateFn`] or [`VectorFn`]; a parsed [`symbolic::Formula`] is one more):
 //!
 //! ```
-//! use weifen::method::{Backend, Method};
+//! use weifen::method::Backend;
 //! use weifen::{MultivariateFn, Scalar};
 //!
 //! /// f(x) = Σ xᵢ² · exp(x₀).
@@ -72,7 +72,7 @@
 //! let e = 0.5f64.exp();
 //! let exact = [(2.0 * 0.5 + 1.25) * e, -2.0 * e]; // ∂₀ = (2x₀ + Σxᵢ²)e^{x₀}, ∂₁ = 2x₁e^{x₀}
 //! for name in ["forward", "reverse", "symbolic", "richardson", "complex-step"] {
-//!     let backend: Backend = name.parse::<Method>().unwrap().backend();
+//!     let backend: Backend = name.parse().unwrap();
 //!     let g = backend.gradient(&F, &x).unwrap();
 //!     for (gi, ei) in g.derivative.iter().zip(exact) {
 //!         assert!((gi - ei).abs() < 1e-9, "{name}");
