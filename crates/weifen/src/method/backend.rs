@@ -208,7 +208,8 @@ pub struct Outcome<T> {
     pub derivative: T,
     /// A bound on `|derivative − exact|`, entry by entry (`None` for exact backends).
     pub error: Option<T>,
-    /// The evaluations of `f` it cost (`None` for exact backends).
+    /// The evaluations of `f` the derivative cost (`None` for exact backends); the one
+    /// evaluation of `f(x)` in a `value_and_` form is not counted.
     pub evaluations: Option<usize>,
     /// What a numeric estimate says about itself (`Ok` for exact backends).
     pub status: Status,
