@@ -59,6 +59,11 @@ pub fn order(k: usize) -> Result<usize> {
     Ok(k)
 }
 
+/// The help of `--method`: the library's list of method names.
+pub fn method_help() -> String {
+    format!("The method: {}", weifen::method::Method::names())
+}
+
 /// `f'`, `f''`, `f'''`, `f^(4)`…
 pub fn prime(order: usize) -> String {
     match order {

@@ -270,3 +270,16 @@ fn accepts_a_formula_and_a_point_that_start_with_a_minus() {
     let v = json(&["diff", "-x^2", "--at", "-1", "--json"]);
     assert_eq!(num(&v["derivative"]), 2.0);
 }
+
+#[test]
+fn every_command_with_a_method_lists_the_library_methods_in_its_help() {
+    for command in ["diff", "grad", "jacobian", "plot"] {
+        let help = stdout(&[command, "--help"]);
+        for m in weifen::method::Method::ALL {
+            assert!(
+                help.contains(m.name()),
+                "{command} --help lacks {m}: {help}"
+            );
+        }
+    }
+}

@@ -7,7 +7,7 @@
 //! generic `fn` cannot be: functions that carry data (parameters, a parsed formula) and
 //! functions chosen at run time. Pass one to an operator as `|x| f.eval(x)`.
 
-use crate::Scalar;
+use crate::{LengthError, Scalar};
 
 /// A function `ℝ → ℝ` that every method can evaluate.
 ///
@@ -32,16 +32,45 @@ use crate::Scalar;
 pub trait ScalarFn {
     /// `f(x)`.
     fn eval<S: Scalar>(&self, x: S) -> S;
+
+    /// Whether `f` is a function of one variable with one output. The default says yes;
+    /// a function whose shape is known only at run time (a parsed formula) overrides it,
+    /// and every verb of [`Backend`](crate::method::Backend) asks it first.
+    ///
+    /// # Errors
+    /// A [`LengthError`] naming the inputs or outputs that do not match.
+    fn check_arity(&self) -> Result<(), LengthError> {
+        Ok(())
+    }
 }
 
 /// A function `ℝⁿ → ℝ` (an objective: gradients, Hessians).
 pub trait MultivariateFn {
     /// `f(x)`.
     fn eval<S: Scalar>(&self, x: &[S]) -> S;
+
+    /// Whether `f` takes `inputs` values to one output (default: yes); see
+    /// [`ScalarFn::check_arity`].
+    ///
+    /// # Errors
+    /// A [`LengthError`] naming the inputs or outputs that do not match.
+    fn check_arity(&self, inputs: usize) -> Result<(), LengthError> {
+        let _ = inputs;
+        Ok(())
+    }
 }
 
 /// A function `ℝⁿ → ℝᵐ` (a map: Jacobians, JVPs).
 pub trait VectorFn {
     /// `f(x)`, of a length that depends only on the length of `x`.
     fn eval<S: Scalar>(&self, x: &[S]) -> Vec<S>;
+
+    /// Whether `f` takes `inputs` values (default: yes); see [`ScalarFn::check_arity`].
+    ///
+    /// # Errors
+    /// A [`LengthError`] naming the inputs that do not match.
+    fn check_arity(&self, inputs: usize) -> Result<(), LengthError> {
+        let _ = inputs;
+        Ok(())
+    }
 }

@@ -49,6 +49,61 @@
 //! | [`tensor`](mod@tensor) (arrays, PyTorch-style autograd) | one recorded evaluation + one backward pass per output row; memory ∝ operations × array size | to rounding | `create_graph` (reverse over reverse), double vjp for jvp | array code ported from PyTorch; element-wise functions on many points (fused value-and-derivative pass) |
 //! | [`symbolic`] (expression DAG) | one derivative expression per input, linear in the DAG's size; then a compiled program per point | exact formula | `nth_diff`, `hessian` | you want the formula itself (to print, inspect or compile), or to evaluate a derivative at very many points |
 //!
+//! ## One grid of verbs
+//!
+//! Every backend offers the same verbs with the same shapes, as methods of a
+//! [`method::Backend`] value that carries the method and its parameters, so the backend can
+//! be chosen at run time for your own function (a type implementing [`ScalarFn`],
+//! [`MultivariateFn`] or [`VectorFn`]; a parsed [`symbolic::Formula`] is one more):
+//!
+//! ```
+//! use weifen::method::Backend;
+//! use weifen::{MultivariateFn, Scalar};
+//!
+//! /// f(x) = Σ xᵢ² · exp(x₀).
+//! struct F;
+//! impl MultivariateFn for F {
+//!     fn eval<S: Scalar>(&self, x: &[S]) -> S {
+//!         let sum = x.iter().cloned().fold(S::constant(0.0), |s, xi| s + xi.powi(2));
+//!         sum * x[0].clone().exp()
+//!     }
+//! }
+//! let x = [0.5, -1.0];
+//! let e = 0.5f64.exp();
+//! let exact = [(2.0 * 0.5 + 1.25) * e, -2.0 * e]; // ∂₀ = (2x₀ + Σxᵢ²)e^{x₀}, ∂₁ = 2x₁e^{x₀}
+//! for name in ["forward", "reverse", "symbolic", "richardson", "complex-step"] {
+//!     let backend: Backend = name.parse().unwrap();
+//!     let g = backend.gradient(&F, &x).unwrap();
+//!     for (gi, ei) in g.derivative.iter().zip(exact) {
+//!         assert!((gi - ei).abs() < 1e-9, "{name}");
+//!     }
+//! }
+//! ```
+//!
+//! Each verb `v` also has a `value_and_v` form, and there is `value_gradient_and_hessian`.
+//! Results are [`method::Outcome`]s: the same shape for every backend, with an error bound,
+//! an evaluation count and a status from the numeric backends. A verb a backend cannot do
+//! is a typed error ([`method::MethodError::Unsupported`], or `UnsupportedOrder`); on the
+//! static path (the module functions) it does not exist.
+//!
+//! | verb | [`forward`] | [`reverse`] | [`numeric`] (Richardson, central) | numeric (one-sided, five-point, custom stencil) | [`numeric::complex_step`] | [`symbolic`] (traced) |
+//! |---|---|---|---|---|---|---|
+//! | `derivative` f′(x) | dual number | tape, one sweep | ✓ with error bound | ✓ | ✓ | ✓ |
+//! | `second_derivative` f″(x) | nested duals | forward over reverse | ✓ | ✓ | — (order 1 only) | ✓ |
+//! | `nth_derivative` f⁽ⁿ⁾(x) | Taylor jet, any n | jet on the tape, any n | n ≤ 4 | n ≤ 4 | n = 1 | any n |
+//! | `gradient` ∇f | chunks of 8 directions | one sweep | one derivative per input | ✓ | one complex step per input | ✓ |
+//! | `jacobian` J | chunks of 8 directions | one sweep per output | ✓ | ✓ | one complex step per input (composed) | ✓ |
+//! | `hessian` ∇²f | 4 × 4 blocks of nested duals | forward over reverse | ✓ | — (central only) | — | ✓ |
+//! | `jvp` J·v | one pass of duals | J·v (composed) | one directional difference | ✓ | one complex step | J·v (composed) |
+//! | `vjp` uᵀ·J | uᵀ·J (composed) | one sweep | uᵀ·J (composed) | uᵀ·J (composed) | uᵀ·J (composed) | uᵀ·J (composed) |
+//! | `hvp` ∇²f·v | dual over a chunk | forward over reverse | ✓ | — (central only) | — | ∇²f·v (composed) |
+//!
+//! `Auto` picks forward mode for derivatives, Jacobians and JVPs, reverse mode for
+//! gradients, Hessians, VJPs and HVPs, and reports its choice. Composed entries carry the
+//! error bounds through (`|E|·|v|`). Tensors ([`tensor::functional`]) have the array
+//! versions of `jacobian`, `hessian`, `jvp`, `vjp` and `hvp` on tensor functions; they are not
+//! a `Backend`, since a tensor function takes arrays, not a list of scalars.
+//!
 //! ## A function written once
 //!
 //! A generic `fn` item is passed straight to a forward-mode operator, which instantiates it

@@ -36,10 +36,12 @@ fn an_unknown_variable_is_named_at_evaluation() {
     let program = Program::new(&[f], &["x", "y", "z"]).unwrap();
     assert_eq!(
         program.eval(&[1.0]),
-        Err(EvalError::WrongLength {
+        Err(EvalError::WrongLength(weifen::LengthError {
+            what: "the point x",
+            other: "the list of variables",
             expected: 3,
             found: 1
-        })
+        }))
     );
 }
 

@@ -5,11 +5,9 @@ use crate::error::CliError;
 use ndarray::Array2;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use weifen::forward::{self, Dual};
-use weifen::numeric::{self, Params, Scheme};
-use weifen::reverse::Tape;
-use weifen::symbolic::{self, Expr, Formula};
-use weifen::{Scalar, ScalarFn};
+use weifen::method::{self, Backend, Method, TraceRow};
+use weifen::symbolic::{self, Expr};
+use weifen::{MultivariateFn, Scalar, ScalarFn, VectorFn};
 
 /// `weifen demo [--out DIR]`
 #[derive(clap::Args)]
@@ -73,6 +71,22 @@ fn print(out: &mut impl Write) -> io::Result<()> {
     symbolic_seed(out)
 }
 
+/// y = (x1 + x2)·x3, written once for every scalar type: the traces' example.
+struct Example;
+
+impl MultivariateFn for Example {
+    fn eval<S: Scalar>(&self, x: &[S]) -> S {
+        (x[0].clone() + x[1].clone()) * x[2].clone()
+    }
+}
+
+/// The trace of the example at (1, 2, 3) seeded with ẋ1 = 1: one recording of dual numbers
+/// on a tape, whose rows carry the forward tangents and the reverse adjoints.
+fn example_trace() -> io::Result<Vec<TraceRow>> {
+    method::trace_fn(&Example, &["x1", "x2", "x3"], &[1.0, 2.0, 3.0], Some("x1"))
+        .map_err(io::Error::other)
+}
+
 /// The forward-mode worked example: `y = (x1 + x2)·x3` at (1, 2, 3), seeded with ẋ1 = 1.
 /// Every number is computed by dual-number arithmetic; the rows name its steps.
 fn forward_trace(out: &mut impl Write) -> io::Result<()> {
@@ -80,34 +94,27 @@ fn forward_trace(out: &mut impl Write) -> io::Result<()> {
         out,
         "Forward mode: y = (x1 + x2)·x3 at (x1, x2, x3) = (1, 2, 3), seed ẋ1 = 1"
     )?;
-    let v1 = Dual::variable(1.0);
-    let v2 = Dual::lift(2.0);
-    let v3 = Dual::lift(3.0);
-    let v4 = v1 + v2;
-    let v5 = v4 * v3;
-    let rows = [
-        ("v1", "x1", v1),
-        ("v2", "x2", v2),
-        ("v3", "x3", v3),
-        ("v4", "v1 + v2", v4),
-        ("v5", "v4 · v3", v5),
-    ];
+    let rows = example_trace()?;
     writeln!(
         out,
         "  {:<4} {:<10} {:>8} {:>8}",
         "v", "operation", "value", "tangent"
     )?;
-    for (name, operation, v) in rows {
+    for r in &rows {
         writeln!(
             out,
-            "  {name:<4} {operation:<10} {:>8} {:>8}",
-            v.value, v.tangent
+            "  {:<4} {:<10} {:>8} {:>8}",
+            r.name, r.operation, r.value, r.tangent
         )?;
     }
+    let y = rows.last().expect("the example records operations");
     writeln!(
         out,
-        "  y = v5 = {}, ∂y/∂x1 = v̇5 = {} (= x3)",
-        v5.value, v5.tangent
+        "  y = {} = {}, ∂y/∂x1 = v̇{} = {} (= x3)",
+        y.name,
+        y.value,
+        &y.name[1..],
+        y.tangent
     )
 }
 
@@ -118,45 +125,41 @@ fn reverse_trace(out: &mut impl Write) -> io::Result<()> {
         out,
         "Reverse mode: y = (x1 + x2)·x3 at (1, 2, 3), backward sweep from ȳ = 1"
     )?;
-    let tape = Tape::replayable();
-    let (x1, x2, x3) = (tape.var(1.0), tape.var(2.0), tape.var(3.0));
-    let y = (x1 + x2) * x3;
-    let adjoints = y.backward();
+    let rows = example_trace()?;
     writeln!(
         out,
         "  {:<4} {:<10} {:>8} {:>8}",
         "v", "operation", "value", "adjoint"
     )?;
-    for row in tape
-        .rows(&adjoints)
-        .expect("the demo records on a replayable tape")
-    {
-        let name = format!("v{}", row.index);
-        let operation = match row.index {
-            1..=3 => format!("x{}", row.index),
-            _ => row.operation,
-        };
+    for r in &rows {
         writeln!(
             out,
-            "  {name:<4} {operation:<10} {:>8} {:>8}",
-            row.value, row.adjoint
+            "  {:<4} {:<10} {:>8} {:>8}",
+            r.name, r.operation, r.value, r.adjoint
         )?;
     }
-    let [g1, g2, g3] = [x1, x2, x3].map(|x| adjoints.wrt(x));
+    let [g1, g2, g3] = [0, 1, 2].map(|i| rows[i].adjoint);
     writeln!(out, "  x̄1 = {g1}, x̄2 = {g2} (= x3), x̄3 = {g3} (= x1 + x2)")
 }
 
 /// f(x) = [x0² + x1, x1·x2], written once for every scalar type.
-fn seed_map<S: Scalar>(x: &[S]) -> Vec<S> {
-    vec![
-        x[0].clone().powi(2) + x[1].clone(),
-        x[1].clone() * x[2].clone(),
-    ]
+struct SeedMap;
+
+impl VectorFn for SeedMap {
+    fn eval<S: Scalar>(&self, x: &[S]) -> Vec<S> {
+        vec![
+            x[0].clone().powi(2) + x[1].clone(),
+            x[1].clone() * x[2].clone(),
+        ]
+    }
 }
 
 fn seed_jacobian(out: &mut impl Write) -> io::Result<()> {
     let x = [1.0, 2.0, 3.0];
-    let (y, j) = forward::value_and_jacobian(seed_map, &x);
+    let (y, j) = Backend::Forward
+        .value_and_jacobian(&SeedMap, &x)
+        .map_err(io::Error::other)?;
+    let j = j.derivative;
     writeln!(
         out,
         "Jacobian of f(x) = [x0² + x1, x1·x2] at x = {}",
@@ -175,23 +178,25 @@ fn seed_jacobian(out: &mut impl Write) -> io::Result<()> {
 /// The seed parsed as a formula, differentiated symbolically, checked against forward mode
 /// on the parsed formula itself.
 fn symbolic_seed(out: &mut impl Write) -> io::Result<()> {
-    let source = "(-2*x^2 + 4*x + 1)*exp(-x^2/2)";
-    let f: Expr = source.parse().expect("the seed formula parses");
-    let df = f.diff("x");
-    writeln!(out, "Symbolic: f(x) = {source}")?;
+    let f: Expr = SEED.parse().expect("the seed formula parses");
+    let x = 1.3;
+    let by = |m| method::derivative(&f, "x", &[("x", x)], 1, m).map_err(io::Error::other);
+    let symbolic = by(Method::Symbolic)?;
+    let df = symbolic
+        .expression
+        .expect("the symbolic method returns its formula");
+    writeln!(out, "Symbolic: f(x) = {SEED}")?;
     writeln!(out, "  f'(x) = {df}")?;
     writeln!(
         out,
         "  with common subexpressions named: {}",
         symbolic::cse(std::slice::from_ref(&df))
     )?;
-    let formula = Formula::new(&[f], &["x"]).expect("f uses only x");
-    let x = 1.3;
-    let at = df.eval(&[("x", x)]).expect("f' uses only x");
-    let by_forward = forward::derivative(|x| formula.eval(x), x);
+    let by_forward = by(Method::Forward)?.derivative;
     writeln!(
         out,
-        "  f'({x}) = {at} (forward mode on the parsed formula: {by_forward})"
+        "  f'({x}) = {} (forward mode on the parsed formula: {by_forward})",
+        symbolic.derivative
     )
 }
 
@@ -208,9 +213,13 @@ fn matrix(m: &Array2<f64>) -> String {
 }
 
 /// The seed function f(x) = (−2x² + 4x + 1)·exp(−x²/2).
-fn seed<S: Scalar>(x: S) -> S {
-    let x2 = x.clone().powi(2);
-    (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+struct Seed;
+
+impl ScalarFn for Seed {
+    fn eval<S: Scalar>(&self, x: S) -> S {
+        let x2 = x.clone().powi(2);
+        (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+    }
 }
 
 /// The difference formulas on the seed f at x = 1.3, each at its default step, against the
@@ -228,25 +237,22 @@ fn finite_differences(out: &mut impl Write) -> io::Result<()> {
         "  {:<20} {:>20} {:>10} {:>6}",
         "formula", "f′ estimate", "error", "evals"
     )?;
-    let mut rows = Vec::new();
-    for scheme in Scheme::NAMED {
-        let params = Params {
-            scheme: scheme.clone(),
-            extrapolate: false,
-            ..Params::default()
-        };
-        rows.push((scheme.name(), numeric::derivative_with(seed, x, &params)));
-    }
-    rows.push(("richardson", numeric::derivative(seed, x)));
-    rows.push(("complex step", numeric::complex_step::derivative(seed, x)));
-    for (name, estimate) in rows {
-        match estimate {
-            Ok(e) => writeln!(
+    let methods = [
+        ("forward", Method::ForwardDifference),
+        ("backward", Method::BackwardDifference),
+        ("central", Method::Central),
+        ("five-point", Method::FivePoint),
+        ("richardson", Method::Richardson),
+        ("complex step", Method::ComplexStep),
+    ];
+    for (name, m) in methods {
+        match m.backend().derivative(&Seed, x) {
+            Ok(d) => writeln!(
                 out,
                 "  {name:<20} {:>20.15} {:>10.1e} {:>6}",
-                e.value,
-                (e.value - exact).abs(),
-                e.evaluations
+                d.derivative,
+                (d.derivative - exact).abs(),
+                d.evaluations.unwrap_or(0)
             )?,
             Err(e) => writeln!(out, "  {name:<20} failed: {e}")?,
         }

@@ -27,9 +27,7 @@ pub struct Args {
     /// The derivative order.
     #[arg(long, default_value_t = 1)]
     order: usize,
-    /// symbolic, forward, reverse, richardson, central, forward-difference,
-    /// backward-difference, five-point, complex-step or auto.
-    #[arg(long, default_value = "auto")]
+    #[arg(long, default_value = "auto", help = crate::args::method_help())]
     method: Method,
     /// Print one JSON object.
     #[arg(long)]

@@ -11,9 +11,7 @@ use weifen::method::{self, Method};
 pub struct Args {
     #[command(flatten)]
     input: crate::args::FormulaAt,
-    /// symbolic, forward, reverse, richardson, central, forward-difference,
-    /// backward-difference, five-point, complex-step or auto.
-    #[arg(long, default_value = "auto")]
+    #[arg(long, default_value = "auto", help = crate::args::method_help())]
     method: Method,
     /// Also compute the Hessian.
     #[arg(long)]

@@ -21,9 +21,7 @@ pub struct Args {
     /// The variables' order, e.g. x,y,z (default: natural order, x2 before x10).
     #[arg(long)]
     vars: Option<String>,
-    /// symbolic, forward, reverse, richardson, central, forward-difference,
-    /// backward-difference, five-point, complex-step or auto.
-    #[arg(long, default_value = "auto")]
+    #[arg(long, default_value = "auto", help = crate::args::method_help())]
     method: Method,
     /// Detect the Jacobian's sparsity, colour it and compute it with one sweep per colour
     /// (forward or reverse: --method, or the cheaper for auto); print the nonzeros and the

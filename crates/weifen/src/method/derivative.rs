@@ -1,10 +1,8 @@
 //! Univariate derivatives of any order by a method chosen at run time.
 
 use super::{Method, MethodError};
-use crate::forward;
-use crate::numeric::{self, Estimate, Status, complex_step};
-use crate::reverse;
-use crate::symbolic::{Expr, Formula};
+use crate::numeric::Status;
+use crate::symbolic::{Expr, Formula, Program};
 use crate::{MultivariateFn, Scalar, ScalarFn};
 
 /// A derivative of a formula at a point, by one method.
@@ -86,7 +84,7 @@ pub fn derivative_along(
             })
             .collect();
     }
-    method.check_order(order)?;
+    method.backend().check_order(order)?;
     let d = f.nth_diff(var, order);
     let names: Vec<&str> = at.iter().map(|(n, _)| *n).collect();
     let both = Formula::new(&[f.clone(), d.clone()], &names)?;
@@ -120,12 +118,15 @@ pub(super) fn derivative_of(
     if method != Method::Symbolic {
         return derivative_fn(slice, slice.x(), order, method);
     }
-    method.check_order(order)?;
+    method.backend().check_order(order)?;
     let e = f.nth_diff(&slice.var, order);
+    // Through a compiled program, which re-evaluates points whose powers leave f64.
+    let (names, values): (Vec<&str>, Vec<f64>) = at.iter().copied().unzip();
+    let derivative = Program::new(std::slice::from_ref(&e), &names)?.eval(&values)?[0];
     Ok(Derivative {
         method,
         value: slice.eval(slice.x()),
-        derivative: e.eval(at)?,
+        derivative,
         error: None,
         evaluations: None,
         status: Status::Ok,
@@ -133,8 +134,9 @@ pub(super) fn derivative_of(
     })
 }
 
-/// Returns `f⁽ᵏ⁾(x)` (`k = order`) of a function written once, by `method`; `Symbolic` builds
-/// the expression of `f` by evaluating it on the variable `x`, then differentiates it.
+/// Returns `f⁽ᵏ⁾(x)` (`k = order`) of a function written once, by `method`: the grid's
+/// [`Backend::value_and_nth_derivative`](super::Backend::value_and_nth_derivative) in the
+/// shape of a [`Derivative`].
 ///
 /// # Errors
 /// [`MethodError::UnsupportedOrder`] for an order the method cannot give;
@@ -161,59 +163,16 @@ pub fn derivative_fn(
     order: usize,
     method: Method,
 ) -> Result<Derivative, MethodError> {
-    let method = match method {
-        Method::Auto => Method::Forward,
-        m => m,
-    };
-    method.check_order(order)?;
-    let mut d = Derivative {
-        method,
-        value: f.eval(x),
-        derivative: f64::NAN,
-        error: None,
-        evaluations: None,
-        status: Status::Ok,
+    let (value, d) = method.backend().value_and_nth_derivative(f, x, order)?;
+    Ok(Derivative {
+        method: d.backend.preset().unwrap_or(method),
+        value,
+        derivative: d.derivative,
+        error: d.error,
+        evaluations: d.evaluations,
+        status: d.status,
         expression: None,
-    };
-    match method {
-        Method::Symbolic => {
-            let e = f.eval(Expr::var("x")).nth_diff("x", order);
-            d.derivative = e.eval(&[("x", x)])?;
-            d.expression = Some(e);
-        }
-        Method::Forward if order == 1 => d.derivative = forward::derivative(|x| f.eval(x), x),
-        Method::Forward => d.derivative = forward::nth_derivative(|x| f.eval(x), x, order),
-        Method::Reverse => {
-            d.derivative = match order {
-                1 => reverse::derivative(|x| f.eval(x), x),
-                2 => reverse::second_derivative(|x| f.eval(x), x),
-                // Reverse over Taylor: the jet of order n − 1 on tape variables.
-                _ => reverse::nth_derivative(|x| f.eval(x), x, order),
-            }
-        }
-        Method::ComplexStep => {
-            let fx = d.value;
-            record(
-                &mut d,
-                complex_step::derivative_given_value(|x| f.eval(x), x, fx)?,
-            )
-        }
-        numeric_method => {
-            let params = numeric_method.params().expect("a finite-difference method");
-            record(
-                &mut d,
-                numeric::nth_derivative_with(|x| f.eval(x), x, order, &params)?,
-            );
-        }
-    }
-    Ok(d)
-}
-
-fn record(d: &mut Derivative, e: Estimate) {
-    d.derivative = e.value;
-    d.error = Some(e.error);
-    d.evaluations = Some(e.evaluations);
-    d.status = e.status;
+    })
 }
 
 /// A formula as a function of one of its variables, the others fixed at a point: a

@@ -1,5 +1,7 @@
 //! The errors of run-time dispatch.
 
+use super::Verb;
+use crate::LengthError;
 use crate::numeric::NumericError;
 use crate::symbolic::EvalError;
 use std::fmt;
@@ -37,13 +39,18 @@ pub enum MethodError {
         /// The highest order it gives (`None`: any order from 1).
         max: Option<usize>,
     },
-    /// An operator the method does not provide, e.g. a Hessian by the complex step.
+    /// A verb the backend does not provide, e.g. a Hessian by the complex step.
     Unsupported {
-        /// The method's name.
+        /// The backend's name.
         method: &'static str,
-        /// What it cannot do, e.g. `"Hessians"`.
-        what: &'static str,
+        /// The verb asked for.
+        verb: Verb,
+        /// Why, and what to use instead.
+        reason: &'static str,
     },
+    /// A vector argument of the wrong length, or a function given as many inputs or outputs
+    /// as it does not have (a two-output formula used as a gradient's objective).
+    Length(LengthError),
     /// The formula cannot be evaluated with the variables given.
     Eval(EvalError),
     /// A finite-difference method rejected its input.
@@ -77,9 +84,16 @@ impl fmt::Display for MethodError {
                     "derivative order {order} is not supported; it starts at 1"
                 )
             }
-            MethodError::Unsupported { method, what } => {
-                write!(f, "the {method} method does not compute {what}")
-            }
+            MethodError::Unsupported {
+                method,
+                verb,
+                reason,
+            } => write!(
+                f,
+                "the {method} method does not compute {}: {reason}",
+                verb.noun()
+            ),
+            MethodError::Length(e) => e.fmt(f),
             MethodError::Eval(e) => e.fmt(f),
             MethodError::Numeric(e) => e.fmt(f),
         }
@@ -97,5 +111,11 @@ impl From<EvalError> for MethodError {
 impl From<NumericError> for MethodError {
     fn from(e: NumericError) -> Self {
         MethodError::Numeric(e)
+    }
+}
+
+impl From<LengthError> for MethodError {
+    fn from(e: LengthError) -> Self {
+        MethodError::Length(e)
     }
 }

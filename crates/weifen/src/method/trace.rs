@@ -2,6 +2,7 @@
 //! adjoints computed by the library's own arithmetic.
 
 use super::MethodError;
+use crate::error::check_length;
 use crate::forward::Dual;
 use crate::reverse::Tape;
 use crate::symbolic::{EvalError, Expr, Formula};
@@ -51,15 +52,41 @@ pub fn trace(
     wrt: Option<&str>,
 ) -> Result<Vec<TraceRow>, MethodError> {
     let formula = Formula::new(std::slice::from_ref(f), vars)?;
-    if x.len() != vars.len() {
-        return Err(EvalError::WrongLength {
-            expected: vars.len(),
-            found: x.len(),
-        }
-        .into());
-    }
+    trace_fn(&formula, vars, x, wrt)
+}
+
+/// [`trace`] of a function written once, its inputs named by `names` (the rows of the
+/// inputs show their names; the operations are recorded in the order `f` performs them).
+///
+/// # Errors
+/// [`MethodError::Length`] if `names`, `x` and `f`'s inputs differ in number;
+/// [`MethodError::Eval`] if `wrt` is not one of `names`.
+///
+/// ```
+/// use weifen::method;
+/// use weifen::{MultivariateFn, Scalar};
+///
+/// struct F;
+/// impl MultivariateFn for F {
+///     fn eval<S: Scalar>(&self, x: &[S]) -> S {
+///         (x[0].clone() + x[1].clone()) * x[2].clone()
+///     }
+/// }
+/// let rows = method::trace_fn(&F, &["a", "b", "c"], &[1.0, 2.0, 3.0], Some("a")).unwrap();
+/// let ops: Vec<&str> = rows.iter().map(|r| r.operation.as_str()).collect();
+/// assert_eq!(ops, ["a", "b", "c", "v1 + v2", "v4 · v3"]);
+/// assert_eq!((rows[4].value, rows[4].tangent), (9.0, 3.0)); // ∂/∂a = c
+/// ```
+pub fn trace_fn(
+    f: &impl MultivariateFn,
+    names: &[&str],
+    x: &[f64],
+    wrt: Option<&str>,
+) -> Result<Vec<TraceRow>, MethodError> {
+    check_length("the point x", "the list of variables", names.len(), x.len())?;
+    f.check_arity(x.len())?;
     let seed = match wrt {
-        Some(name) => Some(vars.iter().position(|v| *v == name).ok_or_else(|| {
+        Some(name) => Some(names.iter().position(|v| *v == name).ok_or_else(|| {
             EvalError::UnknownVariable {
                 name: name.to_string(),
             }
@@ -72,7 +99,7 @@ pub fn trace(
         .enumerate()
         .map(|(i, &xi)| tape.var(Dual::new(xi, if seed == Some(i) { 1.0 } else { 0.0 })))
         .collect();
-    let y = MultivariateFn::eval(&formula, &inputs);
+    let y = f.eval(&inputs);
     let adjoints = y.backward();
     Ok(tape
         .rows(&adjoints)
@@ -82,8 +109,8 @@ pub fn trace(
             let i = row.index as usize;
             TraceRow {
                 name: format!("v{i}"),
-                operation: match vars.get(i.wrapping_sub(1)) {
-                    Some(name) if i <= vars.len() => name.to_string(),
+                operation: match names.get(i.wrapping_sub(1)) {
+                    Some(name) if i <= names.len() => name.to_string(),
                     _ => row.operation,
                 },
                 value: row.value.value,

@@ -4,6 +4,7 @@
 
 use super::tape::Nodes;
 use crate::Real;
+use crate::error::{LengthError, check_length};
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use std::cmp::Ordering;
 use std::fmt;
@@ -82,13 +83,9 @@ impl<S> Record<S> {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ReplayError {
-    /// The number of inputs differs from the recording's.
-    WrongLength {
-        /// Inputs recorded.
-        expected: usize,
-        /// Inputs given.
-        found: usize,
-    },
+    /// The number of inputs differs from the recording's (the crate's one wrong-length
+    /// error: `expected` inputs recorded, `found` given).
+    WrongLength(LengthError),
     /// A comparison made while recording comes out differently at the new inputs, so the
     /// function would have taken another branch and the recorded operations do not apply.
     GuardFlipped {
@@ -116,10 +113,7 @@ pub enum ReplayError {
 impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ReplayError::WrongLength { expected, found } => write!(
-                f,
-                "replay got {found} inputs, but the function was recorded with {expected}"
-            ),
+            ReplayError::WrongLength(e) => e.fmt(f),
             ReplayError::GuardFlipped {
                 guard,
                 recorded,
@@ -198,13 +192,13 @@ impl<S: Real> Nodes<S> {
         let record = record
             .as_mut()
             .expect("replay needs a tape made with Tape::replayable");
-        let expected = record.inputs;
-        if expected != inputs.len() {
-            return Err(ReplayError::WrongLength {
-                expected,
-                found: inputs.len(),
-            });
-        }
+        check_length(
+            "the replay's inputs",
+            "the recording's inputs",
+            record.inputs,
+            inputs.len(),
+        )
+        .map_err(ReplayError::WrongLength)?;
         if record.checkpointed {
             return Err(ReplayError::Checkpointed);
         }

@@ -17,8 +17,8 @@ use super::expr::Expr;
 use super::lower::{Op, lower};
 use super::owned::Store;
 use super::wide::Wide;
-use crate::Scalar;
 use crate::ops::{Binary, Unary};
+use crate::{LengthError, Scalar};
 
 /// The number of points [`Program::eval_batch`] evaluates per instruction.
 pub const BLOCK: usize = 256;
@@ -147,10 +147,12 @@ impl Program {
         if found == self.variables.len() {
             Ok(())
         } else {
-            Err(EvalError::WrongLength {
+            Err(EvalError::WrongLength(LengthError {
+                what: "the point x",
+                other: "the list of variables",
                 expected: self.variables.len(),
                 found,
-            })
+            }))
         }
     }
 
@@ -241,16 +243,20 @@ impl Program {
         self.check(inputs.len())?;
         let n = inputs.first().map_or(0, |c| c.len());
         if let Some(bad) = inputs.iter().find(|c| c.len() != n) {
-            return Err(EvalError::WrongLength {
+            return Err(EvalError::WrongLength(LengthError {
+                what: "an input column",
+                other: "the first column",
                 expected: n,
                 found: bad.len(),
-            });
+            }));
         }
         if outputs.len() != self.outputs.len() {
-            return Err(EvalError::WrongLength {
+            return Err(EvalError::WrongLength(LengthError {
+                what: "the list of output vectors",
+                other: "the list of outputs",
                 expected: self.outputs.len(),
                 found: outputs.len(),
-            });
+            }));
         }
         for out in outputs.iter_mut() {
             out.resize(n, 0.0);

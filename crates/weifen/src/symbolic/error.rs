@@ -1,5 +1,6 @@
 //! Errors of the expression language: parsing (with the byte span at fault) and evaluation.
 
+use crate::LengthError;
 use std::fmt;
 use std::ops::Range;
 
@@ -134,13 +135,10 @@ pub enum EvalError {
         /// Its name.
         name: String,
     },
-    /// The number of values differs from the number of variables.
-    WrongLength {
-        /// The number of variables.
-        expected: usize,
-        /// The number of values.
-        found: usize,
-    },
+    /// The number of values differs from the number of variables (or, for
+    /// [`Program::eval_batch`](super::Program::eval_batch), columns differ in length or the
+    /// outputs in number): the crate's one wrong-length error.
+    WrongLength(LengthError),
 }
 
 impl fmt::Display for EvalError {
@@ -149,12 +147,7 @@ impl fmt::Display for EvalError {
             EvalError::UnknownVariable { name } => {
                 write!(f, "the variable {name:?} has no value")
             }
-            EvalError::WrongLength { expected, found } => {
-                write!(
-                    f,
-                    "expected {expected} value(s), one per variable, found {found}"
-                )
-            }
+            EvalError::WrongLength(e) => e.fmt(f),
         }
     }
 }

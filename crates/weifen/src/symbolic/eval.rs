@@ -4,7 +4,8 @@
 use super::compile::Program;
 use super::error::EvalError;
 use super::expr::Expr;
-use crate::{MultivariateFn, Scalar, ScalarFn, VectorFn};
+use crate::error::check_length;
+use crate::{LengthError, MultivariateFn, Scalar, ScalarFn, VectorFn};
 
 impl Expr {
     /// The value with each variable bound by name, on any [`Scalar`]. Division by zero and
@@ -85,6 +86,44 @@ impl Formula {
         &self.program
     }
 
+    /// Checks that the formula takes `inputs` values (one per variable) and, when `single`,
+    /// has one output.
+    ///
+    /// # Errors
+    /// A [`LengthError`] naming the count that does not match.
+    ///
+    /// ```
+    /// use weifen::symbolic::Formula;
+    ///
+    /// let f = Formula::new(&["x*y".parse().unwrap()], &["x", "y"]).unwrap();
+    /// assert!(f.check(2, true).is_ok());
+    /// let err = f.check(3, true).unwrap_err();
+    /// assert_eq!((err.expected, err.found), (2, 3));
+    /// ```
+    pub fn check(&self, inputs: usize, single: bool) -> Result<(), LengthError> {
+        check_length(
+            "the point x",
+            "the formula's list of variables",
+            self.variables().len(),
+            inputs,
+        )?;
+        match single {
+            true => check_length(
+                "the formula's list of outputs",
+                "the one output of a function ℝⁿ → ℝ",
+                1,
+                self.outputs.len(),
+            ),
+            false => Ok(()),
+        }
+    }
+
+    /// The outputs at `x`.
+    ///
+    /// # Panics
+    /// If `x` has not one value per variable: a programming error, since every operator of
+    /// [`Backend`](crate::method::Backend) calls [`check`](Formula::check) first (through the
+    /// traits' `check_arity`); call it yourself before passing a formula to a module operator.
     #[track_caller]
     fn outputs_at<S: Scalar>(&self, x: &[S]) -> Vec<S> {
         match self.program.eval_scalar(x) {
@@ -95,33 +134,51 @@ impl Formula {
 
     #[track_caller]
     fn single<S: Scalar>(&self, x: &[S]) -> S {
-        assert_eq!(
-            self.outputs.len(),
+        if let Err(e) = check_length(
+            "the formula's list of outputs",
+            "the one output of a function ℝⁿ → ℝ",
             1,
-            "the formula has {} outputs, not one",
-            self.outputs.len()
-        );
+            self.outputs.len(),
+        ) {
+            panic!("{e}");
+        }
         self.outputs_at(x).swap_remove(0)
     }
 }
 
-/// **Panics** unless the formula has one variable and one output.
+/// # Panics
+/// Unless the formula has one variable and one output; [`ScalarFn::check_arity`] says which.
 impl ScalarFn for Formula {
     fn eval<S: Scalar>(&self, x: S) -> S {
         self.single(&[x])
     }
+
+    fn check_arity(&self) -> Result<(), LengthError> {
+        self.check(1, true)
+    }
 }
 
-/// **Panics** unless the formula has one output and `x` one value per variable.
+/// # Panics
+/// Unless the formula has one output and `x` one value per variable;
+/// [`MultivariateFn::check_arity`] says which.
 impl MultivariateFn for Formula {
     fn eval<S: Scalar>(&self, x: &[S]) -> S {
         self.single(x)
     }
+
+    fn check_arity(&self, inputs: usize) -> Result<(), LengthError> {
+        self.check(inputs, true)
+    }
 }
 
-/// **Panics** unless `x` has one value per variable.
+/// # Panics
+/// Unless `x` has one value per variable; [`VectorFn::check_arity`] says so.
 impl VectorFn for Formula {
     fn eval<S: Scalar>(&self, x: &[S]) -> Vec<S> {
         self.outputs_at(x)
+    }
+
+    fn check_arity(&self, inputs: usize) -> Result<(), LengthError> {
+        self.check(inputs, false)
     }
 }
