@@ -7,6 +7,7 @@
 
 mod det;
 mod hello;
+mod kmeans;
 mod llsq;
 mod lse;
 
@@ -48,6 +49,10 @@ pub const ALL: &[Eval] = &[
     Eval {
         name: "det",
         prepare: det::prepare,
+    },
+    Eval {
+        name: "kmeans",
+        prepare: kmeans::prepare,
     },
 ];
 
