@@ -1,54 +1,64 @@
 //! `lse`: `LSE(x) = a + ln Σᵢ exp(xᵢ − a)` with `a = max x` (the log-sum-exp trick), and its
 //! gradient.
 //!
-//! Mode: reverse. The gradient of ℝⁿ → ℝ costs a small constant times one evaluation in
-//! reverse mode, against `n` evaluations (or `⌈n/8⌉` chunked ones) in forward mode. The
-//! function is written once over [`Real`] (the maximum needs comparisons) and recorded into a
-//! [`Workspace`] on every run: the tape's memory is reused, so a run allocates only the
-//! gradient. The maximum is differentiated like the rest (its adjoint `1 − Σ softmax`
-//! cancels to rounding); no rule is written here.
+//! Mode: reverse, on arrays. The gradient of ℝⁿ → ℝ costs a small constant times one
+//! evaluation in reverse mode, against `n` evaluations (or `⌈n/8⌉` chunked ones) in forward
+//! mode. The function is a handful of whole-array operations (a maximum, a difference, an
+//! exponential, a sum, a logarithm), so it is written once on [`Tensor`]s: the graph has one
+//! node per array operation and each backward rule is one pass over contiguous memory. A
+//! scalar tape holds three nodes per entry (72 bytes; 92 MB at n = 1.28·10⁶) and was
+//! memory-bound: its gradient took about eighteen times the hand-written one at the largest
+//! workload, with the sum checkpointed by blocks as well; the array graph takes a few times.
+//! The primal is the same function with no input requiring a gradient (nothing recorded).
+//! The maximum is differentiated like the rest (its adjoint `1 − Σ softmax` cancels to
+//! rounding); no rule is written here, and the library's `Tensor::logsumexp` is not used.
 //!
-//! Layout: `x` is a flat `Vec<f64>`.
+//! Layout: `x` is a flat `Vec<f64>`, copied into a one-dimensional tensor on each run (the
+//! copy is part of the timed work, as reading the input into the tool's type would be).
 
 use super::{Prepared, numbers, unknown_function};
 use serde_json::{Value, json};
-use weifen::Real;
-use weifen::reverse::Workspace;
+use weifen::Scalar;
+use weifen::tensor::{GradOptions, Tensor, grad};
 
-/// `LSE(x) = a + ln Σᵢ exp(xᵢ − a)`, `a = max x`.
-///
-/// # Panics
-/// If `x` is empty (the input check in [`prepare`] refuses it first).
-pub fn logsumexp<S: Real>(x: &[S]) -> S {
-    let mut a = x[0];
-    for &xi in &x[1..] {
-        if xi > a {
-            a = xi;
-        }
-    }
-    let mut sum = S::constant(0.0);
-    for &xi in x {
-        sum = sum + (xi - a).exp();
-    }
-    a + sum.ln()
+/// `LSE(x) = a + ln Σᵢ exp(xᵢ − a)`, `a = max x`, over all the elements of `x`.
+pub fn logsumexp(x: &Tensor) -> Tensor {
+    let a = x.max_all();
+    (x.clone() - a.clone()).exp().sum().ln() + a
+}
+
+/// `∇LSE(x)`.
+fn gradient(x: &[f64]) -> Result<Vec<f64>, String> {
+    let x = Tensor::from(x.to_vec()).requires_grad_(true);
+    let y = logsumexp(&x);
+    let g = grad(
+        &[&y],
+        &[&x],
+        &[&Tensor::scalar(1.0)],
+        GradOptions::default(),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(g[0].to_vec())
 }
 
 enum Output {
     Primal(f64),
     Gradient(Vec<f64>),
+    Failed(String),
 }
 
 struct Lse {
     x: Vec<f64>,
-    workspace: Option<Workspace>,
+    gradient: bool,
     output: Output,
 }
 
 impl Prepared for Lse {
     fn run(&mut self) {
-        self.output = match &mut self.workspace {
-            None => Output::Primal(logsumexp(&self.x)),
-            Some(ws) => Output::Gradient(ws.gradient(|x| logsumexp(x), &self.x)),
+        self.output = if self.gradient {
+            gradient(&self.x).map_or_else(Output::Failed, Output::Gradient)
+        } else {
+            Output::Primal(logsumexp(&Tensor::from(self.x.clone())).item())
         };
     }
 
@@ -56,6 +66,7 @@ impl Prepared for Lse {
         match &self.output {
             Output::Primal(y) => json!(y),
             Output::Gradient(g) => json!(g),
+            Output::Failed(e) => json!(e),
         }
     }
 }
@@ -73,7 +84,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
     }
     Ok(Box::new(Lse {
         x,
-        workspace: gradient.then(Workspace::new),
+        gradient,
         output: Output::Primal(f64::NAN),
     }))
 }
@@ -105,6 +116,21 @@ mod tests {
         for (gi, xi) in g.as_array().unwrap().iter().zip(x) {
             let softmax = (xi - 702.0f64).exp() / total;
             assert!((gi.as_f64().unwrap() - softmax).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn gradient_of_many_entries_is_the_softmax() {
+        // Entries spread over [−20, 20].
+        let x: Vec<f64> = (0..3 * 4096 + 17)
+            .map(|i| 20.0 * ((i as f64) * 0.37).sin())
+            .collect();
+        let g = run("gradient", json!({ "x": x }));
+        let a = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let total: f64 = x.iter().map(|v| (v - a).exp()).sum();
+        for (gi, xi) in g.as_array().unwrap().iter().zip(&x) {
+            let softmax = (xi - a).exp() / total;
+            assert!((gi.as_f64().unwrap() - softmax).abs() < 1e-15 + 1e-12 * softmax);
         }
     }
 
