@@ -25,7 +25,7 @@
 //! [`SparseError::PatternChanged`] when one is not.
 //!
 //! A diagonal Hessian (one colour) comes with the gradient from one recording:
-//! [`value_gradient_and_hessian_diagonal`].
+//! [`value_gradient_and_hessian_diagonal`], or [`DiagonalHessian`] to reuse its memory.
 //!
 //! The patterns, colourings and recovery maps are kept in [`JacobianSparsity`] and
 //! [`HessianSparsity`], so a Jacobian or Hessian needed at many points is detected and
@@ -47,7 +47,7 @@ mod tracer;
 
 pub use coloring::{Coloring, column_coloring, row_coloring};
 pub use compressed::{forward_jacobian_with, hessian_with, reverse_jacobian_with};
-pub use diagonal::value_gradient_and_hessian_diagonal;
+pub use diagonal::{DiagonalHessian, value_gradient_and_hessian_diagonal};
 pub use error::SparseError;
 pub use hessian::{HessianSparsity, sparse_hessian, sparse_hessian_with};
 pub use jacobian::{JacobianSparsity, Mode, sparse_jacobian, sparse_jacobian_with};
