@@ -1,15 +1,8 @@
 //! `weifen-gradbench`: weifen as a GradBench tool.
 //!
-//! GradBench's intermediary sends one JSON message a line on standard input and reads one
-//! response a line on standard output. The kinds are `start` (answered with the tool's
-//! name), `define` (whether this tool implements an eval's module), `evaluate` (run one of
-//! the module's functions on an input, repeatedly, and report the output and one timing
-//! per repetition) and `analysis` (the eval's verdict on an earlier output, acknowledged).
-//! A line this tool cannot read gets `success: false` with an `error` naming what was
-//! wrong; end of input ends the tool with exit status 0.
-
-mod evals;
-mod protocol;
+//! Reads one JSON message a line from standard input and writes one response a line to
+//! standard output ([`weifen_gradbench::protocol::respond`]); blank lines are skipped, and
+//! end of input ends the tool with exit status 0.
 
 use std::io::{self, BufRead, Write};
 
@@ -21,7 +14,7 @@ fn main() {
         if line.trim().is_empty() {
             continue;
         }
-        let response = protocol::respond(&line);
+        let response = weifen_gradbench::protocol::respond(&line);
         if writeln!(stdout, "{response}")
             .and_then(|()| stdout.flush())
             .is_err()

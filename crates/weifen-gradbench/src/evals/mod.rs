@@ -5,8 +5,16 @@
 //! protocol runs as often as the input asks, timing each run; its output is converted to
 //! JSON once, after the runs.
 
+mod ba;
 mod descent;
+mod det;
+mod gmm;
 mod hello;
+mod ht;
+mod kmeans;
+mod llsq;
+mod lse;
+mod lstm;
 mod ode;
 mod particle;
 mod saddle;
@@ -39,6 +47,38 @@ pub const ALL: &[Eval] = &[
         prepare: hello::prepare,
     },
     Eval {
+        name: "lse",
+        prepare: lse::prepare,
+    },
+    Eval {
+        name: "llsq",
+        prepare: llsq::prepare,
+    },
+    Eval {
+        name: "det",
+        prepare: det::prepare,
+    },
+    Eval {
+        name: "kmeans",
+        prepare: kmeans::prepare,
+    },
+    Eval {
+        name: "gmm",
+        prepare: gmm::prepare,
+    },
+    Eval {
+        name: "lstm",
+        prepare: lstm::prepare,
+    },
+    Eval {
+        name: "ba",
+        prepare: ba::prepare,
+    },
+    Eval {
+        name: "ht",
+        prepare: ht::prepare,
+    },
+    Eval {
         name: "ode",
         prepare: ode::prepare,
     },
@@ -67,4 +107,62 @@ pub fn number(value: &Value, what: &str) -> Result<f64, String> {
     value
         .as_f64()
         .ok_or_else(|| format!("{what} must be a number, not {value}"))
+}
+
+/// Reads `input[field]`, naming the field when it is missing.
+pub fn field<'a>(input: &'a Value, field: &str) -> Result<&'a Value, String> {
+    input
+        .get(field)
+        .ok_or_else(|| format!("the input has no field {field:?}"))
+}
+
+/// Reads `input[field]` as an array of numbers, naming the field (and the entry) at fault.
+pub fn numbers(input: &Value, name: &str) -> Result<Vec<f64>, String> {
+    let array = field(input, name)?
+        .as_array()
+        .ok_or_else(|| format!("the input's {name:?} must be an array of numbers"))?;
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_f64()
+                .ok_or_else(|| format!("{name}[{i}] must be a number, not {v}"))
+        })
+        .collect()
+}
+
+/// Reads `input[field]` as an array of equally long arrays of numbers, flattened row by
+/// row; returns the rows' count and length.
+pub fn matrix(input: &Value, name: &str) -> Result<(Vec<f64>, usize, usize), String> {
+    let rows = field(input, name)?
+        .as_array()
+        .ok_or_else(|| format!("the input's {name:?} must be an array of arrays of numbers"))?;
+    let cols = rows.first().and_then(Value::as_array).map_or(0, Vec::len);
+    let mut flat = Vec::with_capacity(rows.len() * cols);
+    for (i, row) in rows.iter().enumerate() {
+        let row = row
+            .as_array()
+            .ok_or_else(|| format!("{name}[{i}] must be an array of numbers, not {row}"))?;
+        if row.len() != cols {
+            return Err(format!(
+                "{name}[{i}] has {} entries where {name}[0] has {cols}",
+                row.len()
+            ));
+        }
+        for (j, v) in row.iter().enumerate() {
+            flat.push(
+                v.as_f64()
+                    .ok_or_else(|| format!("{name}[{i}][{j}] must be a number, not {v}"))?,
+            );
+        }
+    }
+    Ok((flat, rows.len(), cols))
+}
+
+/// Reads `input[field]` as a non-negative integer.
+pub fn count(input: &Value, name: &str) -> Result<usize, String> {
+    let v = field(input, name)?;
+    v.as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| format!("the input's {name:?} must be a non-negative integer, not {v}"))
 }

@@ -41,6 +41,14 @@ pub enum SparseError {
         /// The compressed value found, where 0 was expected.
         value: f64,
     },
+    /// An operator that needs a diagonal Hessian was given a pattern with an entry off the
+    /// diagonal.
+    OffDiagonal {
+        /// The entry's row.
+        row: usize,
+        /// The entry's column.
+        column: usize,
+    },
 }
 
 impl fmt::Display for SparseError {
@@ -61,6 +69,11 @@ impl fmt::Display for SparseError {
                 "the sparsity pattern does not hold at this point: row {row} of the compressed \
                  matrix has {value} in colour group {color}, where the pattern has no entry; \
                  the function took another branch, detect the pattern again at this point"
+            ),
+            SparseError::OffDiagonal { row, column } => write!(
+                f,
+                "the Hessian pattern has the entry ({row}, {column}) off its diagonal; \
+                 compute it with sparse_hessian_with instead"
             ),
         }
     }

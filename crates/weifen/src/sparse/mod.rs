@@ -24,6 +24,9 @@
 //! wrong; the evaluation checks the compressed entries that must be zero and reports
 //! [`SparseError::PatternChanged`] when one is not.
 //!
+//! A diagonal Hessian (one colour) comes with the gradient from one recording:
+//! [`value_gradient_and_hessian_diagonal`], or [`DiagonalHessian`] to reuse its memory.
+//!
 //! The patterns, colourings and recovery maps are kept in [`JacobianSparsity`] and
 //! [`HessianSparsity`], so a Jacobian or Hessian needed at many points is detected and
 //! coloured once.
@@ -33,6 +36,7 @@
 mod coloring;
 pub(crate) mod compressed;
 mod curvature;
+mod diagonal;
 mod error;
 mod hessian;
 mod jacobian;
@@ -43,6 +47,7 @@ mod tracer;
 
 pub use coloring::{Coloring, column_coloring, row_coloring};
 pub use compressed::{forward_jacobian_with, hessian_with, reverse_jacobian_with};
+pub use diagonal::{DiagonalHessian, value_gradient_and_hessian_diagonal};
 pub use error::SparseError;
 pub use hessian::{HessianSparsity, sparse_hessian, sparse_hessian_with};
 pub use jacobian::{JacobianSparsity, Mode, sparse_jacobian, sparse_jacobian_with};
