@@ -10,7 +10,7 @@ use super::error::or_panic;
 use super::graph::record;
 use super::shape::broadcast_shape;
 use super::{Element, Tensor, TensorError};
-use ndarray::{Array3, ArrayD, Axis, Ix3, IxDyn};
+use ndarray::{Array2, Array3, ArrayD, Axis, Ix2, Ix3, IxDyn};
 
 impl<T: Element> Tensor<T> {
     /// The matrix product, as `torch.matmul`: 1-d·1-d is the dot product, a 1-d operand is a
@@ -119,6 +119,15 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
     if k != k2 {
         return None;
     }
+    if sa.len() == 2 && sb.len() == 2 {
+        // No batch: the product reads both operands in place, whatever their strides
+        // (a transposed operand is not copied).
+        let av = a.data.view().into_dimensionality::<Ix2>().ok()?;
+        let bv = b.data.view().into_dimensionality::<Ix2>().ok()?;
+        let mut out = Array2::<T>::zeros((n, m));
+        ndarray::linalg::general_mat_mul(T::one(), &av, &bv, T::zero(), &mut out);
+        return Some(record_matmul(a, b, out.into_dyn()));
+    }
     let batch = broadcast_shape("matmul", &sa[..sa.len() - 2], &sb[..sb.len() - 2]).ok()?;
     let count: usize = batch.iter().product();
     let flat = |t: &Tensor<T>, r: usize, c: usize| -> Array3<T> {
@@ -144,7 +153,12 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
         .ok()?
         .into_shape_with_order(IxDyn(&shape))
         .ok()?;
-    Some(record(
+    Some(record_matmul(a, b, out))
+}
+
+/// The product `out = a·b`, recorded with its rule.
+fn record_matmul<T: Element>(a: &Tensor<T>, b: &Tensor<T>, out: ArrayD<T>) -> Tensor<T> {
+    record(
         "matmul",
         &[a, b],
         out,
@@ -157,5 +171,5 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
                     .then(|| a.mt().matmul(g).sum_to(b.shape())),
             ]
         }),
-    ))
+    )
 }
