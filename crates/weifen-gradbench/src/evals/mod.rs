@@ -5,7 +5,9 @@
 //! protocol runs as often as the input asks, timing each run; its output is converted to
 //! JSON once, after the runs.
 
+mod gmm;
 mod hello;
+mod lstm;
 
 use serde_json::Value;
 
@@ -29,10 +31,20 @@ pub struct Eval {
 }
 
 /// Every eval this tool implements.
-pub const ALL: &[Eval] = &[Eval {
-    name: "hello",
-    prepare: hello::prepare,
-}];
+pub const ALL: &[Eval] = &[
+    Eval {
+        name: "hello",
+        prepare: hello::prepare,
+    },
+    Eval {
+        name: "gmm",
+        prepare: gmm::prepare,
+    },
+    Eval {
+        name: "lstm",
+        prepare: lstm::prepare,
+    },
+];
 
 /// The eval of a module name.
 pub fn find(name: &str) -> Option<&'static Eval> {
