@@ -6,11 +6,12 @@
 //! again. Vectors are promoted to matrices by `unsqueeze` and the added dimension removed
 //! after, as NumPy does; `dot` and `outer` are compositions.
 
+use super::buffer;
 use super::error::or_panic;
-use super::graph::record;
+use super::graph::{is_grad_enabled, record};
 use super::shape::broadcast_shape;
 use super::{Element, Tensor, TensorError};
-use ndarray::{Array2, Array3, ArrayD, Axis, Ix2, Ix3, IxDyn};
+use ndarray::{Array2, Array3, ArrayD, ArrayView2, Axis, Ix2, Ix3, IxDyn};
 
 impl<T: Element> Tensor<T> {
     /// The matrix product, as `torch.matmul`: 1-d·1-d is the dot product, a 1-d operand is a
@@ -124,9 +125,7 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
         // (a transposed operand is not copied).
         let av = a.data.view().into_dimensionality::<Ix2>().ok()?;
         let bv = b.data.view().into_dimensionality::<Ix2>().ok()?;
-        let mut out = Array2::<T>::zeros((n, m));
-        ndarray::linalg::general_mat_mul(T::one(), &av, &bv, T::zero(), &mut out);
-        return Some(record_matmul(a, b, out.into_dyn()));
+        return Some(record_matmul(a, b, product(&av, &bv)));
     }
     let batch = broadcast_shape("matmul", &sa[..sa.len() - 2], &sb[..sb.len() - 2]).ok()?;
     let count: usize = batch.iter().product();
@@ -164,6 +163,19 @@ fn record_matmul<T: Element>(a: &Tensor<T>, b: &Tensor<T>, out: ArrayD<T>) -> Te
         out,
         Box::new(|inputs, _, g| {
             let (a, b) = (&inputs[0], &inputs[1]);
+            if let (false, Some(av), Some(bv), Some(gv)) =
+                (is_grad_enabled(), matrix(a), matrix(b), matrix(g))
+            {
+                // Not recorded (no create_graph): the products read the transposes in place
+                // rather than copying them, which at a wide constant operand (the data of a
+                // model) costs more than the product itself.
+                return vec![
+                    a.requires_grad()
+                        .then(|| Tensor::from_data(product(&gv, &bv.t()))),
+                    b.requires_grad()
+                        .then(|| Tensor::from_data(product(&av.t(), &gv))),
+                ];
+            }
             vec![
                 a.requires_grad()
                     .then(|| g.matmul(&b.mt()).sum_to(a.shape())),
@@ -172,4 +184,52 @@ fn record_matmul<T: Element>(a: &Tensor<T>, b: &Tensor<T>, out: ArrayD<T>) -> Te
             ]
         }),
     )
+}
+
+/// A 2-d tensor's array as a matrix view; `None` for any other dimension.
+fn matrix<T: Element>(t: &Tensor<T>) -> Option<ArrayView2<'_, T>> {
+    t.data.view().into_dimensionality::<Ix2>().ok()
+}
+
+/// `a·b` into a zeroed array from the pool of freed buffers.
+fn product<T: Element>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> ArrayD<T> {
+    let (n, m) = (a.nrows(), b.ncols());
+    let mut out = Array2::from_shape_vec((n, m), buffer::take(n * m)).expect("n·m zeros");
+    ndarray::linalg::general_mat_mul(T::one(), a, b, T::zero(), &mut out);
+    out.into_dyn()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tensor::{GradOptions, Tensor, grad};
+
+    #[test]
+    fn matmul_gradients_agree_with_and_without_create_graph() {
+        // y = Σ (Aᵀ)·B with Aᵀ a non-contiguous operand: ∂y/∂A[i, j] = Σ_m B[i, m] (row sums of
+        // B, since (Aᵀ)[j, i] = A[i, j]), ∂y/∂B[i, m] = Σ_j A[i, j] — closed forms, and the
+        // in-place path (no create_graph) must match the recorded one.
+        let a = Tensor::randn(&[3, 2], 5).requires_grad_(true);
+        let b = Tensor::randn(&[3, 4], 6).requires_grad_(true);
+        let run = |create_graph: bool| {
+            let y = a.transpose(0, 1).matmul(&b).sum();
+            let options = GradOptions {
+                create_graph,
+                ..Default::default()
+            };
+            grad(&[&y], &[&a, &b], &[&Tensor::scalar(1.0)], options).unwrap()
+        };
+        let (plain, recorded) = (run(false), run(true));
+        let row_sums_b = b.sum_dim(1, true).expand(&[3, 2]);
+        let row_sums_a = a.sum_dim(1, true).expand(&[3, 4]);
+        for (g, expected) in [(&plain[0], &row_sums_b), (&plain[1], &row_sums_a)] {
+            for (x, y) in g.to_vec().iter().zip(expected.to_vec()) {
+                assert!((x - y).abs() < 1e-14);
+            }
+        }
+        for (p, r) in plain.iter().zip(&recorded) {
+            for (x, y) in p.to_vec().iter().zip(r.to_vec()) {
+                assert!((x - y).abs() < 1e-14);
+            }
+        }
+    }
 }
