@@ -191,17 +191,55 @@ fn matrix<T: Element>(t: &Tensor<T>) -> Option<ArrayView2<'_, T>> {
     t.data.view().into_dimensionality::<Ix2>().ok()
 }
 
-/// `a·b` into a zeroed array from the pool of freed buffers.
+/// Products with at least this many multiply-adds are split over the threads.
+const PARALLEL_PRODUCT_MIN: usize = 1 << 22;
+
+/// `a·b` into a zeroed array from the pool of freed buffers. A large product is split into
+/// one block of columns (of `b` and the result) per thread, or of rows (of `a`) when `a` is
+/// the taller operand, so that each thread packs only its share of the larger operand.
 fn product<T: Element>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> ArrayD<T> {
-    let (n, m) = (a.nrows(), b.ncols());
+    use ndarray::linalg::general_mat_mul;
+    use rayon::prelude::*;
+    let (n, k, m) = (a.nrows(), a.ncols(), b.ncols());
     let mut out = Array2::from_shape_vec((n, m), buffer::take(n * m)).expect("n·m zeros");
-    ndarray::linalg::general_mat_mul(T::one(), a, b, T::zero(), &mut out);
+    let threads = rayon::current_num_threads();
+    if n * k * m < PARALLEL_PRODUCT_MIN || threads < 2 {
+        general_mat_mul(T::one(), a, b, T::zero(), &mut out);
+    } else if m >= n {
+        let width = m.div_ceil(threads);
+        let mut outs: Vec<_> = out.axis_chunks_iter_mut(Axis(1), width).collect();
+        let bs: Vec<_> = b.axis_chunks_iter(Axis(1), width).collect();
+        outs.par_iter_mut()
+            .zip(bs.par_iter())
+            .for_each(|(o, b)| general_mat_mul(T::one(), a, b, T::zero(), o));
+    } else {
+        let height = n.div_ceil(threads);
+        let mut outs: Vec<_> = out.axis_chunks_iter_mut(Axis(0), height).collect();
+        let as_: Vec<_> = a.axis_chunks_iter(Axis(0), height).collect();
+        outs.par_iter_mut()
+            .zip(as_.par_iter())
+            .for_each(|(o, a)| general_mat_mul(T::one(), a, b, T::zero(), o));
+    }
     out.into_dyn()
 }
 
 #[cfg(test)]
 mod tests {
     use crate::tensor::{GradOptions, Tensor, grad};
+
+    #[test]
+    fn products_split_over_threads_match_the_sum_of_products() {
+        // Above the threshold either way (wide and tall); each entry is Σ_j a[i, j] b[j, m].
+        for (n, k, m) in [(40, 300, 400), (400, 300, 40)] {
+            let a = Tensor::randn(&[n, k], 7);
+            let b = Tensor::randn(&[k, m], 8);
+            let c = a.matmul(&b);
+            for (i, l) in [(0, 0), (n - 1, m - 1), (n / 2, m / 3), (n / 3, m / 2)] {
+                let s: f64 = (0..k).map(|j| a.at(&[i, j]) * b.at(&[j, l])).sum();
+                assert!((c.at(&[i, l]) - s).abs() < 1e-12 * (k as f64), "[{i}, {l}]");
+            }
+        }
+    }
 
     #[test]
     fn matmul_gradients_agree_with_and_without_create_graph() {
