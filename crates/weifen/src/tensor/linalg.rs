@@ -6,11 +6,12 @@
 //! again. Vectors are promoted to matrices by `unsqueeze` and the added dimension removed
 //! after, as NumPy does; `dot` and `outer` are compositions.
 
+use super::buffer;
 use super::error::or_panic;
-use super::graph::record;
+use super::graph::{is_grad_enabled, record};
 use super::shape::broadcast_shape;
 use super::{Element, Tensor, TensorError};
-use ndarray::{Array3, ArrayD, Axis, Ix3, IxDyn};
+use ndarray::{Array2, Array3, ArrayD, ArrayView2, Axis, Ix2, Ix3, IxDyn};
 
 impl<T: Element> Tensor<T> {
     /// The matrix product, as `torch.matmul`: 1-d·1-d is the dot product, a 1-d operand is a
@@ -119,6 +120,13 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
     if k != k2 {
         return None;
     }
+    if sa.len() == 2 && sb.len() == 2 {
+        // No batch: the product reads both operands in place, whatever their strides
+        // (a transposed operand is not copied).
+        let av = a.data.view().into_dimensionality::<Ix2>().ok()?;
+        let bv = b.data.view().into_dimensionality::<Ix2>().ok()?;
+        return Some(record_matmul(a, b, product(&av, &bv)));
+    }
     let batch = broadcast_shape("matmul", &sa[..sa.len() - 2], &sb[..sb.len() - 2]).ok()?;
     let count: usize = batch.iter().product();
     let flat = |t: &Tensor<T>, r: usize, c: usize| -> Array3<T> {
@@ -144,12 +152,30 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
         .ok()?
         .into_shape_with_order(IxDyn(&shape))
         .ok()?;
-    Some(record(
+    Some(record_matmul(a, b, out))
+}
+
+/// The product `out = a·b`, recorded with its rule.
+fn record_matmul<T: Element>(a: &Tensor<T>, b: &Tensor<T>, out: ArrayD<T>) -> Tensor<T> {
+    record(
         "matmul",
         &[a, b],
         out,
         Box::new(|inputs, _, g| {
             let (a, b) = (&inputs[0], &inputs[1]);
+            if let (false, Some(av), Some(bv), Some(gv)) =
+                (is_grad_enabled(), matrix(a), matrix(b), matrix(g))
+            {
+                // Not recorded (no create_graph): the products read the transposes in place
+                // rather than copying them, which at a wide constant operand (the data of a
+                // model) costs more than the product itself.
+                return vec![
+                    a.requires_grad()
+                        .then(|| Tensor::from_data(product(&gv, &bv.t()))),
+                    b.requires_grad()
+                        .then(|| Tensor::from_data(product(&av.t(), &gv))),
+                ];
+            }
             vec![
                 a.requires_grad()
                     .then(|| g.matmul(&b.mt()).sum_to(a.shape())),
@@ -157,5 +183,91 @@ fn matmul_nd<T: Element>(a: &Tensor<T>, b: &Tensor<T>) -> Option<Tensor<T>> {
                     .then(|| a.mt().matmul(g).sum_to(b.shape())),
             ]
         }),
-    ))
+    )
+}
+
+/// A 2-d tensor's array as a matrix view; `None` for any other dimension.
+fn matrix<T: Element>(t: &Tensor<T>) -> Option<ArrayView2<'_, T>> {
+    t.data.view().into_dimensionality::<Ix2>().ok()
+}
+
+/// Products with at least this many multiply-adds are split over the threads.
+const PARALLEL_PRODUCT_MIN: usize = 1 << 22;
+
+/// `a·b` into a zeroed array from the pool of freed buffers. A large product is split into
+/// one block of columns (of `b` and the result) per thread, or of rows (of `a`) when `a` is
+/// the taller operand, so that each thread packs only its share of the larger operand.
+fn product<T: Element>(a: &ArrayView2<'_, T>, b: &ArrayView2<'_, T>) -> ArrayD<T> {
+    use ndarray::linalg::general_mat_mul;
+    use rayon::prelude::*;
+    let (n, k, m) = (a.nrows(), a.ncols(), b.ncols());
+    let mut out = Array2::from_shape_vec((n, m), buffer::take(n * m)).expect("n·m zeros");
+    let threads = rayon::current_num_threads();
+    if n * k * m < PARALLEL_PRODUCT_MIN || threads < 2 {
+        general_mat_mul(T::one(), a, b, T::zero(), &mut out);
+    } else if m >= n {
+        let width = m.div_ceil(threads);
+        let mut outs: Vec<_> = out.axis_chunks_iter_mut(Axis(1), width).collect();
+        let bs: Vec<_> = b.axis_chunks_iter(Axis(1), width).collect();
+        outs.par_iter_mut()
+            .zip(bs.par_iter())
+            .for_each(|(o, b)| general_mat_mul(T::one(), a, b, T::zero(), o));
+    } else {
+        let height = n.div_ceil(threads);
+        let mut outs: Vec<_> = out.axis_chunks_iter_mut(Axis(0), height).collect();
+        let as_: Vec<_> = a.axis_chunks_iter(Axis(0), height).collect();
+        outs.par_iter_mut()
+            .zip(as_.par_iter())
+            .for_each(|(o, a)| general_mat_mul(T::one(), a, b, T::zero(), o));
+    }
+    out.into_dyn()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tensor::{GradOptions, Tensor, grad};
+
+    #[test]
+    fn products_split_over_threads_match_the_sum_of_products() {
+        // Above the threshold either way (wide and tall); each entry is Σ_j a[i, j] b[j, m].
+        for (n, k, m) in [(40, 300, 400), (400, 300, 40)] {
+            let a = Tensor::randn(&[n, k], 7);
+            let b = Tensor::randn(&[k, m], 8);
+            let c = a.matmul(&b);
+            for (i, l) in [(0, 0), (n - 1, m - 1), (n / 2, m / 3), (n / 3, m / 2)] {
+                let s: f64 = (0..k).map(|j| a.at(&[i, j]) * b.at(&[j, l])).sum();
+                assert!((c.at(&[i, l]) - s).abs() < 1e-12 * (k as f64), "[{i}, {l}]");
+            }
+        }
+    }
+
+    #[test]
+    fn matmul_gradients_agree_with_and_without_create_graph() {
+        // y = Σ (Aᵀ)·B with Aᵀ a non-contiguous operand: ∂y/∂A[i, j] = Σ_m B[i, m] (row sums of
+        // B, since (Aᵀ)[j, i] = A[i, j]), ∂y/∂B[i, m] = Σ_j A[i, j] — closed forms, and the
+        // in-place path (no create_graph) must match the recorded one.
+        let a = Tensor::randn(&[3, 2], 5).requires_grad_(true);
+        let b = Tensor::randn(&[3, 4], 6).requires_grad_(true);
+        let run = |create_graph: bool| {
+            let y = a.transpose(0, 1).matmul(&b).sum();
+            let options = GradOptions {
+                create_graph,
+                ..Default::default()
+            };
+            grad(&[&y], &[&a, &b], &[&Tensor::scalar(1.0)], options).unwrap()
+        };
+        let (plain, recorded) = (run(false), run(true));
+        let row_sums_b = b.sum_dim(1, true).expand(&[3, 2]);
+        let row_sums_a = a.sum_dim(1, true).expand(&[3, 4]);
+        for (g, expected) in [(&plain[0], &row_sums_b), (&plain[1], &row_sums_a)] {
+            for (x, y) in g.to_vec().iter().zip(expected.to_vec()) {
+                assert!((x - y).abs() < 1e-14);
+            }
+        }
+        for (p, r) in plain.iter().zip(&recorded) {
+            for (x, y) in p.to_vec().iter().zip(r.to_vec()) {
+                assert!((x - y).abs() < 1e-14);
+            }
+        }
+    }
 }

@@ -45,6 +45,7 @@ pub mod elementwise;
 mod engine;
 mod error;
 pub mod functional;
+mod gather;
 mod graph;
 mod kernel;
 mod linalg;
