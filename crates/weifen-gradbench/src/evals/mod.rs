@@ -5,6 +5,7 @@
 //! protocol runs as often as the input asks, timing each run; its output is converted to
 //! JSON once, after the runs.
 
+mod ba;
 mod hello;
 
 use serde_json::Value;
@@ -29,10 +30,16 @@ pub struct Eval {
 }
 
 /// Every eval this tool implements.
-pub const ALL: &[Eval] = &[Eval {
-    name: "hello",
-    prepare: hello::prepare,
-}];
+pub const ALL: &[Eval] = &[
+    Eval {
+        name: "hello",
+        prepare: hello::prepare,
+    },
+    Eval {
+        name: "ba",
+        prepare: ba::prepare,
+    },
+];
 
 /// The eval of a module name.
 pub fn find(name: &str) -> Option<&'static Eval> {
