@@ -7,6 +7,7 @@
 
 mod ba;
 mod hello;
+mod ht;
 
 use serde_json::Value;
 
@@ -38,6 +39,10 @@ pub const ALL: &[Eval] = &[
     Eval {
         name: "ba",
         prepare: ba::prepare,
+    },
+    Eval {
+        name: "ht",
+        prepare: ht::prepare,
     },
 ];
 
