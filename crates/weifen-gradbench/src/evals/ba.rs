@@ -40,21 +40,26 @@ const GRAIN: usize = 1024;
 
 /// `R(rot)·pt` for the angle-axis vector `rot` (Rodrigues' formula); at `rot = 0` its first
 /// order form `pt + rot × pt`, which has the right derivative there.
+#[inline(always)]
 fn rotate<S: Real>(rot: [S; 3], pt: [S; 3]) -> [S; 3] {
     let sq = rot[0] * rot[0] + rot[1] * rot[1] + rot[2] * rot[2];
     if sq != 0.0 {
         let theta = sq.sqrt();
         let (c, s) = (theta.cos(), theta.sin());
-        let w = rot.map(|r| r / theta);
+        // One division and three products rather than three divisions.
+        let inverse = S::constant(1.0) / theta;
+        let w = [rot[0] * inverse, rot[1] * inverse, rot[2] * inverse];
         let cross = cross(w, pt);
         let along = (w[0] * pt[0] + w[1] * pt[1] + w[2] * pt[2]) * (-c + 1.0);
-        std::array::from_fn(|i| pt[i] * c + cross[i] * s + w[i] * along)
+        let turn = |i: usize| pt[i] * c + cross[i] * s + w[i] * along;
+        [turn(0), turn(1), turn(2)]
     } else {
         let cross = cross(rot, pt);
-        std::array::from_fn(|i| pt[i] + cross[i])
+        [pt[0] + cross[0], pt[1] + cross[1], pt[2] + cross[2]]
     }
 }
 
+#[inline(always)]
 fn cross<S: Real>(a: [S; 3], b: [S; 3]) -> [S; 3] {
     [
         a[1] * b[2] - a[2] * b[1],
@@ -65,6 +70,7 @@ fn cross<S: Real>(a: [S; 3], b: [S; 3]) -> [S; 3] {
 
 /// The projection of point `x` by camera `cam`: rotate `x − C`, divide by depth, distort
 /// radially by `1 + k₁r² + k₂r⁴`, scale by the focal length and shift by the principal point.
+#[inline(always)]
 fn project<S: Real>(cam: &[S], x: &[S]) -> [S; 2] {
     let centred = [x[0] - cam[3], x[1] - cam[4], x[2] - cam[5]];
     let p = rotate([cam[0], cam[1], cam[2]], centred);
@@ -77,11 +83,20 @@ fn project<S: Real>(cam: &[S], x: &[S]) -> [S; 2] {
     ]
 }
 
-/// The reprojection error of one observation; `block` is its camera, point and weight.
-fn reprojection_error<S: Real>(block: &[S], feat: [f64; 2]) -> [S; 2] {
-    let proj = project(&block[..CAMERA], &block[CAMERA..CAMERA + 3]);
-    let w = block[BLOCK - 1];
+/// The reprojection error `w·(π(cam, x) − feat)` of one observation.
+fn reprojection_error<S: Real>(cam: &[S], x: &[S], w: S, feat: [f64; 2]) -> [S; 2] {
+    let proj = project(cam, x);
     [w * (proj[0] - feat[0]), w * (proj[1] - feat[1])]
+}
+
+/// [`reprojection_error`] of the inputs gathered in one block: camera, point, weight.
+fn block_error<S: Real>(block: &[S], feat: [f64; 2]) -> [S; 2] {
+    reprojection_error(
+        &block[..CAMERA],
+        &block[CAMERA..CAMERA + 3],
+        block[BLOCK - 1],
+        feat,
+    )
 }
 
 /// The weight error `1 − w²`.
@@ -112,6 +127,15 @@ impl Problem {
         block
     }
 
+    /// Observation `i`'s camera and point, in place.
+    fn camera_and_point(&self, i: usize) -> (&[f64], &[f64]) {
+        let [c, x] = self.obs[i].map(|k| k as usize);
+        (
+            &self.cams[CAMERA * c..CAMERA * (c + 1)],
+            &self.points[3 * x..3 * x + 3],
+        )
+    }
+
     fn p(&self) -> usize {
         self.weights.len()
     }
@@ -130,7 +154,10 @@ impl Prepared for Objective {
             .par_iter_mut()
             .with_min_len(GRAIN)
             .enumerate()
-            .for_each(|(i, e)| *e = reprojection_error(&problem.block(i), problem.feats[i]));
+            .for_each(|(i, e)| {
+                let (cam, x) = problem.camera_and_point(i);
+                *e = reprojection_error(cam, x, problem.weights[i], problem.feats[i]);
+            });
         self.weight
             .par_iter_mut()
             .with_min_len(GRAIN)
@@ -171,7 +198,7 @@ impl Prepared for Jacobian {
             .for_each(|(i, (vals, cols))| {
                 let feat = problem.feats[i];
                 let (_, j) = forward::value_and_jacobian_fixed(
-                    |block| reprojection_error(&block[..], feat),
+                    |block| block_error(&block[..], feat),
                     &problem.block(i),
                 );
                 let [c, x] = problem.obs[i].map(|k| k as usize);
@@ -349,7 +376,7 @@ mod tests {
             let mut block = cams[CAMERA * c..CAMERA * (c + 1)].to_vec();
             block.extend_from_slice(&points[3 * x..3 * x + 3]);
             block.push(weights[i]);
-            out.extend(reprojection_error(&block, problem.feats[i]));
+            out.extend(block_error(&block, problem.feats[i]));
         }
         out.extend(weights.iter().map(|&w| weight_error(w)));
         out
@@ -406,17 +433,13 @@ mod tests {
         let problem = small();
         let block = problem.block(3);
         let feat = problem.feats[3];
-        let (_, j) =
-            forward::value_and_jacobian_fixed(|b| reprojection_error(&b[..], feat), &block);
+        let (_, j) = forward::value_and_jacobian_fixed(|b| block_error(&b[..], feat), &block);
         for k in 0..BLOCK {
             let h = 1e-6 * block[k].abs().max(1.0);
             let (mut up, mut down) = (block, block);
             up[k] += h;
             down[k] -= h;
-            let (fu, fd) = (
-                reprojection_error(&up, feat),
-                reprojection_error(&down, feat),
-            );
+            let (fu, fd) = (block_error(&up, feat), block_error(&down, feat));
             for row in 0..2 {
                 let difference = (fu[row] - fd[row]) / (2.0 * h);
                 let scale = j[row][k].abs().max(1.0);
