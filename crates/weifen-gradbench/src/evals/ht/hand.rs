@@ -145,6 +145,7 @@ pub fn bone_transforms<S: Real>(theta: &[S], model: &Model) -> (Vec<[[S; 4]; 3]>
 }
 
 /// The posed position of vertex `v`: `Σᵦ wᵦ·Tᵦ·p + t` over the bones that weigh on it.
+#[inline(always)]
 pub fn skin<S: Real>(
     transforms: &[[[S; 4]; 3]],
     translation: [S; 3],
@@ -163,17 +164,22 @@ pub fn skin<S: Real>(
 }
 
 /// The residual of a correspondence to vertex `v`: `point − v`.
-pub fn vertex_residual<S: Real>(point: [f64; 3], v: [S; 3]) -> [S; 3] {
-    std::array::from_fn(|j| -v[j] + point[j])
+#[inline(always)]
+pub fn vertex_residual<S: Real>(point: [f64; 3], v: &[S; 3]) -> [S; 3] {
+    [-v[0] + point[0], -v[1] + point[1], -v[2] + point[2]]
 }
 
 /// The residual of a correspondence to the point `u₀·a + u₁·b + (1 − u₀ − u₁)·c` of a
 /// triangle with corners `a, b, c`: `point − (u₀·a + u₁·b + (1 − u₀ − u₁)·c)`.
+///
+/// The corners are borrowed: as vector duals they are hundreds of bytes each.
+#[inline(always)]
 pub fn triangle_residual<S: Real>(
     point: [f64; 3],
-    [a, b, c]: [[S; 3]; 3],
+    [a, b, c]: [&[S; 3]; 3],
     [u0, u1]: [S; 2],
 ) -> [S; 3] {
     let w = -u0 - u1 + 1.0;
-    std::array::from_fn(|j| -(u0 * a[j] + u1 * b[j] + w * c[j]) + point[j])
+    let at = |j: usize| -(u0 * a[j] + u1 * b[j] + w * c[j]) + point[j];
+    [at(0), at(1), at(2)]
 }

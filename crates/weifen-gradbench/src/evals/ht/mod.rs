@@ -3,15 +3,18 @@
 //! Jacobian with respect to `θ` and, in the complicated variant, each correspondence's own
 //! barycentric coordinates `u` on its triangle.
 //!
-//! Mode: forward, one evaluation of the whole model on `DualVec<f64, 26>` (simple) or
-//! `DualVec<f64, 28>` (complicated). The Jacobian is tall (3 rows per correspondence, up to
-//! 150 000) and narrow (26 columns of `θ`), so one forward sweep with all 26 directions beats
-//! reverse mode's one sweep per row by orders of magnitude, and beats chunks of 8 directions
-//! by sharing the values (and the sines and cosines) of each evaluation across all columns.
+//! Mode: forward, with vector duals over all of `θ`. The Jacobian is tall (3 rows per
+//! correspondence, up to 150 000) and narrow (26 columns of `θ`), so forward sweeps carrying
+//! many directions each beat reverse mode's one sweep per row by orders of magnitude, and
+//! beat chunks of 8 directions by sharing the values (and sines and cosines) of each
+//! evaluation over more columns. Two passes: `θ₀..θ₁₂` on `DualVec<f64, 13>`, then
+//! `θ₁₃..θ₂₅` (and the `u`s) on `DualVec<f64, 13 or 15>`. One pass on 26–28 directions was
+//! measured 1.5–4.5× slower: a dual of 27+ `f64`s is moved by `memcpy` calls, one of ≤ 16
+//! stays in vector registers, and recomputing the values in the second pass is cheaper.
 //! The `u`s add `2c` columns, but correspondence `i`'s residuals depend only on its own `uᵢ`,
-//! so all `uᵢ` share two extra directions (columns 26 and 27, seeded afresh for each
-//! correspondence): the column compression a colouring of the pattern would find, known
-//! here from the structure. The response lists them first, as `∂/∂u₀, ∂/∂u₁`, then `θ`.
+//! so all `uᵢ` share two directions (seeded afresh for each correspondence): the column
+//! compression a colouring of the pattern would find, known here from the structure. The
+//! response lists them first, as `∂/∂u₀, ∂/∂u₁`, then `θ`.
 //!
 //! Work: the global pose is folded into the 22 bone transforms (see [`hand::bone_transforms`]),
 //! and only the vertices the correspondences read are skinned, each by the bones with a
@@ -80,13 +83,14 @@ impl Problem {
 
     /// Correspondence `i`'s residuals, from the posed vertices and its `u` (unused in the
     /// simple variant).
+    #[inline(always)]
     fn residual<S: Real>(&self, posed: &[[S; 3]], i: usize, u: [S; 2]) -> [S; 3] {
         let point = self.instance.points[i];
-        let [a, b, c] = self.corners[i].map(|k| posed[k]);
+        let [a, b, c] = self.corners[i];
         if self.instance.complicated() {
-            hand::triangle_residual(point, [a, b, c], u)
+            hand::triangle_residual(point, [&posed[a], &posed[b], &posed[c]], u)
         } else {
-            hand::vertex_residual(point, a)
+            hand::vertex_residual(point, &posed[a])
         }
     }
 
@@ -124,22 +128,27 @@ impl Prepared for Objective {
     }
 }
 
-/// The Jacobian by one forward evaluation on `N` directions: `θ` in `0..26`, and (when
-/// `N = 28`) each correspondence's `u` in `26, 27`.
-struct Jacobian<const N: usize> {
+/// The directions of the first pass: half of `θ`.
+const HALF: usize = THETA / 2;
+
+/// The Jacobian by two forward passes: `θ₀..θ₁₂` on `DualVec<f64, 13>` (`A = 13`), then
+/// `θ₁₃..θ₂₅` and, in the complicated variant, each correspondence's `u` on
+/// `DualVec<f64, B>` (`B` = 13 or 15).
+struct Jacobian<const A: usize, const B: usize> {
     problem: Problem,
-    posed: Vec<[DualVec<f64, N>; 3]>,
-    /// Row-major, `columns` per row.
+    first: Vec<[DualVec<f64, A>; 3]>,
+    second: Vec<[DualVec<f64, B>; 3]>,
+    /// Row-major, `columns` per row: the `u` columns (if any), then `θ`.
     jacobian: Vec<f64>,
     columns: usize,
 }
 
-impl<const N: usize> Jacobian<N> {
+impl<const A: usize, const B: usize> Jacobian<A, B> {
     fn new(problem: Problem) -> Self {
-        let columns = N;
-        let zero = DualVec::lift(0.0);
+        let columns = HALF + B;
         Jacobian {
-            posed: vec![[zero; 3]; problem.needed.len()],
+            first: vec![[DualVec::lift(0.0); 3]; problem.needed.len()],
+            second: vec![[DualVec::lift(0.0); 3]; problem.needed.len()],
             jacobian: vec![0.0; 3 * problem.corners.len() * columns],
             columns,
             problem,
@@ -147,34 +156,65 @@ impl<const N: usize> Jacobian<N> {
     }
 }
 
-impl<const N: usize> Prepared for Jacobian<N> {
+/// One forward pass on `N` directions: `θ[offset..]` (as many as fit) in the first, the
+/// correspondence's `u` in the directions after `θ` runs out (when they fit), its tangents
+/// written to their columns of `jacobian`.
+///
+/// Two passes of 13–15 directions rather than one of 26–28: a `DualVec` of 27 or more
+/// `f64`s is moved with `memcpy` calls (a third of the run time when measured), one of 16
+/// or fewer in registers, and the second evaluation of the values costs less than that.
+fn pass<const N: usize>(
+    problem: &Problem,
+    offset: usize,
+    posed: &mut [[DualVec<f64, N>; 3]],
+    jacobian: &mut [f64],
+    columns: usize,
+) {
+    let theta: Vec<DualVec<f64, N>> = problem
+        .instance
+        .theta
+        .iter()
+        .enumerate()
+        .map(|(k, &t)| DualVec::seeded(t, k.wrapping_sub(offset)))
+        .collect();
+    problem.pose(&theta, posed);
+    let posed = &*posed;
+    // Directions `0..thetas` carry θ[offset..offset + thetas]; the next two the u's.
+    let thetas = N.min(THETA - offset);
+    let us = (N - thetas).min(columns - THETA);
+    jacobian
+        .par_chunks_mut(3 * columns)
+        .with_min_len(GRAIN)
+        .enumerate()
+        .for_each(|(i, rows)| {
+            let [u0, u1] = problem.u(i);
+            let u = [DualVec::seeded(u0, thetas), DualVec::seeded(u1, thetas + 1)];
+            let r = problem.residual(posed, i, u);
+            for (row, ri) in rows.chunks_exact_mut(columns).zip(r) {
+                let (u_columns, theta_columns) = row.split_at_mut(columns - THETA);
+                theta_columns[offset..offset + thetas].copy_from_slice(&ri.tangent[..thetas]);
+                u_columns[..us].copy_from_slice(&ri.tangent[thetas..thetas + us]);
+            }
+        });
+}
+
+impl<const A: usize, const B: usize> Prepared for Jacobian<A, B> {
     fn run(&mut self) {
-        let problem = &self.problem;
-        let theta: Vec<DualVec<f64, N>> = problem
-            .instance
-            .theta
-            .iter()
-            .enumerate()
-            .map(|(k, &t)| DualVec::seeded(t, k))
-            .collect();
-        problem.pose(&theta, &mut self.posed);
-        let posed = &self.posed;
         let columns = self.columns;
-        self.jacobian
-            .par_chunks_mut(3 * columns)
-            .with_min_len(GRAIN)
-            .enumerate()
-            .for_each(|(i, rows)| {
-                let [u0, u1] = problem.u(i);
-                let u = [DualVec::seeded(u0, THETA), DualVec::seeded(u1, THETA + 1)];
-                let r = problem.residual(posed, i, u);
-                for (row, ri) in rows.chunks_exact_mut(columns).zip(r) {
-                    // The u columns (directions 26, 27) first, then θ.
-                    let (us, theta) = row.split_at_mut(N - THETA);
-                    us.copy_from_slice(&ri.tangent[THETA..]);
-                    theta.copy_from_slice(&ri.tangent[..THETA]);
-                }
-            });
+        pass(
+            &self.problem,
+            0,
+            &mut self.first,
+            &mut self.jacobian,
+            columns,
+        );
+        pass(
+            &self.problem,
+            A,
+            &mut self.second,
+            &mut self.jacobian,
+            columns,
+        );
     }
 
     fn output(&self) -> Value {
@@ -199,8 +239,8 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
             residuals: vec![[0.0; 3]; problem.corners.len()],
             problem,
         }),
-        (_, false) => Box::new(Jacobian::<THETA>::new(problem)),
-        (_, true) => Box::new(Jacobian::<{ THETA + 2 }>::new(problem)),
+        (_, false) => Box::new(Jacobian::<HALF, HALF>::new(problem)),
+        (_, true) => Box::new(Jacobian::<HALF, { HALF + 2 }>::new(problem)),
     })
 }
 
