@@ -18,8 +18,10 @@ use crate::Scalar;
 /// Returns `(f(x), J(x))` with `J[i][j] = ∂fᵢ/∂xⱼ`, by one evaluation of `f` on
 /// `DualVec<S, N>` (input `j` seeded with direction `j`).
 ///
-/// `N` is the width of every tangent, so keep it small (tens): the cost of each operation
-/// grows with `N`. For a map of unknown or large size use [`value_and_jacobian`](super::value_and_jacobian).
+/// `N` is the width of every tangent, so keep it small: the cost of each operation grows
+/// with `N`, and on x86-64 a `DualVec<f64, N>` of more than 128 bytes (`N > 15`) is moved
+/// with `memcpy` calls rather than in registers (measured at 26 directions: two evaluations
+/// of 13 were faster than one of 26). For a map of unknown or large size use [`value_and_jacobian`](super::value_and_jacobian).
 ///
 /// ```
 /// use weifen::{forward, Scalar};
