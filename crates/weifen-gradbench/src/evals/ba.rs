@@ -307,18 +307,20 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
             let p = problem.p();
             Ok(Box::new(Objective {
                 problem,
-                reprojection: vec![[0.0; 2]; p],
-                weight: vec![0.0; p],
+                reprojection: vec![[f64::NAN; 2]; p],
+                weight: vec![f64::NAN; p],
             }))
         }
         "jacobian" => {
             let problem = problem(input)?;
             let p = problem.p();
+            // Filled with a nonzero value so the pages are written here, in `prepare`, not
+            // faulted in by the first timed run (a zero fill maps them lazily).
             Ok(Box::new(Jacobian {
                 problem,
-                rows: vec![0; 3 * p + 1],
-                cols: vec![0; (ENTRIES + 1) * p],
-                vals: vec![0.0; (ENTRIES + 1) * p],
+                rows: vec![u32::MAX; 3 * p + 1],
+                cols: vec![u32::MAX; (ENTRIES + 1) * p],
+                vals: vec![f64::NAN; (ENTRIES + 1) * p],
             }))
         }
         _ => Err(unknown_function("ba", function)),

@@ -149,7 +149,8 @@ impl<const A: usize, const B: usize> Jacobian<A, B> {
         Jacobian {
             first: vec![[DualVec::lift(0.0); 3]; problem.needed.len()],
             second: vec![[DualVec::lift(0.0); 3]; problem.needed.len()],
-            jacobian: vec![0.0; 3 * problem.corners.len() * columns],
+            // NaN, not 0: the pages are written here rather than faulted in by the first run.
+            jacobian: vec![f64::NAN; 3 * problem.corners.len() * columns],
             columns,
             problem,
         }
@@ -236,7 +237,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
     Ok(match (function, problem.instance.complicated()) {
         ("objective", _) => Box::new(Objective {
             posed: vec![[0.0; 3]; problem.needed.len()],
-            residuals: vec![[0.0; 3]; problem.corners.len()],
+            residuals: vec![[f64::NAN; 3]; problem.corners.len()],
             problem,
         }),
         (_, false) => Box::new(Jacobian::<HALF, HALF>::new(problem)),
