@@ -9,8 +9,9 @@
 //! beat chunks of 8 directions by sharing the values (and sines and cosines) of each
 //! evaluation over more columns. Two passes: `θ₀..θ₁₂` on `DualVec<f64, 13>`, then
 //! `θ₁₃..θ₂₅` (and the `u`s) on `DualVec<f64, 13 or 15>`. One pass on 26–28 directions was
-//! measured 1.5–4.5× slower: a dual of 27+ `f64`s is moved by `memcpy` calls, one of ≤ 16
-//! stays in vector registers, and recomputing the values in the second pass is cheaper.
+//! measured up to 5× slower (hand8, c = 6400: 8.0 ms against 1.7 ms): a dual of 27+ `f64`s
+//! is moved by `memcpy` calls, one of 16 or fewer stays in vector registers, and
+//! recomputing the values in the second pass costs less.
 //! The `u`s add `2c` columns, but correspondence `i`'s residuals depend only on its own `uᵢ`,
 //! so all `uᵢ` share two directions (seeded afresh for each correspondence): the column
 //! compression a colouring of the pattern would find, known here from the structure. The
