@@ -4,7 +4,8 @@
 //! each op applies its rule from the [op table](crate::ops): `op(x + ẋε) = op(x) + op′(x)·ẋ·ε`.
 //! One evaluation gives one directional derivative ([`Dual`]), or `N` of them ([`DualVec`],
 //! a const-generic chunk); [`Jet`] carries a truncated Taylor series for the n-th derivative in
-//! one pass.
+//! one pass. [`value_and_jacobian_fixed`] differentiates a small map of compile-time size in
+//! one evaluation on the stack: the kernel of a Jacobian with block structure.
 //!
 //! Nesting is by type: `Dual<Dual<f64>>` differentiates twice. A value from an outer
 //! differentiation enters an inner one through [`Dual::lift`], so each perturbation lives at
@@ -17,6 +18,7 @@
 mod derivative;
 mod dual;
 mod dual_vec;
+mod fixed;
 mod gradient;
 mod hessian;
 mod jacobian;
@@ -27,6 +29,7 @@ pub use derivative::{
 };
 pub use dual::Dual;
 pub use dual_vec::DualVec;
+pub use fixed::{jacobian_fixed, value_and_jacobian_fixed};
 pub use gradient::{gradient, jvp, value_and_gradient};
 pub use hessian::{hessian, hvp};
 pub use jacobian::{jacobian, value_and_jacobian};
