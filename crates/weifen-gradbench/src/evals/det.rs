@@ -12,8 +12,8 @@
 //! Layout: `A` row-major, flat. Remaining columns of a minor are a bit mask; its rows are
 //! always the last `m` rows (the first remaining row is the one expanded).
 
-use super::{Prepared, count, numbers, unknown_function};
-use serde_json::{Value, json};
+use super::{Output, Prepared, count, numbers, wants_gradient};
+use serde_json::Value;
 use weifen::Scalar;
 use weifen::reverse::{Tape, Var, checkpoint};
 
@@ -75,11 +75,6 @@ fn gradient(tape: &mut Tape, a: &[f64], ell: usize) -> Vec<f64> {
     det.expect("ℓ ≥ 2").backward().wrt_all(&vars)
 }
 
-enum Output {
-    Primal(f64),
-    Gradient(Vec<f64>),
-}
-
 struct Det {
     a: Vec<f64>,
     ell: usize,
@@ -96,20 +91,13 @@ impl Prepared for Det {
     }
 
     fn output(&self) -> Value {
-        match &self.output {
-            Output::Primal(y) => json!(y),
-            Output::Gradient(g) => json!(g),
-        }
+        self.output.to_json()
     }
 }
 
 /// Prepares `primal` or `gradient`; the input is `{"A": [ℓ² numbers, row-major], "ell": ℓ}`.
 pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, String> {
-    let gradient = match function {
-        "primal" => false,
-        "gradient" => true,
-        _ => return Err(unknown_function("det", function)),
-    };
+    let gradient = wants_gradient("det", function)?;
     let a = numbers(input, "A")?;
     let ell = count(input, "ell")?;
     if !(1..=MAX_ELL).contains(&ell) {
@@ -135,6 +123,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn run(function: &str, a: &[f64], ell: usize) -> Value {
         let mut p = prepare(function, &json!({"A": a, "ell": ell})).unwrap();

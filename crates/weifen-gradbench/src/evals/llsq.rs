@@ -17,8 +17,8 @@
 //! Layout: `x` is a flat `Vec<f64>`; `t` and `s` are computed on the fly as the reference
 //! does (`−1 + (2i)/(n − 1)`, in that order, so the points are the same doubles).
 
-use super::{Prepared, count, numbers, unknown_function};
-use serde_json::{Value, json};
+use super::{Output, Prepared, count, numbers, wants_gradient};
+use serde_json::Value;
 use std::ops::Range;
 use weifen::Scalar;
 use weifen::reverse::Workspace;
@@ -73,11 +73,6 @@ pub fn partial_objective<S: Scalar>(x: &[S], n: usize, points: Range<usize>) -> 
     sum * 0.5
 }
 
-enum Output {
-    Primal(f64),
-    Gradient(Vec<f64>),
-}
-
 struct Llsq {
     x: Vec<f64>,
     n: usize,
@@ -95,20 +90,13 @@ impl Prepared for Llsq {
     }
 
     fn output(&self) -> Value {
-        match &self.output {
-            Output::Primal(y) => json!(y),
-            Output::Gradient(g) => json!(g),
-        }
+        self.output.to_json()
     }
 }
 
 /// Prepares `primal` or `gradient`; the input is `{"x": [numbers], "n": points}`.
 pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, String> {
-    let gradient = match function {
-        "primal" => false,
-        "gradient" => true,
-        _ => return Err(unknown_function("llsq", function)),
-    };
+    let gradient = wants_gradient("llsq", function)?;
     let x = numbers(input, "x")?;
     let n = count(input, "n")?;
     if n < 2 {
@@ -127,6 +115,7 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn run(function: &str, input: Value) -> Value {
         let mut p = prepare(function, &input).unwrap();

@@ -18,7 +18,7 @@
 //! Layout: `x` is read into a one-dimensional tensor in `prepare` (a leaf that requires a
 //! gradient, for `gradient`); each run builds the graph from it anew.
 
-use super::{Prepared, numbers, unknown_function};
+use super::{Prepared, numbers, wants_gradient};
 use serde_json::{Value, json};
 use weifen::Scalar;
 use weifen::tensor::{GradOptions, Tensor, grad};
@@ -69,11 +69,7 @@ impl Prepared for Lse {
 
 /// Prepares `primal` or `gradient`; the input is `{"x": [numbers]}`.
 pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, String> {
-    let gradient = match function {
-        "primal" => false,
-        "gradient" => true,
-        _ => return Err(unknown_function("lse", function)),
-    };
+    let gradient = wants_gradient("lse", function)?;
     let x = numbers(input, "x")?;
     if x.is_empty() {
         return Err("the input's \"x\" must not be empty".into());

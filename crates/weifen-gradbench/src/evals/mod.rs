@@ -97,6 +97,33 @@ pub fn find(name: &str) -> Option<&'static Eval> {
     ALL.iter().find(|e| e.name == name)
 }
 
+/// Whether a function of an eval's `primal`/`gradient` pair is the gradient.
+pub fn wants_gradient(module: &str, function: &str) -> Result<bool, String> {
+    match function {
+        "primal" => Ok(false),
+        "gradient" => Ok(true),
+        _ => Err(unknown_function(module, function)),
+    }
+}
+
+/// The output of an eval's `primal`/`gradient` pair.
+pub enum Output {
+    /// `f(x)`.
+    Primal(f64),
+    /// `∇f(x)`.
+    Gradient(Vec<f64>),
+}
+
+impl Output {
+    /// As the eval expects it: a number or a list of numbers.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Output::Primal(y) => serde_json::json!(y),
+            Output::Gradient(g) => serde_json::json!(g),
+        }
+    }
+}
+
 /// An error naming the function an eval does not have.
 pub fn unknown_function(module: &str, function: &str) -> String {
     format!("the module {module:?} has no function {function:?}")

@@ -21,7 +21,7 @@
 //! also fit, but it keeps each segment's inputs, `x` included, `s` times, and records each
 //! segment once more on its forward pass.)
 
-use super::{Prepared, number, unknown_function};
+use super::{Prepared, number, wants_gradient};
 use serde_json::{Value, json};
 use weifen::Scalar;
 use weifen::reverse::{self, Recording};
@@ -229,11 +229,7 @@ impl Prepared for Ode {
 
 /// Prepares `primal` or `gradient`; the input is `{"x": [x₀, …], "s": steps}`.
 pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, String> {
-    let derivative = match function {
-        "primal" => false,
-        "gradient" => true,
-        _ => return Err(unknown_function("ode", function)),
-    };
+    let derivative = wants_gradient("ode", function)?;
     let x = input
         .get("x")
         .and_then(Value::as_array)
