@@ -372,3 +372,25 @@ fn a_workspace_gives_the_gradient_and_stops_growing_after_the_first_call() {
     assert_eq!(ws.gradient(|v| rosenbrock(v), &x), fresh);
     assert_eq!(ws.bytes(), bytes);
 }
+
+#[test]
+fn products_by_the_constant_one_record_nothing() {
+    let tape = Tape::new();
+    let x = tape.var(3.0);
+    let before = tape.len();
+    let one = Var::constant_of(1.0);
+    // x·1, 1·x and x * 1.0 are x itself: no node, same derivative.
+    let y = x * one * 1.0;
+    let y = one * y;
+    assert_eq!(tape.len(), before);
+    assert_eq!(y.backward().wrt(x), 1.0);
+    // A dual number of tape variables with tangent 1 (forward over reverse) records its
+    // tangent products without the seed's multiplications: sin(x) takes the sin node, its
+    // derivative cos(x) and no product by 1.
+    let t = Tape::new();
+    let xv = t.var(0.5);
+    let d = Dual::new(xv, Var::constant_of(1.0)).sin();
+    assert_eq!(t.len(), 3, "input, sin, cos");
+    assert!((d.tangent.value() - 0.5f64.cos()).abs() < 1e-15);
+    assert!((d.tangent.backward().wrt(xv) + 0.5f64.sin()).abs() < 1e-15);
+}

@@ -2,7 +2,7 @@
 
 use super::record::{Guard, Op, Operand};
 use super::tape::{SINK, Tape};
-use crate::ops::{BinaryOp, UnaryOp};
+use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
 use std::fmt;
@@ -166,6 +166,11 @@ impl<S: Real> Scalar for Var<'_, S> {
 
     #[inline(always)]
     fn unary<O: UnaryOp>(self, op: O) -> Self {
+        if let Unary::MulConst(c) = op.id()
+            && c == 1.0
+        {
+            return self;
+        }
         let y = self.value.unary(op);
         if self.tape.is_none() {
             return Var::constant_var(y);
@@ -180,6 +185,10 @@ impl<S: Real> Scalar for Var<'_, S> {
         let y = a.binary(op, b);
         match (self.tape, rhs.tape) {
             (None, None) => Var::constant_var(y),
+            // x·1 is x, bit for bit (NaN, ±∞ and −0 included): no node. Nested modes meet it
+            // at every seed (a dual number of tape variables with tangent 1).
+            (Some(_), None) if op.id() == Binary::Mul && is_one(&b) => self,
+            (None, Some(_)) if op.id() == Binary::Mul && is_one(&a) => rhs,
             (Some(_), None) => {
                 let (da, _) = op.partials(&a, &b, &y);
                 self.unary_node(y, da, Op::ConstRight(op.id(), b))
@@ -235,4 +244,10 @@ impl<S: Real> Real for Var<'_, S> {
     fn value(&self) -> f64 {
         self.value.value()
     }
+}
+
+/// Whether a constant is exactly 1 (every part of a nested value: 1 + 0ε).
+#[inline(always)]
+fn is_one<S: Real>(c: &S) -> bool {
+    c.value() == 1.0 && (*c - 1.0).is_zero()
 }
