@@ -98,13 +98,6 @@ pub enum ReplayError {
     },
     /// The recording holds a checkpointed segment, which replay does not re-run.
     Checkpointed,
-    /// A Hessian–vector product's direction differs in length from the recording's input.
-    DirectionLength {
-        /// Inputs recorded.
-        expected: usize,
-        /// Components given.
-        found: usize,
-    },
     /// The tape was made with `Tape::new`, which keeps the partials only: no operations to
     /// list or replay.
     NotReplayable,
@@ -125,11 +118,6 @@ impl fmt::Display for ReplayError {
                  record it again",
                 ordering(*recorded),
                 ordering(*now)
-            ),
-            ReplayError::DirectionLength { expected, found } => write!(
-                f,
-                "the direction has {found} components, but the function was recorded with \
-                 {expected} inputs; they must be equal"
             ),
             ReplayError::NotReplayable => write!(
                 f,

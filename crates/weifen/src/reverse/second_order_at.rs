@@ -82,14 +82,10 @@ impl<S: Real> Recording<S> {
     ///
     /// # Errors
     /// As [`value_and_gradient`](Self::value_and_gradient), and
-    /// [`ReplayError::DirectionLength`] if `v` has another length than `x`.
+    /// [`ReplayError::WrongLength`] if `v` has another length than `x`.
     pub fn hvp(&mut self, x: &[S], v: &[S]) -> Result<Vec<S>, ReplayError> {
-        if v.len() != self.inputs {
-            return Err(ReplayError::DirectionLength {
-                expected: self.inputs,
-                found: v.len(),
-            });
-        }
+        check_length("the direction", "the recording's inputs", self.inputs, v.len())
+            .map_err(ReplayError::WrongLength)?;
         let mut at = self.second_order(x)?;
         Ok(at.hvp(v).expect("length checked"))
     }
