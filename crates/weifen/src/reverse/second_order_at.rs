@@ -84,8 +84,13 @@ impl<S: Real> Recording<S> {
     /// As [`value_and_gradient`](Self::value_and_gradient), and
     /// [`ReplayError::WrongLength`] if `v` has another length than `x`.
     pub fn hvp(&mut self, x: &[S], v: &[S]) -> Result<Vec<S>, ReplayError> {
-        check_length("the direction", "the recording's inputs", self.inputs, v.len())
-            .map_err(ReplayError::WrongLength)?;
+        check_length(
+            "the direction",
+            "the recording's inputs",
+            self.inputs,
+            v.len(),
+        )
+        .map_err(ReplayError::WrongLength)?;
         let mut at = self.second_order(x)?;
         Ok(at.hvp(v).expect("length checked"))
     }
