@@ -374,7 +374,7 @@ fn a_workspace_gives_the_gradient_and_stops_growing_after_the_first_call() {
 }
 
 #[test]
-fn products_by_the_constant_one_record_nothing() {
+fn products_by_one_and_sums_with_zero_record_nothing() {
     let tape = Tape::new();
     let x = tape.var(3.0);
     let before = tape.len();
@@ -384,6 +384,16 @@ fn products_by_the_constant_one_record_nothing() {
     let y = one * y;
     assert_eq!(tape.len(), before);
     assert_eq!(y.backward().wrt(x), 1.0);
+    // x + 0 is x too where x is not zero (a zero x keeps the node: +0 + −0 is +0).
+    let zero = Var::constant_of(0.0);
+    let z = zero + (y + zero);
+    assert_eq!(tape.len(), before);
+    assert_eq!(z.backward().wrt(x), 1.0);
+    let t0 = Tape::new();
+    let x0 = t0.var(-0.0);
+    let s = zero + x0;
+    assert!(s.value().is_sign_positive());
+    assert_eq!(t0.len(), 2);
     // A dual number of tape variables with tangent 1 (forward over reverse) records its
     // tangent products without the seed's multiplications: sin(x) takes the sin node, its
     // derivative cos(x) and no product by 1.

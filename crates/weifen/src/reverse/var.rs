@@ -189,6 +189,10 @@ impl<S: Real> Scalar for Var<'_, S> {
             // at every seed (a dual number of tape variables with tangent 1).
             (Some(_), None) if op.id() == Binary::Mul && is_one(&b) => self,
             (None, Some(_)) if op.id() == Binary::Mul && is_one(&a) => rhs,
+            // x + 0 and 0 + x are x where x is not ±0 (the sign of a zero sum aside, exact):
+            // a nested backward sweep adds each first contribution to a constant-zero adjoint.
+            (Some(_), None) if op.id() == Binary::Add && b.is_zero() && !a.value_is_zero() => self,
+            (None, Some(_)) if op.id() == Binary::Add && a.is_zero() && !b.value_is_zero() => rhs,
             (Some(_), None) => {
                 let (da, _) = op.partials(&a, &b, &y);
                 self.unary_node(y, da, Op::ConstRight(op.id(), b))
