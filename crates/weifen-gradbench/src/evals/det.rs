@@ -123,20 +123,11 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evals::testing::{floats, run_once};
     use serde_json::json;
 
     fn run(function: &str, a: &[f64], ell: usize) -> Value {
-        let mut p = prepare(function, &json!({"A": a, "ell": ell})).unwrap();
-        p.run();
-        p.output()
-    }
-
-    fn floats(v: &Value) -> Vec<f64> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
+        run_once(prepare, function, &json!({"A": a, "ell": ell}))
     }
 
     #[test]

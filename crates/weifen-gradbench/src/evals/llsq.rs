@@ -115,20 +115,11 @@ pub fn prepare(function: &str, input: &Value) -> Result<Box<dyn Prepared>, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::evals::testing::{floats, run_once};
     use serde_json::json;
 
     fn run(function: &str, input: Value) -> Value {
-        let mut p = prepare(function, &input).unwrap();
-        p.run();
-        p.output()
-    }
-
-    fn floats(v: &Value) -> Vec<f64> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
+        run_once(prepare, function, &input)
     }
 
     #[test]

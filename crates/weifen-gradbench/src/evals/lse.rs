@@ -86,9 +86,7 @@ mod tests {
     use super::*;
 
     fn run(function: &str, input: Value) -> Value {
-        let mut p = prepare(function, &input).unwrap();
-        p.run();
-        p.output()
+        crate::evals::testing::run_once(prepare, function, &input)
     }
 
     #[test]

@@ -193,3 +193,26 @@ pub fn count(input: &Value, name: &str) -> Result<usize, String> {
         .and_then(|n| usize::try_from(n).ok())
         .ok_or_else(|| format!("the input's {name:?} must be a non-negative integer, not {v}"))
 }
+
+/// Helpers for the evals' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Prepare;
+    use serde_json::Value;
+
+    /// One run of a function on an input, its output as the eval would receive it.
+    pub fn run_once(prepare: Prepare, function: &str, input: &Value) -> Value {
+        let mut p = prepare(function, input).unwrap();
+        p.run();
+        p.output()
+    }
+
+    /// A JSON list of numbers.
+    pub fn floats(v: &Value) -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    }
+}
