@@ -177,9 +177,9 @@ impl Program {
         Ok(self.outputs.iter().map(|&o| r[o].clone()).collect())
     }
 
-    /// The outputs at the point `x` (one value per variable). Where a product, quotient or
-    /// power of finite non-zero values leaves the range of `f64` on the way (high
-    /// derivatives at extreme arguments), the point is evaluated again with a wide exponent,
+    /// The outputs at the point `x` (one value per variable). Where a power or quotient on
+    /// the way comes out 0 or ±∞, or an output is not finite (high derivatives at extreme
+    /// arguments), the point is evaluated again with a wide exponent,
     /// so that a representable result is not turned into 0, ±∞, NaN or a wrong sign;
     /// [`eval_batch`](Program::eval_batch) does the same point by point.
     ///
@@ -193,27 +193,23 @@ impl Program {
         }
         let mut escaped = false;
         for ins in &self.instructions {
-            let (a, b) = match ins.code {
-                Code::Binary(_) => (r[ins.a], r[ins.b]),
-                _ => (r[ins.a], r[ins.a]),
-            };
             let y = match ins.code {
                 Code::Input(i) => x[i],
-                Code::Unary(op) => op.eval(a),
-                Code::Binary(op) => op.eval(a, b),
+                Code::Unary(op) => op.eval(r[ins.a]),
+                Code::Binary(op) => op.eval(r[ins.a], r[ins.b]),
             };
-            escaped |= scales(ins.code) && out_of_range(a, b, y);
+            escaped |= scales(ins.code) && out_of_range(y);
             r[ins.dst] = y;
         }
         let mut out: Vec<f64> = self.outputs.iter().map(|&o| r[o]).collect();
-        if escaped {
+        if escaped || out.iter().any(|v| !v.is_finite()) {
             self.widen(x, out.iter_mut().collect());
         }
         Ok(out)
     }
 
-    /// Evaluates again with a wide exponent ([`Wide`]), after a product or power of finite
-    /// non-zero values left the range of `f64`, and replaces the outputs.
+    /// Evaluates again with a wide exponent ([`Wide`]), where a power or quotient on the way
+    /// came out 0 or ±∞ or an output is not finite, and replaces the outputs.
     fn widen(&self, x: &[f64], out: Vec<&mut f64>) {
         let point: Vec<Wide> = x.iter().map(|&v| Wide::constant(v)).collect();
         if let Ok(wide) = self.eval_scalar(&point) {
@@ -278,20 +274,25 @@ impl Program {
                         let (d, a) = split2(&mut r, ins.dst, ins.a);
                         super::kernels::unary(op, &a[..len], &mut d[..len]);
                         if scales(ins.code) {
-                            mark(&mut escaped, &a[..len], &a[..len], &d[..len]);
+                            mark(&mut escaped, &d[..len]);
                         }
                     }
                     Code::Binary(op) => {
                         let (d, a, b) = split3(&mut r, ins.dst, ins.a, ins.b);
                         super::kernels::binary(op, &a[..len], &b[..len], &mut d[..len]);
                         if scales(ins.code) {
-                            mark(&mut escaped, &a[..len], &b[..len], &d[..len]);
+                            mark(&mut escaped, &d[..len]);
                         }
                     }
                 }
             }
             for (out, &o) in outputs.iter_mut().zip(&self.outputs) {
                 out[start..start + len].copy_from_slice(&r[o * BLOCK..][..len]);
+            }
+            for out in outputs.iter() {
+                for (e, v) in escaped.iter_mut().zip(&out[start..start + len]) {
+                    *e |= !v.is_finite();
+                }
             }
             for p in (0..len).filter(|&p| escaped[p]) {
                 let point: Vec<f64> = inputs.iter().map(|c| c[start + p]).collect();
@@ -332,28 +333,31 @@ fn split3(r: &mut [f64], d: usize, a: usize, b: usize) -> (&mut [f64], &[f64], &
     (dst, block(a), block(b))
 }
 
-/// Whether an instruction multiplies or divides magnitudes (the ops whose results leave the
-/// range of `f64` while their operands are in it and the final result may be too).
+/// Whether an instruction's result can leave the range of `f64` where the program's own
+/// result does not: the powers and quotients a canonical product is computed with (its
+/// numerator over its denominator). A product that overflows in its numerator reaches the
+/// quotient as ±∞ (or is an output, which [`Program::eval`] and
+/// [`eval_batch`](Program::eval_batch) also look at), so the multiplications need no look.
 fn scales(code: Code) -> bool {
     matches!(
         code,
-        Code::Unary(Unary::Powi(_) | Unary::Recip | Unary::ConstDiv(_) | Unary::MulConst(_))
-            | Code::Unary(Unary::DivConst(_))
-            | Code::Binary(Binary::Mul | Binary::Div)
+        Code::Unary(Unary::Powi(_) | Unary::Recip | Unary::ConstDiv(_)) | Code::Binary(Binary::Div)
     )
 }
 
-/// A result 0 or ±∞ from finite non-zero operands: underflow or overflow. (For a unary
-/// instruction both operands are its one operand.)
+/// A result 0 or ±∞: perhaps out of range on the way (a zero input, an `exp` that
+/// overflowed, is evaluated again for nothing; the wide evaluation gives the same).
 #[inline]
-fn out_of_range(a: f64, b: f64, y: f64) -> bool {
-    let ordinary = |v: f64| v != 0.0 && v.is_finite();
-    !ordinary(y) && !y.is_nan() && ordinary(a) && ordinary(b)
+fn out_of_range(y: f64) -> bool {
+    (y == 0.0) | (y.abs() == f64::INFINITY)
 }
 
-/// Marks the points of a block whose result left the range of `f64`.
-fn mark(escaped: &mut [bool; BLOCK], a: &[f64], b: &[f64], y: &[f64]) {
-    for (p, ((&a, &b), &y)) in a.iter().zip(b).zip(y).enumerate() {
-        escaped[p] |= out_of_range(a, b, y);
+/// Marks the points of a block whose result may have left the range of `f64`: one
+/// branch-free pass over the results (it vectorises), a second only for a block with one.
+fn mark(escaped: &mut [bool; BLOCK], y: &[f64]) {
+    if y.iter().fold(false, |any, &v| any | out_of_range(v)) {
+        for (e, &v) in escaped.iter_mut().zip(y) {
+            *e |= out_of_range(v);
+        }
     }
 }
