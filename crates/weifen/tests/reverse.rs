@@ -321,17 +321,30 @@ fn nan_propagates_through_values_and_adjoints() {
 }
 
 #[test]
-fn tape_uses_24_bytes_per_operation() {
+fn tape_uses_16_bytes_per_arithmetic_operation() {
     let tape = Tape::new();
     let x = tape.var(1.0);
+    let z = tape.var(0.5);
     let mut y = x;
-    for _ in 0..1023 {
-        y *= x;
+    for k in 0..1024 {
+        // Products, sums and differences of variables store no partials.
+        y = match k % 3 {
+            0 => y * x,
+            1 => y + z,
+            _ => y - z,
+        };
     }
-    assert_eq!(tape.len(), 1024);
-    // Capacity grows by doubling: 1025 nodes (with the sink) sit in 2048 slots at most.
-    assert!(tape.bytes() <= 24 * 2048, "{}", tape.bytes());
-    assert!(tape.bytes() >= 24 * 1025);
+    assert_eq!(tape.len(), 1026);
+    assert_eq!(tape.recorded_bytes(), 16 * 1026);
+    // Capacity grows by doubling: 1027 nodes (with the sink) sit in 2048 slots at most.
+    assert!(tape.bytes() <= 16 * 2048, "{}", tape.bytes());
+    // A unary op and a quotient store one and two partials.
+    let before = tape.recorded_bytes();
+    let _ = (y.sin() / x) * 2.0;
+    assert_eq!(
+        tape.recorded_bytes() - before,
+        (16 + 8) + (16 + 16) + (16 + 8)
+    );
 }
 
 #[test]

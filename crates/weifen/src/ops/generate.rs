@@ -24,6 +24,7 @@ macro_rules! define_ops {
                 domain: ($da:expr, $db:expr), kink_on_tie: $kink:expr,
                 eval: |$ea:ident, $eb:ident| $beval:expr,
                 partials: |$pa:ident, $pb:ident, $py:ident| $partials:expr
+                $(, product: $product:literal)?
                 $(, tangent: |$ua:ident, $ub:ident, $uy:ident, $ta:ident, $tb:ident| $btangent:expr)?
                 $(, taylor: |$sa:ident, $sb:ident| $btaylor:expr)? $(,)?
             }
@@ -171,6 +172,12 @@ macro_rules! define_ops {
                 }
                 $(
                     #[inline(always)]
+                    fn is_product(self) -> bool {
+                        $product
+                    }
+                )?
+                $(
+                    #[inline(always)]
                     fn is_linear(self) -> bool {
                         true
                     }
@@ -222,6 +229,10 @@ macro_rules! define_ops {
             #[inline(always)]
             fn is_linear(self) -> bool {
                 match self { $(Binary::$BName => $BName.is_linear(),)* }
+            }
+            #[inline(always)]
+            fn is_product(self) -> bool {
+                match self { $(Binary::$BName => $BName.is_product(),)* }
             }
             #[inline(always)]
             fn tangent<S: Scalar>(self, a: &S, b: &S, y: &S, ta: S, tb: S) -> S {

@@ -138,6 +138,12 @@ pub trait BinaryOp: Copy + Send + Sync + 'static {
     fn is_linear(self) -> bool {
         false
     }
+    /// Whether the op is the product `a·b`, whose partials are the other operand's value
+    /// (`∂y/∂a = b`, `∂y/∂b = a`): a tape stores the operands' values instead of partials.
+    #[inline(always)]
+    fn is_product(self) -> bool {
+        false
+    }
     /// The tangent map `(ta, tb) ↦ ta·∂y/∂a + tb·∂y/∂b`; linear ops override it.
     #[inline(always)]
     fn tangent<S: Scalar>(self, a: &S, b: &S, y: &S, ta: S, tb: S) -> S {

@@ -1,7 +1,7 @@
 //! The op table: one row per op, everything about it in the row.
 //!
 //! A row reads `Name(parameter; samples) => method { names, latex, domain, eval, rule,
-//! tangent?, taylor? }`:
+//! tangent?, taylor? }` (a binary row: `partials` for `rule`, then `product?`):
 //!
 //! * `Name` becomes a type (`ops::Tanh`) and a variant (`Unary::Tanh`); `method` the
 //!   [`Scalar`](crate::Scalar) method (`x.tanh()`); rows without a method (the constant
@@ -11,6 +11,8 @@
 //! * `domain` is where the op is smooth: the op-table tests draw points from it;
 //! * `eval` is the `f64` kernel, `rule` the derivative written in `Scalar` operations on
 //!   `x` and the result `y` (so that it can itself be differentiated);
+//! * `product: true` marks the product `a·b`, whose partials are the operands' values, so a
+//!   tape stores values for it instead of partials;
 //! * `tangent` (linear ops only) is the tangent map when it is cheaper than `t·rule`;
 //! * `taylor` is the `O(n²)` Taylor recurrence, where the op has one; without it, Taylor
 //!   arithmetic carries the op by its rule one order at a time.
@@ -302,7 +304,7 @@ binary {
     Mul {
         names: ["mul"], infix: Some("*"), symbol: "·", latex: r"\cdot", domain: (Domain::REAL, Domain::REAL), kink_on_tie: false,
         eval: |a, b| a * b,
-        partials: |a, b, _y| (b, a),
+        partials: |a, b, _y| (b, a), product: true,
         taylor: |a, b| Some(taylor::mul(a, b)),
     }
     /// `a / b`

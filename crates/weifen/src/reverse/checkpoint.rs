@@ -1,6 +1,6 @@
 //! Checkpointing: trade recomputation for tape memory.
 
-use super::tape::{Node, SINK, Tape, sweep};
+use super::tape::{Kind, Nodes, SINK, Stored, Tape, sweep_from};
 use super::{Adjoints, Var};
 use crate::Real;
 use std::fmt;
@@ -16,6 +16,8 @@ pub(crate) struct Checkpoint<S> {
     /// The segment's outputs are the nodes `first_output .. first_output + outputs`.
     first_output: u32,
     outputs: u32,
+    /// How many partials the tape stored before the outputs (they store none).
+    partials_before: usize,
 }
 
 impl<S> fmt::Debug for Checkpoint<S> {
@@ -76,15 +78,18 @@ where
         tape.note_scratch(scratch.peak_len());
         y.iter().map(Var::primal).collect()
     };
-    let zero = S::constant(0.0);
     let first_output = tape.len() as u32 + 1;
-    let result: Vec<Var<'t, S>> = outputs.iter().map(|&y| tape.push_opaque(y, zero)).collect();
-    tape.nodes.borrow_mut().checkpoints.push(Checkpoint {
+    let result: Vec<Var<'t, S>> = outputs.iter().map(|&y| tape.push_opaque(y)).collect();
+    let mut nodes = tape.nodes.borrow_mut();
+    let partials_before = nodes.partials.len();
+    nodes.checkpoints.push(Checkpoint {
         segment: Box::new(segment),
         inputs: recorded,
         first_output,
         outputs: outputs.len() as u32,
+        partials_before,
     });
+    drop(nodes);
     result
 }
 
@@ -104,10 +109,10 @@ fn scratch_inputs<'s, S: Real>(
 impl<S: Real> Tape<S> {
     /// Records an output of a checkpointed segment: no operands, its adjoint is carried by
     /// the checkpoint.
-    fn push_opaque(&self, value: S, zero: S) -> Var<'_, S> {
+    fn push_opaque(&self, value: S) -> Var<'_, S> {
         let index = self.push(
             [SINK, SINK],
-            [zero, zero],
+            Stored::None(Kind::Sum),
             super::record::Op::Checkpointed,
             value,
         );
@@ -120,16 +125,18 @@ impl<S: Real> Tape<S> {
 /// adjoints, with the result added to its inputs' adjoints.
 pub(crate) fn sweep_with_checkpoints<S: Real>(
     tape: &Tape<S>,
-    nodes: &[Node<S>],
+    nodes: &Nodes<S>,
     checkpoints: &[Checkpoint<S>],
     adjoints: &mut [S],
 ) {
-    let mut end = nodes.len();
+    let mut end = nodes.nodes.len();
+    let mut partials = &nodes.partials[..];
     for c in checkpoints.iter().rev() {
         let after = (c.first_output + c.outputs) as usize;
         if after <= end {
-            sweep(nodes, adjoints, after..end);
+            sweep_from(&nodes.nodes, partials, adjoints, after..end);
             end = c.first_output as usize;
+            partials = &nodes.partials[..c.partials_before];
         }
         let scratch = Tape::new();
         let vars = scratch_inputs(&scratch, &c.inputs);
@@ -150,5 +157,5 @@ pub(crate) fn sweep_with_checkpoints<S: Real>(
             }
         }
     }
-    sweep(nodes, adjoints, 1..end);
+    sweep_from(&nodes.nodes, partials, adjoints, 1..end);
 }

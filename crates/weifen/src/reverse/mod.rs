@@ -6,8 +6,11 @@
 //! the whole gradient costs a small constant times one evaluation, whatever the number of
 //! inputs.
 //!
-//! The tape is an arena: one flat array of nodes, each two operand indices (`u32`) and two
-//! partials (`f64`), 24 bytes per operation; a `Var` is a `Copy` handle that borrows it. An explicit
+//! The tape is an arena: one flat array of nodes, each two operand indices (`u32`, whose top
+//! bits say how the node's partials are found) and its value, 16 bytes per operation for
+//! `f64`, and a second array with the partials of the ops other than `+`, `−` and `·` (8
+//! bytes each; a product's partials are its operands' values). A `Var` is a `Copy` handle
+//! that borrows the tape. An explicit
 //! tape rather than a thread-local one: every `Var` knows its tape, so variables of two tapes
 //! cannot be mixed silently (it panics), a `Var` cannot outlive its tape (it does not
 //! compile), and tapes nest: a tape of `Var`s (reverse over reverse) or a dual number of
@@ -16,7 +19,7 @@
 //! Because `Var` borrows its tape, the operators take closures that work for any tape
 //! lifetime: pass a generic function as `|x| f(x)`.
 //!
-//! A [`Tape::replayable`] tape also keeps the operations, values and comparisons: it can be
+//! A [`Tape::replayable`] tape also keeps the operations and comparisons: it can be
 //! listed ([`Tape::rows`]) and re-evaluated at new inputs ([`record`], [`Recording`]).
 
 mod adjoints;

@@ -29,7 +29,7 @@ pub(crate) fn recorded_hessian_pattern<S: Real>(
     // uses[i]: how many later nodes read node i.
     let mut uses = vec![0u32; len];
     for (node, op) in args.iter().zip(ops).skip(1) {
-        let [l, r] = node.args;
+        let [l, r] = node.args();
         match op {
             Op::Input | Op::Checkpointed => {}
             Op::Unary(_) | Op::ConstLeft(..) | Op::ConstRight(..) => uses[l as usize] += 1,
@@ -44,7 +44,7 @@ pub(crate) fn recorded_hessian_pattern<S: Real>(
     let mut seen = 0usize;
     let mut next_input = 0usize;
     for i in 1..len {
-        let [l, r] = args[i].args;
+        let [l, r] = args[i].args();
         let constant = |c: S| Tracer::constant(c.value());
         let t = match ops[i] {
             Op::Input => {
@@ -52,9 +52,9 @@ pub(crate) fn recorded_hessian_pattern<S: Real>(
                 next_input += 1;
                 // An input made inside the function (after the first `inputs`) is a constant.
                 if j < inputs {
-                    Tracer::input(j, record.values[i].value(), true)
+                    Tracer::input(j, args[i].value.value(), true)
                 } else {
-                    Tracer::constant(record.values[i].value())
+                    Tracer::constant(args[i].value.value())
                 }
             }
             Op::Checkpointed => return None,

@@ -2,7 +2,7 @@
 //! comparisons made while recording (guards). Replay re-evaluates the nodes in order at new
 //! inputs and re-checks every guard.
 
-use super::tape::Nodes;
+use super::tape::{Kind, Nodes, SINK};
 use crate::Real;
 use crate::error::{LengthError, check_length};
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
@@ -41,7 +41,6 @@ pub(crate) struct Guard<S> {
 #[derive(Debug)]
 pub(crate) struct Record<S> {
     pub ops: Vec<Op<S>>,
-    pub values: Vec<S>,
     pub guards: Vec<Guard<S>>,
     /// Counted as they are recorded, so that a replay does not scan the tape for them.
     pub inputs: usize,
@@ -52,7 +51,6 @@ impl<S> Default for Record<S> {
     fn default() -> Self {
         Record {
             ops: Vec::new(),
-            values: Vec::new(),
             guards: Vec::new(),
             inputs: 0,
             checkpointed: false,
@@ -61,7 +59,8 @@ impl<S> Default for Record<S> {
 }
 
 impl<S> Record<S> {
-    pub fn push(&mut self, op: Op<S>, value: S) {
+    #[inline(always)]
+    pub fn push(&mut self, op: Op<S>) {
         match op {
             // The sink, node 0, is recorded as an input but is none.
             Op::Input if !self.ops.is_empty() => self.inputs += 1,
@@ -69,13 +68,24 @@ impl<S> Record<S> {
             _ => {}
         }
         self.ops.push(op);
-        self.values.push(value);
+    }
+
+    /// Forgets everything, keeping the memory.
+    pub fn clear(&mut self) {
+        self.ops.clear();
+        self.guards.clear();
+        self.inputs = 0;
+        self.checkpointed = false;
     }
 
     pub fn bytes(&self) -> usize {
-        self.ops.capacity() * size_of::<Op<S>>()
-            + self.values.capacity() * size_of::<S>()
-            + self.guards.capacity() * size_of::<Guard<S>>()
+        self.ops.capacity() * size_of::<Op<S>>() + self.guards.capacity() * size_of::<Guard<S>>()
+    }
+
+    /// Bytes of the recorded operations (the sink's excluded) and guards.
+    pub fn recorded_bytes(&self) -> usize {
+        self.ops.len().saturating_sub(1) * size_of::<Op<S>>()
+            + self.guards.len() * size_of::<Guard<S>>()
     }
 }
 
@@ -146,9 +156,21 @@ fn ordering(o: Option<Ordering>) -> &'static str {
 }
 
 impl<S: Real> Op<S> {
+    /// The node's value from its operands' values.
+    #[inline(always)]
+    fn value(self, a: S, b: S) -> S {
+        match self {
+            Op::Input | Op::Checkpointed => unreachable!("set by replay, not evaluated"),
+            Op::Unary(op) => a.unary(op),
+            Op::Binary(op) => a.binary(op, b),
+            Op::ConstLeft(op, c) => c.binary(op, a),
+            Op::ConstRight(op, c) => a.binary(op, c),
+        }
+    }
+
     /// The node's value and partials from its operands' values.
     #[inline(always)]
-    fn eval(self, a: S, b: S) -> (S, [S; 2]) {
+    fn value_and_partials(self, a: S, b: S) -> (S, [S; 2]) {
         let zero = S::constant(0.0);
         match self {
             Op::Input | Op::Checkpointed => unreachable!("set by replay, not evaluated"),
@@ -173,10 +195,15 @@ impl<S: Real> Op<S> {
 }
 
 impl<S: Real> Nodes<S> {
-    /// Re-evaluates every node at new `inputs` (in the order the inputs were created) and
-    /// re-checks the guards.
+    /// Re-evaluates every node at new `inputs` (in the order the inputs were created), with
+    /// the partials the nodes store, and re-checks the guards.
     pub(crate) fn replay(&mut self, inputs: &[S]) -> Result<(), ReplayError> {
-        let Nodes { nodes, record, .. } = self;
+        let Nodes {
+            nodes,
+            partials,
+            record,
+            ..
+        } = self;
         let record = record
             .as_mut()
             .expect("replay needs a tape made with Tape::replayable");
@@ -190,21 +217,40 @@ impl<S: Real> Nodes<S> {
         if record.checkpointed {
             return Err(ReplayError::Checkpointed);
         }
-        let Record { ops, values, .. } = record;
         let mut next_input = inputs.iter();
+        let mut p = 0;
         // One pass in recording order; operands precede their node, so their values are new.
-        for ((node, &op), i) in nodes.iter_mut().zip(ops.iter()).zip(0..).skip(1) {
-            if let Op::Input = op {
-                values[i] = *next_input.next().expect("counted while recording");
-                continue;
-            }
-            let [l, r] = node.args;
-            let (y, p) = op.eval(values[l as usize], values[r as usize]);
-            values[i] = y;
-            node.partials = p;
+        // Sums, differences and products of two variables are evaluated from the node's kind
+        // (the op table's linear binary ops are `a + b` and `a − b`, its product `a·b`),
+        // without looking up the operation.
+        let ops = &record.ops;
+        for i in 1..nodes.len() {
+            let node = nodes[i];
+            let [l, r] = node.args();
+            let (a, b) = (nodes[l as usize].value, nodes[r as usize].value);
+            nodes[i].value = match node.kind() {
+                Kind::Sum if r != SINK => a + b,
+                Kind::Difference => a - b,
+                Kind::Product => a * b,
+                Kind::Sum => match ops[i] {
+                    Op::Input => *next_input.next().expect("counted while recording"),
+                    op => op.value(a, b),
+                },
+                Kind::Stored => {
+                    let (y, [dl, dr]) = ops[i].value_and_partials(a, b);
+                    partials[p] = dl;
+                    if r == SINK {
+                        p += 1;
+                    } else {
+                        partials[p + 1] = dr;
+                        p += 2;
+                    }
+                    y
+                }
+            };
         }
         let value = |o: Operand<S>| match o {
-            Operand::Node(i) => record.values[i as usize],
+            Operand::Node(i) => nodes[i as usize].value,
             Operand::Const(c) => c,
         };
         for (k, g) in record.guards.iter().enumerate() {
@@ -218,5 +264,15 @@ impl<S: Real> Nodes<S> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Op;
+
+    #[test]
+    fn a_recorded_operation_takes_24_bytes_for_f64() {
+        assert_eq!(size_of::<Op<f64>>(), 24);
     }
 }

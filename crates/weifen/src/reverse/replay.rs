@@ -70,12 +70,12 @@ impl<S: Real> Recording<S> {
             return Ok((self.constant_output, vec![zero; self.inputs]));
         };
         let out = out as usize;
-        let value = nodes.record.as_ref().expect("replayable").values[out];
+        let value = nodes.nodes[out].value;
         let adjoints = &mut self.adjoints;
         adjoints.clear();
         adjoints.resize(out + 1, zero);
         adjoints[out] = S::constant(1.0);
-        sweep(&nodes.nodes, adjoints, 1..out + 1);
+        sweep(nodes, adjoints, 1..out + 1);
         let mut gradient = vec![zero; self.inputs];
         let known = self.inputs.min(out);
         gradient[..known].copy_from_slice(&adjoints[1..=known]);

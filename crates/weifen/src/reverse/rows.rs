@@ -46,11 +46,11 @@ impl<S: Real> Tape<S> {
         let record = nodes.record.as_ref().ok_or(ReplayError::NotReplayable)?;
         Ok((1..nodes.nodes.len())
             .map(|i| {
-                let [l, r] = nodes.nodes[i].args;
+                let [l, r] = nodes.nodes[i].args();
                 Row {
                     index: i as u32,
                     operation: describe(record.ops[i], l, r),
-                    value: record.values[i],
+                    value: nodes.nodes[i].value,
                     adjoint: adjoints
                         .as_slice()
                         .get(i)

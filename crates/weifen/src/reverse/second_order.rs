@@ -19,7 +19,7 @@
 //!
 //! Memory per node (for `f64`): a 56-byte entry (operands, partials, weights, kind) and an
 //! 8-byte adjoint, plus `16·N` bytes of lanes (tangent and second-order adjoint) for `N`
-//! directions: 192 bytes at `N = 8`, beside the 64 of the replayable tape.
+//! directions: 192 bytes at `N = 8`, beside the 40 to 56 of the replayable tape.
 //!
 //! Zero products: where a partial or weight is not finite (`√′(0)`, `exp″(800)`), the node is
 //! marked `Careful` and its products skip zero factors (`ops::times`), as dual numbers do, so
@@ -156,40 +156,42 @@ impl<S: Real> Linearization<S> {
             return;
         };
         let len = out as usize + 1;
-        self.value = record.values[len - 1];
+        self.value = nodes.nodes[len - 1].value;
         self.adjoints.resize(len, zero);
         self.adjoints[len - 1] = S::constant(1.0);
-        sweep(&nodes.nodes, &mut self.adjoints, 1..len);
-        let values = &record.values;
+        sweep(nodes, &mut self.adjoints, 1..len);
+        let value = |i: u32| nodes.nodes[i as usize].value;
         let steps = nodes.nodes[..len]
             .iter()
+            .zip(nodes.first_partials(len))
             .zip(&record.ops)
             .zip(&self.adjoints);
-        self.entries.extend(steps.map(|((node, &op), &adjoint)| {
-            let [l, r] = node.args;
-            let curvature = second_partials(op, values[l as usize], values[r as usize]);
-            let weights = curvature.map_or([zero; 3], |h| h.map(|h| times(adjoint, h)));
-            let unary = r == SINK;
-            let mut kind = match (op, curvature.is_some(), unary) {
-                (Op::Input | Op::Checkpointed, _, _) => Kind::Input,
-                (_, false, true) => Kind::Unary,
-                (_, true, true) => Kind::UnaryCurved,
-                (_, false, false) => Kind::Binary,
-                (_, true, false) => Kind::BinaryCurved,
-            };
-            let finite = |s: &S| s.value().is_finite();
-            if kind != Kind::Input
-                && !(node.partials.iter().all(finite) && weights.iter().all(finite))
-            {
-                kind = Kind::Careful;
-            }
-            Entry {
-                args: node.args,
-                partials: node.partials,
-                weights,
-                kind,
-            }
-        }));
+        self.entries
+            .extend(steps.map(|(((node, partials), &op), &adjoint)| {
+                let [l, r] = node.args();
+                let curvature = second_partials(op, value(l), value(r));
+                let weights = curvature.map_or([zero; 3], |h| h.map(|h| times(adjoint, h)));
+                let unary = r == SINK;
+                let mut kind = match (op, curvature.is_some(), unary) {
+                    (Op::Input | Op::Checkpointed, _, _) => Kind::Input,
+                    (_, false, true) => Kind::Unary,
+                    (_, true, true) => Kind::UnaryCurved,
+                    (_, false, false) => Kind::Binary,
+                    (_, true, false) => Kind::BinaryCurved,
+                };
+                let finite = |s: &S| s.value().is_finite();
+                if kind != Kind::Input
+                    && !(partials.iter().all(finite) && weights.iter().all(finite))
+                {
+                    kind = Kind::Careful;
+                }
+                Entry {
+                    args: [l, r],
+                    partials,
+                    weights,
+                    kind,
+                }
+            }));
     }
 
     /// `f` at the point.

@@ -1,7 +1,7 @@
 //! `Var`: a `Copy` handle to a node on a tape, implementing the scalar trait.
 
 use super::record::{Guard, Op, Operand};
-use super::tape::{SINK, Tape};
+use super::tape::{Kind, SINK, Stored, Tape};
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use crate::{Real, Scalar};
 use std::cmp::Ordering;
@@ -41,8 +41,7 @@ impl<S: fmt::Debug> fmt::Debug for Var<'_, S> {
 impl<S: Real> Tape<S> {
     /// A new input variable with value `x`.
     pub fn var(&self, x: S) -> Var<'_, S> {
-        let zero = S::constant(0.0);
-        let index = self.push([SINK, SINK], [zero, zero], Op::Input, x);
+        let index = self.push([SINK, SINK], Stored::None(Kind::Sum), Op::Input, x);
         Var {
             tape: Some(self),
             index,
@@ -93,14 +92,19 @@ impl<'t, S: Real> Var<'t, S> {
         }
     }
 
-    /// Records a node with one operand.
+    /// Records a node with one operand and partial `partial`: a sum if the partial is
+    /// the constant 1 of a linear op (`x + c`), so nothing is stored.
     #[inline(always)]
-    fn unary_node(self, value: S, partial: S, op: Op<S>) -> Self {
+    fn unary_node(self, value: S, partial: S, linear: bool, op: Op<S>) -> Self {
         match self.tape {
             None => Var::constant_var(value),
             Some(tape) => {
-                let zero = S::constant(0.0);
-                let index = tape.push([self.index, SINK], [partial, zero], op, value);
+                let stored = if linear && is_one(&partial) {
+                    Stored::None(Kind::Sum)
+                } else {
+                    Stored::One(partial)
+                };
+                let index = tape.push([self.index, SINK], stored, op, value);
                 Var {
                     tape: Some(tape),
                     index,
@@ -176,40 +180,68 @@ impl<S: Real> Scalar for Var<'_, S> {
             return Var::constant_var(y);
         }
         let d = op.derivative(&self.value, &y);
-        self.unary_node(y, d, Op::Unary(op.id()))
+        self.unary_node(y, d, op.is_linear(), Op::Unary(op.id()))
     }
 
     #[inline(always)]
     fn binary<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
+        // The common case first and inlined: two variables of one tape.
+        if let (Some(ta), Some(tb)) = (self.tape, rhs.tape)
+            && std::ptr::eq(ta, tb)
+        {
+            let (a, b) = (self.value, rhs.value);
+            let y = a.binary(op, b);
+            // The kind depends on the op alone (a linear op's partials are constants), so it
+            // holds at every point a replay visits.
+            let stored = if op.is_product() {
+                Stored::None(Kind::Product)
+            } else {
+                let (da, db) = op.partials(&a, &b, &y);
+                match (op.is_linear() && is_one(&da), is_one(&db), is_one(&-db)) {
+                    (true, true, _) => Stored::None(Kind::Sum),
+                    (true, _, true) => Stored::None(Kind::Difference),
+                    _ => Stored::Two(da, db),
+                }
+            };
+            let index = ta.push([self.index, rhs.index], stored, Op::Binary(op.id()), y);
+            return Var {
+                tape: Some(ta),
+                index,
+                value: y,
+            };
+        }
+        self.binary_rest(op, rhs)
+    }
+}
+
+impl<S: Real> Var<'_, S> {
+    /// `op(self, rhs)` where a side is a constant (or the two sides' tapes differ, which
+    /// panics): out of line, so that the inlined common case stays small.
+    #[inline(never)]
+    fn binary_rest<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let (a, b) = (self.value, rhs.value);
         let y = a.binary(op, b);
         match (self.tape, rhs.tape) {
             (None, None) => Var::constant_var(y),
             // x·1 is x, bit for bit (NaN, ±∞ and −0 included): no node. Nested modes meet it
             // at every seed (a dual number of tape variables with tangent 1).
-            (Some(_), None) if op.id() == Binary::Mul && is_one(&b) => self,
-            (None, Some(_)) if op.id() == Binary::Mul && is_one(&a) => rhs,
+            (Some(_), None) if op.is_product() && is_one(&b) => self,
+            (None, Some(_)) if op.is_product() && is_one(&a) => rhs,
             // x + 0 and 0 + x are x where x is not ±0 (the sign of a zero sum aside, exact):
             // a nested backward sweep adds each first contribution to a constant-zero adjoint.
             (Some(_), None) if op.id() == Binary::Add && b.is_zero() && !a.value_is_zero() => self,
             (None, Some(_)) if op.id() == Binary::Add && a.is_zero() && !b.value_is_zero() => rhs,
             (Some(_), None) => {
                 let (da, _) = op.partials(&a, &b, &y);
-                self.unary_node(y, da, Op::ConstRight(op.id(), b))
+                self.unary_node(y, da, op.is_linear(), Op::ConstRight(op.id(), b))
             }
             (None, Some(_)) => {
                 let (_, db) = op.partials(&a, &b, &y);
-                rhs.unary_node(y, db, Op::ConstLeft(op.id(), a))
+                rhs.unary_node(y, db, op.is_linear(), Op::ConstLeft(op.id(), a))
             }
             (Some(ta), Some(tb)) => {
-                let tape = same_tape(ta, tb);
-                let (da, db) = op.partials(&a, &b, &y);
-                let index = tape.push([self.index, rhs.index], [da, db], Op::Binary(op.id()), y);
-                Var {
-                    tape: Some(tape),
-                    index,
-                    value: y,
-                }
+                same_tape(ta, tb);
+                unreachable!("two variables of one tape take the inlined path")
             }
         }
     }
