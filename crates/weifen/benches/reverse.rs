@@ -1,7 +1,7 @@
 //! Reverse-mode benchmarks: the gradient and the Hessian of extended Rosenbrock, written once per library with
 //! the same operations (`t1·t1 + 100·t2·t2` with `t1 = 1 − a`, `t2 = b − a²`), beside the plain
-//! `f64` function: weifen recording + sweep (a fresh tape, or a reused `Workspace`) and replay of
-//! a recording, echidna 0.15's reverse
+//! `f64` function: weifen recording + sweep (`reverse::gradient`, whose `f64` tape memory is
+//! pooled per thread, or a caller-held `Workspace`) and replay of a recording, echidna 0.15's reverse
 //! mode (`echidna::grad`, a pooled thread-local tape) and its bytecode tape replayed
 //! (`BytecodeTape::gradient`), and weifen's forward mode.
 //!

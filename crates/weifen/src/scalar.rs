@@ -115,6 +115,14 @@ op_table!(define_scalar);
 pub trait Real: Scalar + Copy + PartialOrd + PartialOrd<f64> {
     /// The real value (the primal part of a dual number).
     fn value(&self) -> f64;
+
+    /// The per-thread pool of tape memory that reverse-mode gradients reuse for this type
+    /// (`f64` has one; see `reverse::release_buffers`).
+    #[doc(hidden)]
+    fn with_tape_pool<R>(f: impl FnOnce(&crate::reverse::TapePool<Self>) -> R) -> Option<R> {
+        let _ = f;
+        None
+    }
 }
 
 impl Scalar for f64 {
@@ -140,5 +148,9 @@ impl Real for f64 {
     #[inline]
     fn value(&self) -> f64 {
         *self
+    }
+
+    fn with_tape_pool<R>(f: impl FnOnce(&crate::reverse::TapePool<Self>) -> R) -> Option<R> {
+        crate::reverse::with_f64_pool(f)
     }
 }

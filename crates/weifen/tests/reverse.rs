@@ -417,3 +417,57 @@ fn products_by_one_and_sums_with_zero_record_nothing() {
     assert!((d.tangent.value() - 0.5f64.cos()).abs() < 1e-15);
     assert!((d.tangent.backward().wrt(xv) + 0.5f64.sin()).abs() < 1e-15);
 }
+
+/// Σ xᵢ²·xᵢ₊₁.
+fn chain<S: Scalar>(x: &[S]) -> S {
+    (0..x.len() - 1).fold(S::constant(0.0), |s, i| {
+        s + x[i].clone() * x[i].clone() * x[i + 1].clone()
+    })
+}
+
+/// ∂/∂xᵢ of Σ xᵢ²·xᵢ₊₁ by hand.
+fn chain_gradient(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    (0..n)
+        .map(|i| {
+            let own = if i + 1 < n {
+                2.0 * x[i] * x[i + 1]
+            } else {
+                0.0
+            };
+            let before = if i > 0 { x[i - 1] * x[i - 1] } else { 0.0 };
+            own + before
+        })
+        .collect()
+}
+
+#[test]
+fn pooled_gradients_are_right_across_sizes_nesting_and_release() {
+    // Large, small, large again: the pooled arrays are emptied between calls.
+    for n in [2000usize, 3, 500, 2] {
+        let x: Vec<f64> = (0..n).map(|i| ((i % 13) as f64 - 6.0) / 7.0).collect();
+        let g = reverse::gradient(|v| chain(v), &x);
+        let want = chain_gradient(&x);
+        for (a, b) in g.iter().zip(&want) {
+            assert!(
+                (a - b).abs() <= 1e-14 * b.abs().max(1.0),
+                "n = {n}: {a} vs {b}"
+            );
+        }
+    }
+    // A gradient computed inside the function being differentiated (the pool is in use by
+    // the outer call, so the inner one records on fresh arrays).
+    let (y, g) = reverse::value_and_gradient(
+        |v| {
+            let inner = reverse::gradient(|u| u[0] * u[0] * u[0], &[2.0]);
+            v[0] * inner[0]
+        },
+        &[3.0],
+    );
+    assert_eq!((y, g), (36.0, vec![12.0]));
+    reverse::release_buffers();
+    assert_eq!(
+        reverse::gradient(|v| v[0] * v[1], &[3.0, 4.0]),
+        vec![4.0, 3.0]
+    );
+}

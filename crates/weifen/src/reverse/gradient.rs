@@ -1,7 +1,7 @@
 //! Derivatives, gradients and vector–Jacobian products by one backward sweep.
 
 use super::adjoints::backward;
-use super::{Tape, Var};
+use super::{Tape, Var, Workspace};
 use crate::Real;
 use crate::error::{LengthError, check_length};
 use crate::forward::{Dual, Jet};
@@ -87,7 +87,8 @@ pub fn nth_derivative<S: Real>(
 }
 
 /// Returns `(f(x), ∇f(x))`: one recording and one backward sweep, whatever the number of
-/// inputs.
+/// inputs. For `f64` the tape's memory is reused from the previous call on the same thread
+/// ([`release_buffers`](super::release_buffers) frees it).
 ///
 /// An empty `x` gives an empty gradient.
 ///
@@ -105,10 +106,11 @@ pub fn value_and_gradient<S: Real>(
     f: impl for<'t> Fn(&[Var<'t, S>]) -> Var<'t, S>,
     x: &[S],
 ) -> (S, Vec<S>) {
-    let tape = Tape::new();
-    let vars = tape.vars(x);
-    let y = f(&vars);
-    (y.primal(), y.backward().wrt_all(&vars))
+    // Into this thread's pooled arrays for `f64` (see `release_buffers`).
+    let mut ws = Workspace::pooled();
+    let result = ws.value_and_gradient(f, x);
+    ws.into_pool();
+    result
 }
 
 /// Returns `∇f(x)`. See [`value_and_gradient`].

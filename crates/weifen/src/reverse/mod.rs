@@ -28,6 +28,7 @@ mod gradient;
 mod hessian;
 mod jacobian;
 mod pattern;
+mod pool;
 mod record;
 mod replay;
 mod rows;
@@ -48,6 +49,10 @@ pub use hessian::{
     value_gradient_and_hessian,
 };
 pub use jacobian::{jacobian, value_and_jacobian};
+#[doc(hidden)]
+pub use pool::TapePool;
+pub use pool::release_buffers;
+pub(crate) use pool::with_f64_pool;
 pub use record::ReplayError;
 pub use replay::{Recording, record};
 pub use rows::Row;

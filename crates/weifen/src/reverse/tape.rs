@@ -170,9 +170,20 @@ impl<S: Real> Tape<S> {
     }
 
     fn with_record(record: Option<Record<S>>) -> Self {
+        Tape::with_arrays(record, Vec::new(), Vec::new())
+    }
+
+    /// A tape recording into the given (emptied) arrays, keeping their memory.
+    pub(crate) fn with_arrays(
+        record: Option<Record<S>>,
+        mut node_array: Vec<Node<S>>,
+        mut partials: Vec<S>,
+    ) -> Self {
+        node_array.clear();
+        partials.clear();
         let mut nodes = Nodes {
-            nodes: Vec::new(),
-            partials: Vec::new(),
+            nodes: node_array,
+            partials,
             record,
             checkpoints: Vec::new(),
         };
@@ -181,6 +192,12 @@ impl<S: Real> Tape<S> {
             nodes: RefCell::new(nodes),
             scratch_peak: Cell::new(0),
         }
+    }
+
+    /// The tape's node and partial arrays, to record into again.
+    pub(crate) fn into_arrays(self) -> (Vec<Node<S>>, Vec<S>) {
+        let n = self.nodes.into_inner();
+        (n.nodes, n.partials)
     }
 
     /// The number of recorded operations (inputs included, the sink excluded).

@@ -1,6 +1,7 @@
 //! A gradient workspace: one tape and one adjoint buffer reused across calls, so that a
 //! gradient computed in a loop (an optimiser's) allocates only the gradient it returns.
 
+use super::pool::{self, Buffers};
 use super::{Tape, Var};
 use crate::Real;
 
@@ -40,6 +41,27 @@ impl<S: Real> Workspace<S> {
             tape: Tape::new(),
             adjoints: Vec::new(),
         }
+    }
+
+    /// A workspace on this thread's pooled arrays for `S` (see [`release_buffers`]).
+    ///
+    /// [`release_buffers`]: super::release_buffers
+    pub(crate) fn pooled() -> Self {
+        let b = pool::take::<S>();
+        Workspace {
+            tape: Tape::with_arrays(None, b.nodes, b.partials),
+            adjoints: b.adjoints,
+        }
+    }
+
+    /// Gives the arrays back to this thread's pool.
+    pub(crate) fn into_pool(self) {
+        let (nodes, partials) = self.tape.into_arrays();
+        pool::give(Buffers {
+            nodes,
+            partials,
+            adjoints: self.adjoints,
+        });
     }
 
     /// `(f(x), ∇f(x))`, recorded into the workspace's tape.
