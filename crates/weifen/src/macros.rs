@@ -14,14 +14,14 @@ macro_rules! scalar_operators {
 
         impl<$($gen)*> ::std::ops::Neg for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn neg(self) -> Self {
                 $crate::Scalar::unary(self, $crate::ops::Neg)
             }
         }
         impl<$($gen)*> ::std::ops::Add<f64> for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn add(self, c: f64) -> Self {
                 $crate::Scalar::unary(self, $crate::ops::AddConst(c))
             }
@@ -29,49 +29,49 @@ macro_rules! scalar_operators {
         // x − c is exactly x + (−c) in IEEE arithmetic.
         impl<$($gen)*> ::std::ops::Sub<f64> for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn sub(self, c: f64) -> Self {
                 $crate::Scalar::unary(self, $crate::ops::AddConst(-c))
             }
         }
         impl<$($gen)*> ::std::ops::Mul<f64> for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn mul(self, c: f64) -> Self {
                 $crate::Scalar::unary(self, $crate::ops::MulConst(c))
             }
         }
         impl<$($gen)*> ::std::ops::Div<f64> for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn div(self, c: f64) -> Self {
                 $crate::Scalar::unary(self, $crate::ops::DivConst(c))
             }
         }
         impl<$($gen)*> ::std::ops::Add<$ty> for f64 {
             type Output = $ty;
-            #[inline(always)]
+            #[inline]
             fn add(self, x: $ty) -> $ty {
                 $crate::Scalar::unary(x, $crate::ops::AddConst(self))
             }
         }
         impl<$($gen)*> ::std::ops::Sub<$ty> for f64 {
             type Output = $ty;
-            #[inline(always)]
+            #[inline]
             fn sub(self, x: $ty) -> $ty {
                 $crate::Scalar::unary(x, $crate::ops::ConstSub(self))
             }
         }
         impl<$($gen)*> ::std::ops::Mul<$ty> for f64 {
             type Output = $ty;
-            #[inline(always)]
+            #[inline]
             fn mul(self, x: $ty) -> $ty {
                 $crate::Scalar::unary(x, $crate::ops::MulConst(self))
             }
         }
         impl<$($gen)*> ::std::ops::Div<$ty> for f64 {
             type Output = $ty;
-            #[inline(always)]
+            #[inline]
             fn div(self, x: $ty) -> $ty {
                 $crate::Scalar::unary(x, $crate::ops::ConstDiv(self))
             }
@@ -80,13 +80,13 @@ macro_rules! scalar_operators {
     (@binary [$($gen:tt)*] $ty:ty, $tr:ident, $f:ident, $tra:ident, $fa:ident, $op:ident) => {
         impl<$($gen)*> ::std::ops::$tr for $ty {
             type Output = Self;
-            #[inline(always)]
+            #[inline]
             fn $f(self, rhs: Self) -> Self {
                 $crate::Scalar::binary(self, $crate::ops::$op, rhs)
             }
         }
         impl<$($gen)*> ::std::ops::$tra for $ty {
-            #[inline(always)]
+            #[inline]
             fn $fa(&mut self, rhs: Self) {
                 *self = $crate::Scalar::binary(self.clone(), $crate::ops::$op, rhs);
             }

@@ -216,8 +216,9 @@ impl<S: Real> Scalar for Var<'_, S> {
 
 impl<S: Real> Var<'_, S> {
     /// `op(self, rhs)` where a side is a constant (or the two sides' tapes differ, which
-    /// panics): out of line, so that the inlined common case stays small.
-    #[inline(never)]
+    /// panics). Inlined too: nested modes (a dual number of tape variables) meet constant
+    /// operands at most operations.
+    #[inline(always)]
     fn binary_rest<O: BinaryOp>(self, op: O, rhs: Self) -> Self {
         let (a, b) = (self.value, rhs.value);
         let y = a.binary(op, b);
