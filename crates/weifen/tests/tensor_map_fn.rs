@@ -91,7 +91,20 @@ fn the_first_derivative_is_one_node_of_the_saved_derivative() {
     assert_eq!(y.to_vec(), value.to_vec());
     assert_eq!(g.to_vec(), derivative.to_vec(), "g·f′ with g = 1 is f′");
     assert!(!g.requires_grad());
+    // With create_graph the same saved values, now a node of their own.
+    let y = x.map_fn(&Seed);
+    let recorded = d(&y, &x);
+    assert!(recorded.requires_grad());
+    assert_eq!(recorded.to_vec(), derivative.to_vec());
     // Without retain_graph the saved derivative is freed: a second pass says so.
+    let y = x.map_fn(&Seed);
+    grad(
+        &[&y],
+        &[&x],
+        &[&Tensor::ones_like(&y)],
+        GradOptions::default(),
+    )
+    .unwrap();
     assert!(
         grad(
             &[&y],

@@ -4,14 +4,16 @@
 //! function written once over [`Scalar`] can instead be one node: its forward pass computes
 //! `f(x)` and `f′(x)` together on dual numbers (the fused kernel of
 //! [`elementwise`](super::elementwise)) and saves `f′`; its backward rule is `g·f′`. With
-//! `create_graph` the rule is recorded as `g · x.map_fn(f′)` — `f′` the function
-//! [`Derivative`] makes from `f` — so each order is again one fused node. Orders are counted
+//! `create_graph` the rule is recorded as `g · f′(x)`, where `f′(x)` is a node holding the
+//! saved values whose own rule is `g·f″(x)`, computed by the fused kernel (as the node of
+//! `f″` and its saved `f‴`) only when a pass reaches it — `f′` is the function [`Derivative`]
+//! makes from `f` — so each order costs one fused pass. Orders are counted
 //! at run time (a node of order `k` evaluates `f⁽ᵏ⁾`), so that the types do not nest without
 //! end; above [`FUSED_ORDERS`] the next derivative is recorded op by op on tensors, which the
 //! graph differentiates to any order.
 
 use super::elementwise::{self, Derivative, ElementwiseFn, values_and_derivatives};
-use super::graph::{is_grad_enabled, record};
+use super::graph::{is_grad_enabled, record, record_shared};
 use super::{Element, Tensor};
 use crate::Scalar;
 use ndarray::ArrayD;
@@ -39,22 +41,24 @@ impl<F: ElementwiseFn> ElementwiseFn for Nth<'_, F> {
     }
 }
 
-/// `f⁽ᵏ⁾(x)` element-wise, recorded as one node with the rule `g·f⁽ᵏ⁺¹⁾(x)`.
-fn map_node<F, T>(x: &Tensor<T>, f: &F, order: u32) -> Tensor<T>
+/// `f⁽ᵏ⁾(x)` element-wise: one recorded node when grad mode is on and `x` requires grad.
+fn nth<F, T>(x: &Tensor<T>, f: &F, order: u32) -> Tensor<T>
 where
     F: ElementwiseFn + Clone + Send + 'static,
     T: Element,
 {
     if order >= FUSED_ORDERS {
-        // Op by op on tensors: the graph carries every further order.
+        // Op by op on tensors: the graph carries every further order. Reached only at
+        // `FUSED_ORDERS`, from the rule of a node one order below.
+        debug_assert_eq!(order, FUSED_ORDERS);
         return Derivative(Derivative(Derivative(Derivative(f)))).eval(x.clone());
     }
-    let nth = Nth { f, order };
+    let kth = Nth { f, order };
     if !(is_grad_enabled() && x.requires_grad()) {
-        return elementwise::map(&nth, x);
+        return elementwise::map(&kth, x);
     }
     let src = x.data.as_standard_layout();
-    let (y, dy) = values_and_derivatives(&nth, src.as_slice().expect("standard layout"));
+    let (y, dy) = values_and_derivatives(&kth, src.as_slice().expect("standard layout"));
     let shaped = |v| ArrayD::from_shape_vec(x.data.raw_dim(), v).expect("same length");
     // f⁽ᵏ⁺¹⁾ is saved as a second input that does not require grad, so that a pass without
     // `retain_graph` frees it with the node's other saved values.
@@ -65,13 +69,33 @@ where
         &[x, &dy],
         shaped(y),
         Box::new(move |inputs, _y, g| {
-            let d = if is_grad_enabled() {
-                map_node(&inputs[0], &f, order + 1)
+            let (x, dy) = (&inputs[0], &inputs[1]);
+            let d = if !is_grad_enabled() {
+                dy.clone()
+            } else if order + 1 < FUSED_ORDERS {
+                known(x, &f, order + 1, dy)
             } else {
-                inputs[1].clone()
+                nth(x, &f, order + 1)
             };
             vec![Some(g.clone() * d), None]
         }),
+    )
+}
+
+/// `f⁽ᵏ⁾(x)` already computed (`value`, saved by the node one order below), recorded as a node
+/// whose rule computes `f⁽ᵏ⁺¹⁾` when a pass reaches it: a `create_graph` pass costs one
+/// fused pass forward, not two, and the next order is computed only if asked for.
+fn known<F, T>(x: &Tensor<T>, f: &F, order: u32, value: &Tensor<T>) -> Tensor<T>
+where
+    F: ElementwiseFn + Clone + Send + 'static,
+    T: Element,
+{
+    let f = f.clone();
+    record_shared(
+        "map_fn",
+        &[x],
+        value.data.clone(),
+        Box::new(move |inputs, _y, g| vec![Some(g.clone() * nth(&inputs[0], &f, order + 1))]),
     )
 }
 
@@ -103,6 +127,6 @@ impl<T: Element> Tensor<T> {
     /// assert!(d.requires_grad());
     /// ```
     pub fn map_fn<F: ElementwiseFn + Clone + Send + 'static>(&self, f: &F) -> Tensor<T> {
-        map_node(self, f, 0)
+        nth(self, f, 0)
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Each op's value is the vector instruction or `wide` function where that is exact (`+ − × ÷`,
 //! `√`, `|x|`, negation, the constant-operand ops, small integer powers) or measured to agree
-//! with the op table's `f64` kernel within [`MAX_ULPS`] units in the last place and on every
+//! with the op table's `f64` kernel within 2 units in the last place and on every
 //! special value (`exp`, `ln_1p`: see the tests at the bottom); every other op runs its own `f64`
 //! kernel on each lane, so every op works and none changes its rounding silently. The op is
 //! a type, so `op.id()` is a constant and the `match` below folds away per op.
@@ -18,11 +18,6 @@ use wide::f64x4;
 /// Four `f64` values processed together.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lanes(pub(super) f64x4);
-
-/// The largest distance, in units in the last place, between a `wide` function used here and
-/// the op table's `f64` kernel over the tests' sweep of arguments.
-#[cfg(test)]
-pub(super) const MAX_ULPS: u64 = 2;
 
 impl Lanes {
     /// The lanes `[a₀, a₁, a₂, a₃]`.
@@ -101,6 +96,10 @@ scalar_operators!([] Lanes);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The largest distance, in units in the last place, allowed between a `wide` function
+    /// used here and the op table's `f64` kernel over the sweep below.
+    const MAX_ULPS: u64 = 2;
 
     /// The distance between `a` and `b` in units in the last place: 0 when both are NaN or
     /// equal (±0 are equal), `u64::MAX` when only one is NaN or infinite.
