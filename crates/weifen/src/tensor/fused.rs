@@ -105,7 +105,8 @@ impl<T: Element> Tensor<T> {
     /// cores for large tensors) and the backward rule is `g·f′(x)`, with no temporaries of
     /// the ops inside `f`. With `create_graph` the backward pass records `g·f′(x)` as another
     /// such node, so higher derivatives work as on the op-by-op graph. `f` is a type
-    /// implementing [`ElementwiseFn`]; its derivative comes from the op table's rules.
+    /// implementing [`ElementwiseFn`] (`Clone + Send + 'static`: the node keeps a copy for its
+    /// backward rule); its derivative comes from the op table's rules.
     ///
     /// ```
     /// use weifen::Scalar;
