@@ -1,7 +1,7 @@
 //! One graph node for a whole element-wise function: [`Tensor::map_fn`].
 //!
 //! The op-by-op graph of `f(x)` writes one temporary per op forward and as many backward. A
-//! function written once over [`Scalar`] can instead be one node: its forward pass computes
+//! function written once over [`Scalar`](crate::Scalar) can instead be one node: its forward pass computes
 //! `f(x)` and `f′(x)` together on dual numbers (the fused kernel of
 //! [`elementwise`](super::elementwise)) and saves `f′`; its backward rule is `g·f′`. With
 //! `create_graph` the rule is recorded as `g · f′(x)`, where `f′(x)` is a node holding the
@@ -15,30 +15,35 @@
 use super::elementwise::{self, Derivative, ElementwiseFn, values_and_derivatives};
 use super::graph::{is_grad_enabled, record, record_shared};
 use super::{Element, Tensor};
-use crate::Scalar;
 use ndarray::ArrayD;
 
 /// The derivative orders `f, f′, …, f⁽ᴺ⁻¹⁾` whose nodes run the fused kernel (the kernel of
 /// order `k` evaluates `f` on `k + 1` nested dual numbers, so its code doubles per order).
 const FUSED_ORDERS: u32 = 4;
 
-/// `f⁽ᵏ⁾` for `k < FUSED_ORDERS`.
-struct Nth<'a, F> {
-    f: &'a F,
-    order: u32,
-}
-
-impl<F: ElementwiseFn> ElementwiseFn for Nth<'_, F> {
-    #[inline(always)]
-    fn eval<S: Scalar>(&self, x: S) -> S {
-        let f = self.f;
-        match self.order {
-            0 => f.eval(x),
-            1 => Derivative(f).eval(x),
-            2 => Derivative(Derivative(f)).eval(x),
-            _ => Derivative(Derivative(Derivative(f))).eval(x),
+/// `$body` with `$g` bound to `f⁽ᵏ⁾` as a function of its own (`k < FUSED_ORDERS`): the
+/// order is chosen once per call, outside the element loop, and each arm compiles its own loop.
+macro_rules! at_order {
+    ($f:expr, $order:expr, |$g:ident| $body:expr) => {
+        match $order {
+            0 => {
+                let $g = $f;
+                $body
+            }
+            1 => {
+                let $g = &Derivative($f);
+                $body
+            }
+            2 => {
+                let $g = &Derivative(Derivative($f));
+                $body
+            }
+            _ => {
+                let $g = &Derivative(Derivative(Derivative($f)));
+                $body
+            }
         }
-    }
+    };
 }
 
 /// `f⁽ᵏ⁾(x)` element-wise: one recorded node when grad mode is on and `x` requires grad.
@@ -53,12 +58,12 @@ where
         debug_assert_eq!(order, FUSED_ORDERS);
         return Derivative(Derivative(Derivative(Derivative(f)))).eval(x.clone());
     }
-    let kth = Nth { f, order };
     if !(is_grad_enabled() && x.requires_grad()) {
-        return elementwise::map(&kth, x);
+        return at_order!(f, order, |g| elementwise::map(g, x));
     }
     let src = x.data.as_standard_layout();
-    let (y, dy) = values_and_derivatives(&kth, src.as_slice().expect("standard layout"));
+    let src = src.as_slice().expect("standard layout");
+    let (y, dy) = at_order!(f, order, |g| values_and_derivatives(g, src));
     let shaped = |v| ArrayD::from_shape_vec(x.data.raw_dim(), v).expect("same length");
     // f⁽ᵏ⁺¹⁾ is saved as a second input that does not require grad, so that a pass without
     // `retain_graph` frees it with the node's other saved values.
