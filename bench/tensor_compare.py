@@ -2,9 +2,11 @@
 """weifen tensors beside PyTorch eager autograd and JAX, on the cases of benches/tensor.rs.
 
 Cases (float64, the same thread count for every library):
-  * the seed task f(x) = (-2x^2 + 4x + 1) exp(-x^2/2) and f'(x) on N = 1e3, 1e5, 1e6 points of
-    [0, 5]: PyTorch eager `autograd.grad` with and without `create_graph`, JAX
-    `jit(vmap(grad(f)))`, and f alone in each;
+  * the seed task f(x) = (-2x^2 + 4x + 1) exp(-x^2/2) and f'(x) on N points of [0, 5]
+    (SIZES, default 1e3, 1e5, 1e6; SIZES=1000,1000000,10000000 for the `tensor_map_fn`
+    group): PyTorch eager `autograd.grad` with and without `create_graph`, JAX
+    `jit(vmap(grad(f)))`, and f alone in each; with F32=1 the seed also in float32
+    (names end in `_f32`);
   * extended Rosenbrock with n = 1e6, evaluation and gradient;
   * the seed Jacobian of g(x) = (x0^2 + x1, x1*x2) at (1, 2, 3).
 
@@ -14,6 +16,7 @@ side. A library that is not installed is skipped. Not run by CI. Usage:
 
     python3 -m venv /work/venv-bench && /work/venv-bench/bin/pip install jax jaxlib torch
     THREADS=2 /work/venv-bench/bin/python bench/tensor_compare.py
+    THREADS=1 SIZES=1000,1000000,10000000 F32=1 /work/venv-bench/bin/python bench/tensor_compare.py
 """
 
 import os
@@ -21,6 +24,8 @@ import statistics
 import time
 
 THREADS = int(os.environ.get("THREADS", "2"))
+SIZES = [int(n) for n in os.environ.get("SIZES", "1000,100000,1000000").split(",")]
+F32 = os.environ.get("F32") == "1"
 os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
 os.environ.setdefault(
     "XLA_FLAGS", f"--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads={THREADS}"
@@ -55,8 +60,10 @@ def run_torch():
         x2 = x**2
         return (-2 * x2 + 4 * x + 1) * torch.exp(-x2 / 2)
 
-    for n in [1_000, 100_000, 1_000_000]:
-        x0 = torch.linspace(0, 5, n)
+    for n, (dtype, suffix) in [
+        (n, d) for n in SIZES for d in [(torch.float64, "")] + [(torch.float32, "_f32")] * F32
+    ]:
+        x0 = torch.linspace(0, 5, n, dtype=dtype)
 
         def f_only():
             with torch.no_grad():
@@ -68,9 +75,12 @@ def run_torch():
             (d,) = torch.autograd.grad(y, x, grad_outputs=torch.ones_like(y), create_graph=create)
             return d
 
-        report(f"torch tensor_seed/tensor_f/{n}", median_us(f_only))
-        report(f"torch tensor_seed/graph_grad/{n}", median_us(lambda: graph(False)))
-        report(f"torch tensor_seed/graph_grad_create_graph/{n}", median_us(lambda: graph(True)))
+        report(f"torch tensor_seed/tensor_f{suffix}/{n}", median_us(f_only))
+        report(f"torch tensor_seed/graph_grad{suffix}/{n}", median_us(lambda: graph(False)))
+        report(
+            f"torch tensor_seed/graph_grad_create_graph{suffix}/{n}",
+            median_us(lambda: graph(True)),
+        )
 
     n = 1_000_000
     r0 = torch.tensor([-1.2 if i % 2 == 0 else 1.0 for i in range(n)])
@@ -108,10 +118,17 @@ def run_jax():
 
     f_jit = jax.jit(f)
     df = jax.jit(jax.vmap(jax.grad(f)))
-    for n in [1_000, 100_000, 1_000_000]:
-        x = jnp.linspace(0.0, 5.0, n)
-        report(f"jax tensor_seed/tensor_f/{n}", median_us(lambda: f_jit(x).block_until_ready()))
-        report(f"jax tensor_seed/jit_vmap_grad/{n}", median_us(lambda: df(x).block_until_ready()))
+    for n, (dtype, suffix) in [
+        (n, d) for n in SIZES for d in [(jnp.float64, "")] + [(jnp.float32, "_f32")] * F32
+    ]:
+        x = jnp.linspace(0.0, 5.0, n, dtype=dtype)
+        report(
+            f"jax tensor_seed/tensor_f{suffix}/{n}", median_us(lambda: f_jit(x).block_until_ready())
+        )
+        report(
+            f"jax tensor_seed/jit_vmap_grad{suffix}/{n}",
+            median_us(lambda: df(x).block_until_ready()),
+        )
 
     n = 1_000_000
     r0 = jnp.array([-1.2 if i % 2 == 0 else 1.0 for i in range(n)])

@@ -1,5 +1,6 @@
 //! Tensor benchmarks: the seed task (f and f′ on N points) by the graph path with and without
-//! `create_graph`, by the fused dual-number path, and plain `f64` f; Rosenbrock with tensor
+//! `create_graph`, by the fused dual-number path, by the graph path with `f` as one
+//! `map_fn` node, and plain `f64` f; Rosenbrock with tensor
 //! ops (evaluation vs gradient); the seed Jacobian. `bench/tensor_compare.py` runs the same
 //! cases in PyTorch and JAX.
 //!
@@ -20,6 +21,7 @@ fn f<S: Scalar>(x: S) -> S {
     (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
 }
 
+#[derive(Clone, Copy)]
 struct Seed;
 impl ElementwiseFn for Seed {
     fn eval<S: Scalar>(&self, x: S) -> S {
@@ -87,6 +89,73 @@ fn seed(c: &mut Criterion) {
     group.finish();
 }
 
+/// f′ by `grad` through one `map_fn` node.
+fn map_fn_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> {
+    let x = x.clone().requires_grad_(true);
+    let y = x.map_fn(&Seed);
+    let options = GradOptions {
+        create_graph,
+        ..Default::default()
+    };
+    grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options)
+        .unwrap()
+        .remove(0)
+}
+
+/// The seed by the fused kernels (SIMD lanes): `map_fn` in the graph and
+/// `value_and_derivative`, against plain `f64` f, in `f64` and `f32`, up to 10⁷ points.
+fn seed_fused(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tensor_map_fn");
+    for n in [1_000usize, 1_000_000, 10_000_000] {
+        let x = Tensor::linspace(0.0, 5.0, n);
+        let xs = x.to_vec();
+        let (_, d) = value_and_derivative(&Seed, &x);
+        let dm = map_fn_derivative(&x, true);
+        assert!(
+            d.to_vec()
+                .iter()
+                .zip(dm.to_vec())
+                .all(|(a, b)| (a - b).abs() < 1e-14)
+        );
+        group.sample_size(if n >= 10_000_000 { 10 } else { 20 });
+        group.bench_with_input(BenchmarkId::new("f64_f", n), &xs, |b, xs| {
+            b.iter(|| black_box(xs).iter().map(|&x| f(x)).collect::<Vec<_>>())
+        });
+        let x32 = x.cast::<f32>();
+        let xs32 = x32.to_vec();
+        group.bench_with_input(BenchmarkId::new("f32_f", n), &xs32, |b, xs| {
+            b.iter(|| {
+                black_box(xs)
+                    .iter()
+                    .map(|&x| f(f64::from(x)) as f32)
+                    .collect::<Vec<_>>()
+            })
+        });
+        macro_rules! rows {
+            ($suffix:literal, $x:expr) => {
+                group.bench_with_input(
+                    BenchmarkId::new(concat!("fused_f_and_df", $suffix), n),
+                    $x,
+                    |b, x| b.iter(|| value_and_derivative(&Seed, black_box(x))),
+                );
+                group.bench_with_input(
+                    BenchmarkId::new(concat!("map_fn_grad", $suffix), n),
+                    $x,
+                    |b, x| b.iter(|| map_fn_derivative(black_box(x), false)),
+                );
+                group.bench_with_input(
+                    BenchmarkId::new(concat!("map_fn_grad_create_graph", $suffix), n),
+                    $x,
+                    |b, x| b.iter(|| map_fn_derivative(black_box(x), true)),
+                );
+            };
+        }
+        rows!("", &x);
+        rows!("_f32", &x32);
+    }
+    group.finish();
+}
+
 /// Σ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)² with tensor ops.
 fn rosenbrock(x: &Tensor) -> Tensor {
     let n = x.len();
@@ -134,5 +203,5 @@ fn seed_jacobian(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, seed, rosenbrock_bench, seed_jacobian);
+criterion_group!(benches, seed, seed_fused, rosenbrock_bench, seed_jacobian);
 criterion_main!(benches);

@@ -1,6 +1,6 @@
 //! Constructors: ranges, constant fills, seeded random tensors, and the `tensor!` literal.
 
-use super::{Element, Tensor};
+use super::{Element, Tensor, buffer};
 use ndarray::{Array1, ArrayD, IxDyn};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -67,7 +67,12 @@ impl Tensor {
 impl<T: Element> Tensor<T> {
     /// `c` (rounded to the element type) in `shape`.
     pub(super) fn filled(shape: &[usize], c: f64) -> Tensor<T> {
-        Tensor::from_data(ArrayD::from_elem(IxDyn(shape), T::from_f64(c)))
+        // From the pool of freed buffers where it can: a fresh large vector is page faults
+        // (the `ones_like` of a 10⁶-element gradient cost twice its fill).
+        let len = shape.iter().product();
+        let mut v = buffer::reuse(len);
+        v.resize(len, T::from_f64(c));
+        Tensor::from_data(ArrayD::from_shape_vec(IxDyn(shape), v).expect("the shape's length"))
     }
 
     /// `c` in the shape of `t`.

@@ -156,7 +156,17 @@ pub(super) fn record<T: Element>(
     output: ArrayD<T>,
     backward: BackwardFn<T>,
 ) -> Tensor<T> {
-    let data = Arc::new(Buffer::new(output));
+    record_shared(name, inputs, Arc::new(Buffer::new(output)), backward)
+}
+
+/// [`record`] for values that are already shared (a saved buffer becoming a tensor of its own,
+/// without a copy).
+pub(super) fn record_shared<T: Element>(
+    name: &'static str,
+    inputs: &[&Tensor<T>],
+    data: Arc<Buffer<T>>,
+    backward: BackwardFn<T>,
+) -> Tensor<T> {
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };
     }

@@ -1,7 +1,12 @@
 //! Element-wise loops over arrays, serial below [`PARALLEL_MIN`] elements and on all cores
 //! (rayon) above it. The element function is a generic closure, so each call site compiles to
 //! its own loop with the op resolved at compile time: no per-element dispatch.
+//!
+//! An op of the op table runs on four elements at a time ([`Lanes`], SIMD) in the
+//! contiguous case (`map_lanes`, `zip_lanes`); the last `len mod 4` elements and
+//! strided or broadcast operands take the one-element function.
 
+use super::lanes::Lanes;
 use super::{Element, buffer};
 use ndarray::{ArrayD, IxDyn, Zip};
 use rayon::prelude::*;
@@ -31,6 +36,115 @@ pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -
         z.for_each(|o, &v| *o = f(v));
     }
     out
+}
+
+/// Elements per unit of parallel work in the lane kernels (a multiple of 4).
+pub(super) const BLOCK: usize = 4096;
+
+/// Whether `len` elements are worth the thread pool: enough of them, and more than one
+/// thread (with one, the serial loop writes its output without zeroing it first).
+pub(super) fn parallel(len: usize) -> bool {
+    len >= PARALLEL_MIN && rayon::current_num_threads() > 1
+}
+
+/// Four elements widened to `f64` lanes.
+#[inline(always)]
+pub(super) fn load<T: Element>(c: &[T]) -> Lanes {
+    Lanes::new([c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()])
+}
+
+/// The lanes rounded to `T`.
+#[inline(always)]
+pub(super) fn store<T: Element>(y: Lanes) -> [T; 4] {
+    y.to_array().map(T::from_f64)
+}
+
+/// `one` applied to every element of `x`, where `lanes` is the same function on four
+/// elements at a time.
+#[inline(always)]
+pub(super) fn map_lanes<T: Element>(
+    x: &ArrayD<T>,
+    one: impl Fn(T) -> T + Sync + Send,
+    lanes: impl Fn(Lanes) -> Lanes + Sync + Send,
+) -> ArrayD<T> {
+    let Some(s) = x.as_slice() else {
+        return map(x, one);
+    };
+    let out = if parallel(s.len()) {
+        let mut v = buffer::take(s.len());
+        s.par_chunks(BLOCK)
+            .zip(v.par_chunks_mut(BLOCK))
+            .for_each(|(s, v)| {
+                let (mut w, mut tail) = (s.chunks_exact(4), v.chunks_exact_mut(4));
+                for (c, o) in (&mut w).zip(&mut tail) {
+                    o.copy_from_slice(&store(lanes(load(c))));
+                }
+                for (a, o) in w.remainder().iter().zip(tail.into_remainder()) {
+                    *o = one(*a);
+                }
+            });
+        v
+    } else {
+        let mut v = buffer::reuse(s.len());
+        let w = s.chunks_exact(4);
+        let rest = w.remainder();
+        for c in w {
+            v.extend_from_slice(&store(lanes(load(c))));
+        }
+        v.extend(rest.iter().map(|&a| one(a)));
+        v
+    };
+    ArrayD::from_shape_vec(x.raw_dim(), out).expect("the input's shape")
+}
+
+/// `one(a, b)` element-wise over `a` and `b` broadcast to `shape`, where `lanes` is the same
+/// function on four elements of each at a time (used when both are contiguous and of
+/// `shape`).
+#[inline(always)]
+pub(super) fn zip_lanes<T: Element>(
+    a: &ArrayD<T>,
+    b: &ArrayD<T>,
+    shape: &[usize],
+    one: impl Fn(T, T) -> T + Sync + Send,
+    lanes: impl Fn(Lanes, Lanes) -> Lanes + Sync + Send,
+) -> ArrayD<T> {
+    let (Some(p), Some(q)) = (a.as_slice(), b.as_slice()) else {
+        return zip(a, b, shape, one);
+    };
+    if a.shape() != shape || b.shape() != shape {
+        return zip(a, b, shape, one);
+    }
+    let body = |p: &[T], q: &[T], out: &mut Vec<T>| {
+        let (wp, wq) = (p.chunks_exact(4), q.chunks_exact(4));
+        let (rp, rq) = (wp.remainder(), wq.remainder());
+        for (c, d) in wp.zip(wq) {
+            out.extend_from_slice(&store(lanes(load(c), load(d))));
+        }
+        out.extend(rp.iter().zip(rq).map(|(&p, &q)| one(p, q)));
+    };
+    let out = if parallel(p.len()) {
+        let mut v = buffer::take(p.len());
+        p.par_chunks(BLOCK)
+            .zip(q.par_chunks(BLOCK))
+            .zip(v.par_chunks_mut(BLOCK))
+            .for_each(|((p, q), v)| {
+                let (mut wp, mut wq) = (p.chunks_exact(4), q.chunks_exact(4));
+                let mut tail = v.chunks_exact_mut(4);
+                for ((c, d), o) in (&mut wp).zip(&mut wq).zip(&mut tail) {
+                    o.copy_from_slice(&store(lanes(load(c), load(d))));
+                }
+                let rest = wp.remainder().iter().zip(wq.remainder());
+                for ((&p, &q), o) in rest.zip(tail.into_remainder()) {
+                    *o = one(p, q);
+                }
+            });
+        v
+    } else {
+        let mut v = buffer::reuse(p.len());
+        body(p, q, &mut v);
+        v
+    };
+    ArrayD::from_shape_vec(IxDyn(shape), out).expect("the shape checked")
 }
 
 /// A zeroed array of `shape`, its memory from the pool of freed buffers when it can be.

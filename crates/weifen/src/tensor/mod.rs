@@ -13,6 +13,10 @@
 //! This module adds what is its own: broadcasting and the reduction of gradients to an input's
 //! shape, and the rules of the structural ops (matmul, sums, reshapes, indexing, cat).
 //!
+//! A function written once over `Scalar` and applied element by element can also be one node:
+//! [`Tensor::map_fn`] computes `f` and `f′` in one SIMD pass (see [`elementwise`]) and its
+//! backward pass is one product.
+//!
 //! The module imports only the spine (`Scalar`, `ops`): none of the other methods.
 //!
 //! ```
@@ -45,9 +49,11 @@ pub mod elementwise;
 mod engine;
 mod error;
 pub mod functional;
+mod fused;
 mod gather;
 mod graph;
 mod kernel;
+mod lanes;
 mod linalg;
 mod pointwise;
 mod reduce;

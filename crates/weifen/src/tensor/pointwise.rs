@@ -1,6 +1,7 @@
 //! The op table on arrays: `Tensor` implements [`Scalar`] element-wise.
 //!
-//! The forward kernel is the op's `f64` kernel mapped over the array; the backward rule is the
+//! The forward kernel is the op's `f64` kernel mapped over the array, four elements at a time
+//! on SIMD lanes where the array is contiguous; the backward rule is the
 //! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
 //! reduced to each input's shape. Under `create_graph` the rule records like any other
 //! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
@@ -16,7 +17,11 @@ use crate::ops::{self, BinaryOp, UnaryOp};
 
 /// `op(x)` element-wise, recorded with the table's rule.
 fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
-    let out = kernel::map(&x.data, |v| T::from_f64(op.eval(v.to_f64())));
+    let out = kernel::map_lanes(
+        &x.data,
+        |v| T::from_f64(op.eval(v.to_f64())),
+        |v| v.unary(op),
+    );
     record(
         op.spec().name,
         &[x],
@@ -42,9 +47,13 @@ fn try_binary<T: Element, O: BinaryOp>(
 ) -> Result<Tensor<T>, TensorError> {
     let name = op.spec().name;
     let shape = broadcast_shape(name, a.shape(), b.shape())?;
-    let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
-        T::from_f64(op.eval(p.to_f64(), q.to_f64()))
-    });
+    let out = kernel::zip_lanes(
+        &a.data,
+        &b.data,
+        &shape,
+        |p: T, q: T| T::from_f64(op.eval(p.to_f64(), q.to_f64())),
+        |p, q| p.binary(op, q),
+    );
     Ok(record(
         name,
         &[a, b],
