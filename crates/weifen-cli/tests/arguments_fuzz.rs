@@ -108,25 +108,25 @@ fn command_line(rng: &mut Rng, dir: &str) -> Vec<String> {
                 "--mode",
                 rng.pick(&["forward", "reverse", "sideways"]),
             );
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 flag(&mut args, "--wrt", rng.pick(&["x", "y", "", "z"]));
             }
         }
         _ => flag(&mut args, "--at", point),
     }
-    if matches!(sub, "diff" | "compare" | "steps") && rng.next() % 2 == 0 {
+    if matches!(sub, "diff" | "compare" | "steps") && rng.next().is_multiple_of(2) {
         flag(&mut args, "--order", rng.pick(ORDERS));
     }
-    if matches!(sub, "diff" | "grad" | "jacobian") && rng.next() % 2 == 0 {
+    if matches!(sub, "diff" | "grad" | "jacobian") && rng.next().is_multiple_of(2) {
         flag(&mut args, "--method", rng.pick(METHODS));
     }
-    if matches!(sub, "diff" | "compare" | "steps") && rng.next() % 3 == 0 {
+    if matches!(sub, "diff" | "compare" | "steps") && rng.next().is_multiple_of(3) {
         flag(&mut args, "--wrt", rng.pick(&["x", "y", "", "z", "1x"]));
     }
-    if sub == "check" && rng.next() % 2 == 0 {
+    if sub == "check" && rng.next().is_multiple_of(2) {
         flag(&mut args, "--atol", rng.pick(NUMBERS));
     }
-    if sub != "plot" && sub != "trace" && rng.next() % 2 == 0 {
+    if sub != "plot" && sub != "trace" && rng.next().is_multiple_of(2) {
         args.push("--json".to_string());
     }
     args

@@ -159,7 +159,7 @@ mod tests {
             let cols: Vec<usize> = (0..3).filter(|&j| j != c).collect();
             let d = m(rows[0], cols[0]) * m(rows[1], cols[1])
                 - m(rows[0], cols[1]) * m(rows[1], cols[0]);
-            if (r + c) % 2 == 0 { d } else { -d }
+            if (r + c).is_multiple_of(2) { d } else { -d }
         };
         let g = floats(&run("gradient", &a, 3));
         for r in 0..3 {

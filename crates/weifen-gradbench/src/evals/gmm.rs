@@ -78,8 +78,8 @@ fn pairs(x: &[f64], d: usize, n: usize) -> Tensor {
 /// `ln Γ(h/2)` for a positive integer `h`, exactly from `Γ(1) = 1`, `Γ(1/2) = √π` and
 /// `Γ(x + 1) = xΓ(x)` (the prior's gamma arguments are all multiples of `1/2`).
 fn ln_gamma_half(h: usize) -> f64 {
-    let mut x = if h % 2 == 0 { 1.0 } else { 0.5 };
-    let mut out = if h % 2 == 0 {
+    let mut x = if h.is_multiple_of(2) { 1.0 } else { 0.5 };
+    let mut out = if h.is_multiple_of(2) {
         0.0
     } else {
         0.5 * std::f64::consts::PI.ln()

@@ -271,10 +271,10 @@ impl<'f, F: Fn(f64) -> f64> Evaluator<'f, F> {
     }
 
     fn at(&mut self, offset: f64, h: f64) -> f64 {
-        if offset == 0.0 {
-            if let Some(y) = self.centre {
-                return y;
-            }
+        if offset == 0.0
+            && let Some(y) = self.centre
+        {
+            return y;
         }
         self.evaluations += 1;
         let y = (self.f)(self.x + offset * h);

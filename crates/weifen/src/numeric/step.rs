@@ -112,10 +112,10 @@ pub(crate) fn place(
     if !domain.contains(x) || domain.lo >= domain.hi {
         return Err(outside);
     }
-    if let Some(hc) = fit(stencil, x, h, domain) {
-        if hc == h || hc >= stencil.optimal_step() * scale(x) {
-            return Ok((Cow::Borrowed(stencil), hc));
-        }
+    if let Some(hc) = fit(stencil, x, h, domain)
+        && (hc == h || hc >= stencil.optimal_step() * scale(x))
+    {
+        return Ok((Cow::Borrowed(stencil), hc));
     }
     let side = one_sided(stencil, domain.hi - x >= x - domain.lo);
     let h = fit(&side, x, h, domain).ok_or(outside)?;
