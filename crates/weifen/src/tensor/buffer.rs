@@ -94,6 +94,23 @@ pub(super) fn reuse<T: Element>(len: usize) -> Vec<T> {
     Vec::with_capacity(len)
 }
 
+/// A copy of `view` in standard layout, its memory from the pool when it can be (a slice or
+/// a permutation of a large tensor would otherwise map fresh pages at every call).
+pub(super) fn copy_of<T: Element>(view: ndarray::ArrayViewD<'_, T>) -> ArrayD<T> {
+    let mut v = reuse(view.len());
+    match view.as_slice() {
+        Some(s) => v.extend_from_slice(s),
+        None => v.extend(view.iter().copied()),
+    }
+    ArrayD::from_shape_vec(view.raw_dim(), v).expect("the view's own shape")
+}
+
+/// A zeroed array of `shape`, its memory from the pool when it can be.
+pub(super) fn zeros<T: Element>(shape: &[usize]) -> ArrayD<T> {
+    let len = shape.iter().product();
+    ArrayD::from_shape_vec(IxDyn(shape), take(len)).expect("the length of the shape")
+}
+
 /// A vector of `len` zeros, from the pool when it can be.
 pub(super) fn take<T: Element>(len: usize) -> Vec<T> {
     let mut v = reuse(len);

@@ -28,7 +28,7 @@ pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -
         }
         return ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape");
     }
-    let mut out = output(x.shape());
+    let mut out = buffer::zeros(x.shape());
     let z = Zip::from(&mut out).and(x);
     if x.len() >= PARALLEL_MIN {
         z.par_for_each(|o, &v| *o = f(v));
@@ -147,12 +147,6 @@ pub(super) fn zip_lanes<T: Element>(
     ArrayD::from_shape_vec(IxDyn(shape), out).expect("the shape checked")
 }
 
-/// A zeroed array of `shape`, its memory from the pool of freed buffers when it can be.
-fn output<T: Element>(shape: &[usize]) -> ArrayD<T> {
-    let len = shape.iter().product();
-    ArrayD::from_shape_vec(IxDyn(shape), buffer::take(len)).expect("the length of the shape")
-}
-
 /// `f(a, b)` element-wise over `a` and `b` broadcast to `shape` (which the caller checked).
 #[inline(always)]
 pub(super) fn zip<T: Element, R: Element>(
@@ -182,7 +176,7 @@ pub(super) fn zip<T: Element, R: Element>(
         }
         return ArrayD::from_shape_vec(IxDyn(shape), v).expect("the shape checked");
     }
-    let mut out = output(shape);
+    let mut out = buffer::zeros(shape);
     let z = Zip::from(&mut out).and(&av).and(&bv);
     if av.len() >= PARALLEL_MIN {
         z.par_for_each(|o, &p, &q| *o = f(p, q));

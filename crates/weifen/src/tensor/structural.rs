@@ -7,8 +7,8 @@
 
 use super::error::or_panic;
 use super::graph::record;
-use super::{Element, Tensor, TensorError};
-use ndarray::{ArrayD, Axis, IxDyn, Slice};
+use super::{Element, Tensor, TensorError, buffer};
+use ndarray::{Axis, IxDyn, Slice};
 
 impl<T: Element> Tensor<T> {
     /// The same values in a new shape (row-major order), like `torch.reshape`.
@@ -211,10 +211,7 @@ impl<T: Element> Tensor<T> {
                 len,
             });
         }
-        let out = self
-            .data
-            .slice_axis(Axis(dim), Slice::from(start..end))
-            .to_owned();
+        let out = buffer::copy_of(self.data.slice_axis(Axis(dim), Slice::from(start..end)));
         Ok(record(
             "slice",
             &[self],
@@ -229,7 +226,7 @@ impl<T: Element> Tensor<T> {
         let mut shape = self.shape().to_vec();
         let n = shape[dim];
         shape[dim] = len;
-        let mut out = ArrayD::zeros(IxDyn(&shape));
+        let mut out = buffer::zeros(&shape);
         out.slice_axis_mut(Axis(dim), Slice::from(start..start + n))
             .assign(&self.data);
         record(
