@@ -3,7 +3,7 @@
 //! scalar operations), and its gradient with respect to the matrix.
 //!
 //! Mode: reverse, the matrix's `ℓ²` entries being the inputs of one output. The whole
-//! recording at ℓ = 11 would be about 1.4·10⁸ operations (3 GB of tape at 24 bytes each),
+//! recording at ℓ = 11 would be about 1.4·10⁸ operations (over 2 GB of tape at 16–24 bytes each),
 //! so the `ℓ` minors of the first row are [`checkpoint`]ed: the tape holds their values, and
 //! the backward sweep records each minor again on a scratch tape when it reaches it. The
 //! peak tape is one minor's (a factor `ℓ` smaller) for one more evaluation of the function.

@@ -4,7 +4,7 @@
 //! Mode: reverse. The gradient of ℝᵐ → ℝ (m = 128 in the default workloads) costs a small
 //! constant times one evaluation in reverse mode, against `⌈m/8⌉` chunked forward passes.
 //! The powers `tᵢʲ` are constants (`f64`), so each term is one constant product and one
-//! subtraction on the tape: `2nm` nodes, 24 bytes each. Recorded whole, the tape outgrows the
+//! subtraction on the tape: `2nm` nodes, 16 or 24 bytes each. Recorded whole, the tape outgrows the
 //! caches from `n = 1024` on (6 MB), and the run became bound by memory (a hundred times the
 //! hand-written gradient at n = 1024, against five at n = 512). The objective is a sum over
 //! points, and the gradient of a sum is the sum of the gradients, so the points are taken in
@@ -23,7 +23,7 @@ use std::ops::Range;
 use weifen::Scalar;
 use weifen::reverse::Workspace;
 
-/// About this many tape nodes per block of points (24 bytes each, twice this in nodes).
+/// About this many tape terms per block of points (two nodes each, 16 or 24 bytes a node).
 const BLOCK_TERMS: usize = 4096;
 
 /// `∇y(x)`, block of points by block of points (see the module docs).

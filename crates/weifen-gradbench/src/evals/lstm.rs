@@ -7,7 +7,7 @@
 //! of `b` (14) hidden units each, and every weight matrix is diagonal: each op touches one
 //! number. Tensors would be vectors of 14 elements, so each of ≈10⁶ tensor ops would cost its
 //! allocation and graph node for 14 multiplications; the scalar tape records each
-//! multiplication as 24 bytes instead. The recurrence forbids batching over time. Each unit's
+//! multiplication as 16 bytes instead. The recurrence forbids batching over time. Each unit's
 //! recurrence is independent of the others' (the weights are diagonal; units meet only in
 //! the loss), so the tape could be split by units over threads, with the loss's vjp joining
 //! them; that is not done: it would be at most 2× on this 2-core machine, and one tape

@@ -3,7 +3,7 @@
 //!
 //! Mode and layout: one scalar output of `n` inputs (`n` up to 10⁵), so reverse mode — forward
 //! mode would need `n` sweeps of `O(ns)` each. A whole recording costs about 19 nodes per state
-//! and step (`24 B` each): 4.6 GB at `n = 10⁵, s = 100`, too much. So the sweep is
+//! and step (16–24 B each): over 3 GB at `n = 10⁵, s = 100`, too much. So the sweep is
 //! checkpointed at every step and stores only the states: a plain `f64` pass keeps `y` after
 //! each step (`8·n·s` bytes, 80 MB at the largest input), then, last step first, one step is
 //! swept back from the cotangent `ȳ` of its output: the gradient of `ȳ·step(y, x)` in `(y, x)`
