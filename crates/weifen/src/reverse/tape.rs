@@ -15,8 +15,8 @@ pub(crate) const SINK: u32 = 0;
 ///
 /// Each node stores its two operand indices (`u32`) and its value (`S`): **16 bytes per
 /// recorded operation** for `f64`, in one flat array (an arena of plain values, no
-/// pointers). The lowest bit of each index carries half of the node's [`Kind`], how its partials are
-/// found in the backward sweep: a sum (`a + b`, `x + c`: both partials 1) and a difference
+/// pointers). The lowest bit of each index carries half of the node's kind, how its
+/// partials are found in the backward sweep: a sum (`a + b`, `x + c`: both partials 1) and a difference
 /// (`a − b`) need none; a product `a·b` reads its operands' values (`∂/∂a = b`, `∂/∂b =
 /// a`), which are on the tape anyway; every other op (`sin x`, `a/b`, `c·x`) appends its one
 /// or two partials, from the op table's rule at recording time, to a second array (8 bytes
