@@ -30,8 +30,17 @@ impl ElementwiseFn for Seed {
 }
 
 fn graph_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> {
+    derivative_by(x, create_graph, f)
+}
+
+/// f′ by `grad` of `y = build(x)`, with or without `create_graph`.
+fn derivative_by<T: Element>(
+    x: &Tensor<T>,
+    create_graph: bool,
+    build: impl Fn(Tensor<T>) -> Tensor<T>,
+) -> Tensor<T> {
     let x = x.clone().requires_grad_(true);
-    let y = f(x.clone());
+    let y = build(x.clone());
     let options = GradOptions {
         create_graph,
         ..Default::default()
@@ -48,13 +57,7 @@ fn seed(c: &mut Criterion) {
         let xs = x.to_vec();
         // Correctness before timing: the two paths agree.
         let (_, d) = value_and_derivative(&Seed, &x);
-        let dg = graph_derivative(&x, false);
-        assert!(
-            d.to_vec()
-                .iter()
-                .zip(dg.to_vec())
-                .all(|(a, b)| (a - b).abs() < 1e-14)
-        );
+        assert_agree(&d, &graph_derivative(&x, false));
         if n >= 100_000 {
             group.sample_size(10);
         }
@@ -91,15 +94,17 @@ fn seed(c: &mut Criterion) {
 
 /// f′ by `grad` through one `map_fn` node.
 fn map_fn_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> {
-    let x = x.clone().requires_grad_(true);
-    let y = x.map_fn(&Seed);
-    let options = GradOptions {
-        create_graph,
-        ..Default::default()
-    };
-    grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options)
-        .unwrap()
-        .remove(0)
+    derivative_by(x, create_graph, |x| x.map_fn(&Seed))
+}
+
+/// Asserts that two derivatives agree within 1e-14 at every point.
+fn assert_agree(a: &Tensor, b: &Tensor) {
+    let close = a
+        .to_vec()
+        .iter()
+        .zip(b.to_vec())
+        .all(|(a, b)| (a - b).abs() < 1e-14);
+    assert!(close, "the two paths disagree");
 }
 
 /// The seed by the fused kernels (SIMD lanes): `map_fn` in the graph and
@@ -110,13 +115,7 @@ fn seed_fused(c: &mut Criterion) {
         let x = Tensor::linspace(0.0, 5.0, n);
         let xs = x.to_vec();
         let (_, d) = value_and_derivative(&Seed, &x);
-        let dm = map_fn_derivative(&x, true);
-        assert!(
-            d.to_vec()
-                .iter()
-                .zip(dm.to_vec())
-                .all(|(a, b)| (a - b).abs() < 1e-14)
-        );
+        assert_agree(&d, &map_fn_derivative(&x, true));
         group.sample_size(if n >= 10_000_000 { 10 } else { 20 });
         group.bench_with_input(BenchmarkId::new("f64_f", n), &xs, |b, xs| {
             b.iter(|| black_box(xs).iter().map(|&x| f(x)).collect::<Vec<_>>())
