@@ -199,3 +199,38 @@ pub(super) fn sum_all<T: Element>(x: &ArrayD<T>) -> T {
 fn sum_slice<T: Element>(s: &[T]) -> T {
     s.iter().fold(T::zero(), |a, &b| a + b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn array(v: Vec<f64>) -> ArrayD<f64> {
+        ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("a vector")
+    }
+
+    // Lengths around the stage (512) and the lane width (4), and one above the parallel
+    // threshold: every element is written once, by its own function, in place.
+    #[test]
+    fn the_loops_give_each_element_its_function_at_every_length() {
+        for n in [0, 1, 3, 4, 511, 512, 513, 1029, PARALLEL_MIN + 5] {
+            let x: Vec<f64> = (0..n).map(|i| (i as f64 * 0.37).sin()).collect();
+            let y: Vec<f64> = (0..n).map(|i| (i as f64 * 0.11).cos()).collect();
+            let (a, b) = (array(x.clone()), array(y.clone()));
+
+            let want: Vec<f64> = x.iter().map(|v| v * 3.0 + 1.0).collect();
+            assert_eq!(map(&a, |v| v * 3.0 + 1.0).into_raw_vec_and_offset().0, want);
+
+            let want: Vec<f64> = x.iter().zip(&y).map(|(p, q)| p * q - 1.0).collect();
+            let got = zip(&a, &b, &[n], |p, q| p * q - 1.0);
+            assert_eq!(got.into_raw_vec_and_offset().0, want);
+
+            // The lanes and the one-element function are told apart by their results.
+            let got = map_lanes(&a, |v| v + 0.5, |v| v * 2.0);
+            let lanes = n - n % 4;
+            for (i, (g, v)) in got.iter().zip(&x).enumerate() {
+                let want = if i < lanes { v * 2.0 } else { v + 0.5 };
+                assert_eq!(g.to_bits(), want.to_bits(), "n = {n}, i = {i}");
+            }
+        }
+    }
+}
