@@ -2,11 +2,12 @@
 //! (rayon) above it. The element function is a generic closure, so each call site compiles to
 //! its own loop with the op resolved at compile time: no per-element dispatch.
 //!
-//! An op of the op table whose vector kernel measured faster (`Lanes::vector`: `ln_1p`)
-//! runs on four elements at a time ([`Lanes`], SIMD) in the contiguous case (`map_lanes`);
-//! the last `len mod 4` elements and strided operands take the one-element function. Every
-//! other op runs its `f64` kernel through [`map`] or [`zip`], whose plain loops LLVM
-//! vectorises itself (measured faster than lanes for arithmetic at 10⁶ elements).
+//! A unary op of the op table that is not plain arithmetic (`Lanes::vector`) runs on four
+//! elements at a time ([`Lanes`], SIMD) in the contiguous case (`map_lanes`); the last
+//! `len mod 4` elements and strided operands take the one-element function. The arithmetic
+//! ops (unary and binary) and the other binary ops run their `f64` kernel through [`map`] or
+//! [`zip`], whose plain loops LLVM vectorises itself (measured faster than lanes for
+//! arithmetic at 10⁶ elements).
 
 use super::lanes::Lanes;
 use super::{Element, buffer};

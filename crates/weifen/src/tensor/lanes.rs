@@ -35,14 +35,27 @@ impl Lanes {
         self.0.to_array()
     }
 
-    /// Whether the tensor kernels run `op` on lanes rather than as a loop over its `f64`
-    /// kernel: only where that measured faster. `ln_1p` (the `wide` function: 4.4 against
-    /// 5.8 ms per 10⁶ elements, one thread, SSE2). Not the arithmetic ops, whose plain loop
-    /// LLVM vectorises itself (0.6–0.7 against 0.8 ms), nor the ops that run their `f64`
-    /// kernel on each lane anyway. A constant for each op type.
+    /// Whether the tensor kernels run `op` on lanes rather than as a plain loop over its
+    /// `f64` kernel, by measurement (10⁶ elements, one thread, SSE2): not the ops that are
+    /// arithmetic on lanes, whose plain loop LLVM vectorises itself (0.6–0.8 against
+    /// 0.8–0.9 ms); every other op, whether a `wide` function (`ln_1p`) or its `f64` kernel
+    /// on each lane (four calls, then one store: `exp` 4.3 against 4.6 ms, `ln` 3.6 against
+    /// 4.0, `sin` and `tanh` even). A constant for each op type.
     #[inline(always)]
     pub(super) fn vector<O: UnaryOp>(op: O) -> bool {
-        matches!(op.id(), Unary::Ln1p)
+        !matches!(
+            op.id(),
+            Unary::Neg
+                | Unary::AddConst(_)
+                | Unary::MulConst(_)
+                | Unary::DivConst(_)
+                | Unary::ConstSub(_)
+                | Unary::ConstDiv(_)
+                | Unary::Recip
+                | Unary::Sqrt
+                | Unary::Abs
+                | Unary::Powi(_)
+        )
     }
 
     /// `f` on each lane.

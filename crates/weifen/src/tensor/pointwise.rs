@@ -1,8 +1,8 @@
 //! The op table on arrays: `Tensor` implements [`Scalar`] element-wise.
 //!
-//! The forward kernel is the op's `f64` kernel mapped over the array (a loop LLVM vectorises
-//! for arithmetic), or four elements at a time on SIMD lanes for the ops whose vector kernel
-//! measured faster (`ln_1p`) where the array is contiguous; the backward rule is the
+//! The forward kernel is the op's `f64` kernel mapped over the array: a plain loop that LLVM
+//! vectorises for the arithmetic ops, four elements at a time on SIMD lanes for the others
+//! where the array is contiguous (which measured faster); the backward rule is the
 //! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
 //! reduced to each input's shape. Under `create_graph` the rule records like any other
 //! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
