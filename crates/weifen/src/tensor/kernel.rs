@@ -82,8 +82,7 @@ fn store_into<T: Element>(y: Lanes, o: &mut [T]) {
 }
 
 /// `o = one(s)` element-wise (`s` and `o` of one length), four at a time through `lanes`;
-/// the last `len mod 4` elements through `one`. Straight into `o`: no call and no growth
-/// check in the loop, so the lanes stay in registers.
+/// the last `len mod 4` elements through `one`, straight into `o`.
 #[inline(always)]
 fn map_slice<T: Element>(
     s: &[T],
@@ -100,14 +99,16 @@ fn map_slice<T: Element>(
     }
 }
 
-/// Elements staged on the stack between the lane loop and the output vector in the serial
-/// case, which fills a recycled vector without zeroing it first (4 KB for `f64`: in L1).
+/// Elements staged on the stack between the plain loops and the output vector in the
+/// serial case, which fills a recycled vector without zeroing it first (4 KB for `f64`: in
+/// L1).
 const STAGE: usize = 512;
 
 /// `one` applied to every element of `x`, where `lanes` is the same function on four
-/// elements at a time. For functions with a real vector kernel (see `Lanes::vector`) and
-/// whole functions on dual numbers: arithmetic that LLVM vectorises by itself is faster
-/// through [`map`].
+/// elements at a time. For functions that are not plain arithmetic (see `Lanes::vector`)
+/// and whole functions on dual numbers: arithmetic that LLVM vectorises by itself is faster
+/// through [`map`]. One thread appends four elements at a time to the output (measured
+/// faster, for functions that call out per element, than staging them as [`map`] does).
 #[inline(always)]
 pub(super) fn map_lanes<T: Element>(
     x: &ArrayD<T>,
@@ -125,12 +126,12 @@ pub(super) fn map_lanes<T: Element>(
         v
     } else {
         let mut v = buffer::reuse(s.len());
-        let mut stage = [T::zero(); STAGE];
-        for c in s.chunks(STAGE) {
-            let o = &mut stage[..c.len()];
-            map_slice(c, o, &one, &lanes);
-            v.extend_from_slice(o);
+        let w = s.chunks_exact(4);
+        let rest = w.remainder();
+        for c in w {
+            v.extend_from_slice(&store(lanes(load(c))));
         }
+        v.extend(rest.iter().map(|&a| one(a)));
         v
     };
     ArrayD::from_shape_vec(x.raw_dim(), out).expect("the input's shape")
