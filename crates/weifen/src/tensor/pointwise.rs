@@ -1,7 +1,8 @@
 //! The op table on arrays: `Tensor` implements [`Scalar`] element-wise.
 //!
-//! The forward kernel is the op's `f64` kernel mapped over the array, four elements at a time
-//! on SIMD lanes where the array is contiguous; the backward rule is the
+//! The forward kernel is the op's `f64` kernel mapped over the array: a plain loop that LLVM
+//! vectorises for the arithmetic ops, four elements at a time on SIMD lanes for the others
+//! where the array is contiguous (which measured faster); the backward rule is the
 //! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
 //! reduced to each input's shape. Under `create_graph` the rule records like any other
 //! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
@@ -10,18 +11,25 @@
 use super::error::or_panic;
 use super::graph::{is_grad_enabled, record};
 use super::kernel;
+use super::lanes::Lanes;
 use super::shape::broadcast_shape;
 use super::{Element, Tensor, TensorError};
 use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
+use ndarray::ArrayD;
 
 /// `op(x)` element-wise, recorded with the table's rule.
 fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
-    let out = kernel::map_lanes(
-        &x.data,
-        |v| T::from_f64(op.eval(v.to_f64())),
-        |v| v.unary(op),
-    );
+    let one = move |v: T| T::from_f64(op.eval(v.to_f64()));
+    // Decided per op type at compile time: `op.id()` folds. A small integer power gets a
+    // loop of its own, in which the exponent is a known constant (the kernel's `match` on
+    // it folds and the loop vectorises), as for the ops without a parameter.
+    let out = match op.id() {
+        _ if Lanes::vector(op) => kernel::map_lanes(&x.data, one, |v| v.unary(op)),
+        ops::Unary::Powi(2) => power::<T, 2>(&x.data),
+        ops::Unary::Powi(3) => power::<T, 3>(&x.data),
+        _ => kernel::map(&x.data, one),
+    };
     record(
         op.spec().name,
         &[x],
@@ -39,6 +47,13 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
     )
 }
 
+/// `xᴺ` element-wise by the table's kernel, `N` a constant of the loop (a closure type of
+/// its own for each `N`, so that no instance of the loop is shared between exponents).
+#[inline(always)]
+fn power<T: Element, const N: i32>(x: &ArrayD<T>) -> ArrayD<T> {
+    kernel::map(x, |v| T::from_f64(ops::Powi(N).eval(v.to_f64())))
+}
+
 /// `op(a, b)` element-wise with broadcasting, recorded with the table's partials.
 fn try_binary<T: Element, O: BinaryOp>(
     a: &Tensor<T>,
@@ -47,13 +62,9 @@ fn try_binary<T: Element, O: BinaryOp>(
 ) -> Result<Tensor<T>, TensorError> {
     let name = op.spec().name;
     let shape = broadcast_shape(name, a.shape(), b.shape())?;
-    let out = kernel::zip_lanes(
-        &a.data,
-        &b.data,
-        &shape,
-        |p: T, q: T| T::from_f64(op.eval(p.to_f64(), q.to_f64())),
-        |p, q| p.binary(op, q),
-    );
+    let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
+        T::from_f64(op.eval(p.to_f64(), q.to_f64()))
+    });
     Ok(record(
         name,
         &[a, b],
