@@ -272,8 +272,9 @@ impl<S: Real> Tape<S> {
         // `Sync`, and nothing below calls code that could borrow it.
         let n = unsafe { &mut *self.nodes.as_ptr() };
         let index = n.nodes.len();
-        if index == n.nodes.capacity() {
-            n.grow();
+        // The index limit against a constant; `Vec::push` below makes room by doubling.
+        if index >= MAX_NODES {
+            tape_full(index);
         }
         let kind = match stored {
             Stored::None(kind) => kind,
@@ -332,20 +333,17 @@ impl<S: Real> Nodes<S> {
             r.push(Op::Input);
         }
     }
+}
 
-    /// Makes room for more nodes (doubling), or panics at the index limit: kept out of the
-    /// recording's hot path.
-    #[cold]
-    #[inline(never)]
-    fn grow(&mut self) {
-        let len = self.nodes.len();
-        assert!(
-            len < MAX_NODES,
-            "the tape is full: it holds {len} operations, the most a 31-bit index can name; \
-             differentiate a smaller piece at a time (see reverse::checkpoint)"
-        );
-        self.nodes.reserve(len.max(64));
-    }
+/// Panics: the tape holds as many nodes as 31-bit indices can name. Kept out of line, off
+/// the recording's hot path.
+#[cold]
+#[inline(never)]
+fn tape_full(len: usize) -> ! {
+    panic!(
+        "the tape is full: it holds {len} operations, the most a 31-bit index can name; \
+         differentiate a smaller piece at a time (see reverse::checkpoint)"
+    )
 }
 
 /// The backward sweep over the nodes in `range`: one tight loop over the arena, last node
@@ -373,7 +371,7 @@ pub(crate) fn sweep_from<S: Real>(
         return;
     }
     assert!(range.end <= nodes.len() && range.end <= adjoints.len());
-    let (one, zero) = (S::constant(1.0), S::constant(0.0));
+    let zero = S::constant(0.0);
     let mut p = partials.len();
     // Every index below is in bounds: `i < range.end ≤ len`, and a node's operands were
     // recorded before it (`l, r ≤ i`: `push` is the only maker of nodes and takes indices of
@@ -409,14 +407,13 @@ pub(crate) fn sweep_from<S: Real>(
         // partial of an unused node) from turning the adjoints into NaN.
         let skip = a.is_zero();
         if tr & 1 == 0 {
-            // A sum or a difference: the second operand's sign by multiplying with ±1 (exact).
+            // A sum or a difference: `v̄ᵣ += ±v̄ᵢ`.
             if !skip {
                 pass!(l, a);
                 // A branch rather than a write to the sink: every `x + c` node would
                 // otherwise read and write the same slot, a dependency chain through memory.
                 if r != SINK as usize {
-                    let sign = if tl & 1 == 0 { one } else { -one };
-                    pass!(r, a * sign);
+                    pass!(r, if tl & 1 == 0 { a } else { -a });
                 }
             }
         } else if tl & 1 == 0 {
