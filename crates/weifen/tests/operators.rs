@@ -3,6 +3,9 @@
 //! straddle the gradient chunk (8) and the Hessian block (4), plus their empty-input and
 //! wrong-length behaviour and seeded property tests.
 
+mod common;
+
+use common::rosenbrock;
 use ndarray::{Array1, Array2, array};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -44,14 +47,6 @@ fn assert_matrix_close(actual: &Array2<f64>, expected: &Array2<f64>, rel: f64, w
     let a: Vec<f64> = actual.iter().copied().collect();
     let e: Vec<f64> = expected.iter().copied().collect();
     assert_close(&a, &e, rel, what);
-}
-
-/// Extended Rosenbrock: Σᵢ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)².
-fn rosenbrock<S: Scalar>(x: &[S]) -> S {
-    x.windows(2).fold(S::constant(0.0), |sum, w| {
-        let (a, b) = (w[0].clone(), w[1].clone());
-        sum + (b - a.clone().powi(2)).powi(2) * 100.0 + (-a + 1.0).powi(2)
-    })
 }
 
 /// ∇f by hand: gᵢ = −400xᵢ(xᵢ₊₁ − xᵢ²) − 2(1 − xᵢ) [i < n−1] + 200(xᵢ − xᵢ₋₁²) [i > 0],

@@ -1,21 +1,14 @@
 //! Reverse mode against forward mode, closed forms, replay, checkpoints and misuse.
 
+mod common;
+
+use common::rosenbrock;
 use weifen::forward::{self, Dual};
 use weifen::reverse::{self, ReplayError, Tape, Var};
 use weifen::{Real, Scalar};
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * a.abs().max(b.abs()).max(1e-300)
-}
-
-/// Extended Rosenbrock: Σ 100(x_{i+1} − x_i²)² + (1 − x_i)².
-fn rosenbrock<S: Scalar>(x: &[S]) -> S {
-    let mut sum = S::constant(0.0);
-    for w in x.windows(2) {
-        let (a, b) = (w[0].clone(), w[1].clone());
-        sum = sum + (b - a.clone().powi(2)).powi(2) * 100.0 + (-a + 1.0).powi(2);
-    }
-    sum
 }
 
 fn rosenbrock_gradient(x: &[f64]) -> Vec<f64> {

@@ -1,6 +1,9 @@
 //! Forward-over-reverse Hessian–vector products and Hessians on one recording, against
 //! forward over forward (`forward::hessian`, `forward::hvp`) and closed forms.
 
+mod common;
+
+use common::rosenbrock;
 use ndarray::Array2;
 use weifen::ops::{Binary, Unary};
 use weifen::reverse::{self, HessianStrategy, ReplayError, Var};
@@ -102,16 +105,6 @@ fn hvps_on_a_recording_match_forward_over_forward_for_every_binary_op() {
         let hr = reverse::hessian(|x| with_binary(o, points, x), &X);
         assert_matrix_close(&hr, &h, 1e-12, s.name);
     }
-}
-
-/// Extended Rosenbrock, whose Hessian is tridiagonal.
-fn rosenbrock<S: Scalar>(x: &[S]) -> S {
-    let mut sum = S::constant(0.0);
-    for w in x.windows(2) {
-        let (a, b) = (w[0].clone(), w[1].clone());
-        sum = sum + (b - a.clone().powi(2)).powi(2) * 100.0 + (-a + 1.0).powi(2);
-    }
-    sum
 }
 
 /// Every input coupled with every other: a dense Hessian.
