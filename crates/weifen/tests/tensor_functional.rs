@@ -160,8 +160,14 @@ fn fused_path_matches_the_exact_derivative_and_the_graph_path() {
     let (y, dy) = value_and_derivative(&Seed, &x);
     let xs = x.to_vec();
     for (i, (&y, &d)) in y.to_vec().iter().zip(&dy.to_vec()).enumerate() {
-        // The fused path's kernels on SIMD lanes are the f64 kernels, bit for bit.
-        assert_eq!(y, Seed.eval(xs[i]), "x = {}", xs[i]);
+        // The fused path's kernels on SIMD lanes are the f64 kernels, except `exp`, which
+        // is within 1 ulp of `f64::exp` there: f's value within a few ulp of f on f64.
+        let f = Seed.eval(xs[i]);
+        assert!(
+            (y - f).abs() <= 4.0 * f64::EPSILON * f.abs(),
+            "x = {}",
+            xs[i]
+        );
         assert!((d - exact(xs[i])).abs() < 1e-14, "x = {}", xs[i]);
     }
     assert_eq!(map(&Seed, &x).to_vec(), y.to_vec());

@@ -5,11 +5,12 @@
 //! `√`, `|x|`, negation, the constant-operand ops, small integer powers) or measured to agree
 //! with the op table's `f64` kernel within 2 units in the last place and on every
 //! special value (`ln_1p`: see the tests at the bottom); every other op runs its own `f64`
-//! kernel on each lane, so every op works and none changes its rounding silently. `exp` is
-//! one of those: on the x86-64 baseline (SSE2) `f64::exp` on each lane measured faster than
-//! `wide`'s (the seed function and its derivative on 10⁶ elements, fused: 5.7 against 7–9 ms,
-//! one thread). The op is a type, so `op.id()` is a constant and the `match` below folds away
-//! per op.
+//! kernel on each lane, so every op works and none changes its rounding silently. `exp` has
+//! a vector kernel of its own ([`exp`]), within 1 unit in the last place of `f64::exp`: on
+//! the x86-64 baseline (SSE2) both `f64::exp` on each lane and `wide`'s `exp` were slower
+//! (the seed function and its derivative on 10⁶ elements, fused, one thread: 4.1–4.3 ms
+//! against 5.5 and 7–9). The op is a type, so `op.id()` is a constant and the `match` below
+//! folds away per op.
 //!
 //! Derivatives are not written here: a dual number over `Lanes` evaluates the table's rules
 //! on lanes like on any other scalar.
@@ -38,9 +39,9 @@ impl Lanes {
     /// Whether the tensor kernels run `op` on lanes rather than as a plain loop over its
     /// `f64` kernel, by measurement (10⁶ elements, one thread, SSE2): not the ops that are
     /// arithmetic on lanes, whose plain loop LLVM vectorises itself (0.6–0.8 against
-    /// 0.8–0.9 ms); every other op, whether a `wide` function (`ln_1p`) or its `f64` kernel
-    /// on each lane (four calls, then one store: `exp` 4.3 against 4.6 ms, `ln` 3.6 against
-    /// 4.0, `sin` and `tanh` even). A constant for each op type.
+    /// 0.8–0.9 ms); every other op, whether a vector kernel (`exp`, `ln_1p`) or its `f64`
+    /// kernel on each lane (four calls, then one store: `ln` 3.6 against 4.0 ms, `sin` and
+    /// `tanh` even). A constant for each op type.
     #[inline(always)]
     pub(super) fn vector<O: UnaryOp>(op: O) -> bool {
         !matches!(
@@ -87,6 +88,7 @@ impl Scalar for Lanes {
             Unary::Sqrt => x.sqrt(),
             Unary::Abs => x.abs(),
             Unary::Ln1p => x.ln_1p(),
+            Unary::Exp => exp(x),
             // The kernel's own sequence of products (`x·x·x`, left to right).
             Unary::Powi(2) => x * x,
             Unary::Powi(3) => x * x * x,
@@ -117,6 +119,59 @@ impl Scalar for Lanes {
 }
 
 scalar_operators!([] Lanes);
+
+/// `1/n!` for `n = 2, …, 13`: the Taylor coefficients of `eʳ − 1 − r`.
+const EXP_TAYLOR: [f64; 12] = {
+    let mut c = [0.0; 12];
+    let (mut i, mut f) = (0, 2.0);
+    while i < 12 {
+        c[i] = 1.0 / f;
+        f *= (i + 3) as f64;
+        i += 1;
+    }
+    c
+};
+
+/// `eˣ` on four lanes in vector instructions, for lanes in `[−708, 708]` (normal results,
+/// within 1 unit in the last place of the `f64` kernel: the tests below); when a lane is
+/// outside (overflow, subnormal results) or NaN, the `f64` kernel on each lane.
+///
+/// `x = k·ln 2 + r` with `k` the nearest integer to `x/ln 2` (rounded by adding `1.5·2⁵²`,
+/// whose low bits are then `k`) and `|r| ≤ ln 2 / 2` (`ln 2` in two parts, so that `k·ln2_hi`
+/// is exact); `eʳ` is its Taylor polynomial to degree 13 (the remainder is below 10⁻¹⁷),
+/// evaluated by Estrin's scheme for short dependency chains; `2ᵏ` is built in the exponent
+/// bits. Every step is an SSE2 instruction on two lanes, where `wide`'s `exp` converts to
+/// integers the long way and `f64::exp` is one call per element.
+#[inline(always)]
+fn exp(x: f64x4) -> f64x4 {
+    use wide::u64x4;
+    let splat = f64x4::splat;
+    if !x.abs().simd_le(splat(708.0)).all() {
+        return Lanes(x).each(f64::exp).0;
+    }
+    const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²
+    // ln 2 = LN2_HI + LN2_LO to 85 bits: LN2_HI is ln 2 to 32 significant bits and LN2_LO
+    // the rest rounded to 53 (from a 200-bit ln 2; `LN_2 − LN2_HI` would keep only 21).
+    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
+    let t = x * splat(std::f64::consts::LOG2_E) + splat(SHIFT);
+    let k = t - splat(SHIFT);
+    let r = (x - k * splat(LN2_HI)) - k * splat(LN2_LO);
+    let c = EXP_TAYLOR.map(splat);
+    let (r2, pair) = (r * r, |i: usize| c[i] + c[i + 1] * r);
+    let r4 = r2 * r2;
+    let (b0, b1, b2) = (
+        pair(0) + r2 * pair(2),
+        pair(4) + r2 * pair(6),
+        pair(8) + r2 * pair(10),
+    );
+    let p = r2 * (b0 + r4 * (b1 + r4 * b2));
+    let y = splat(1.0) + (r + p);
+    // The low bits of `t` hold k (two's complement); k + 1023 in the exponent field is 2ᵏ.
+    let bits: u64x4 = wide::bytemuck::cast(t);
+    let scale: f64x4 = wide::bytemuck::cast((bits + u64x4::splat(1023)) << 52);
+    y * scale
+}
 
 #[cfg(test)]
 mod tests {
@@ -203,6 +258,15 @@ mod tests {
             }
         }
         w
+    }
+
+    #[test]
+    fn the_vector_exp_is_within_one_ulp_of_the_f64_kernel() {
+        let w = worst(exp, f64::exp);
+        assert!(w.0 <= 1, "exp: {} ulp at x = {:e}", w.0, w.1);
+        // The Taylor coefficients are 1/n!.
+        assert_eq!(EXP_TAYLOR[0], 0.5);
+        assert_eq!(EXP_TAYLOR[11], 1.0 / 6_227_020_800.0);
     }
 
     // Measured over this sweep: `ln_1p` 2 ulp, `exp` 1 (not used: slower, see the module
