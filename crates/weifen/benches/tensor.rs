@@ -11,7 +11,7 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use weifen::Scalar;
-use weifen::tensor::elementwise::{ElementwiseFn, value_and_derivative};
+use weifen::tensor::elementwise::{self, Derivative, ElementwiseFn, value_and_derivative};
 use weifen::tensor::functional::jacobian;
 use weifen::tensor::{Element, GradOptions, Tensor, grad, no_grad};
 
@@ -116,6 +116,7 @@ fn seed_fused(c: &mut Criterion) {
         let xs = x.to_vec();
         let (_, d) = value_and_derivative(&Seed, &x);
         assert_agree(&d, &map_fn_derivative(&x, true));
+        assert_agree(&d, &elementwise::map(&Derivative(Seed), &x));
         group.sample_size(if n >= 10_000_000 { 10 } else { 20 });
         group.bench_with_input(BenchmarkId::new("f64_f", n), &xs, |b, xs| {
             b.iter(|| black_box(xs).iter().map(|&x| f(x)).collect::<Vec<_>>())
@@ -136,6 +137,12 @@ fn seed_fused(c: &mut Criterion) {
                     BenchmarkId::new(concat!("fused_f_and_df", $suffix), n),
                     $x,
                     |b, x| b.iter(|| value_and_derivative(&Seed, black_box(x))),
+                );
+                // f′ alone (what JAX's `jit(vmap(grad(f)))` returns): one output array.
+                group.bench_with_input(
+                    BenchmarkId::new(concat!("fused_df", $suffix), n),
+                    $x,
+                    |b, x| b.iter(|| elementwise::map(&Derivative(Seed), black_box(x))),
                 );
                 group.bench_with_input(
                     BenchmarkId::new(concat!("map_fn_grad", $suffix), n),

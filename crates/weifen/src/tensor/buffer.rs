@@ -16,9 +16,11 @@ use std::sync::PoisonError;
 const MIN: usize = 1 << 14;
 /// At most this many buffers are kept per element type…
 const KEEP: usize = 64;
-/// …and at most this many bytes in all per element type: a graph's temporaries for a few
-/// million elements, not more memory held idle than a large computation used.
-const KEEP_BYTES: usize = 256 << 20;
+/// …and at most this many bytes in all per element type: the temporaries of a graph over
+/// 10⁷ elements (the `map_fn` gradient of the seed there frees four 80 MB arrays, and with
+/// 256 MiB it page-faulted a quarter of its time), never more memory held idle than a
+/// computation used a moment before. [`release_buffers`] gives it back.
+const KEEP_BYTES: usize = 1 << 30;
 
 /// The values of a tensor: an array whose memory returns to the pool when dropped.
 #[derive(Debug)]
@@ -111,11 +113,40 @@ pub(super) fn zeros<T: Element>(shape: &[usize]) -> ArrayD<T> {
     ArrayD::from_shape_vec(IxDyn(shape), take(len)).expect("the length of the shape")
 }
 
+/// An array of `shape` whose values are unspecified, for a caller that overwrites every
+/// element ([`scratch`]).
+pub(super) fn scratch_array<T: Element>(shape: &[usize]) -> ArrayD<T> {
+    let len = shape.iter().product();
+    ArrayD::from_shape_vec(IxDyn(shape), scratch(len)).expect("the length of the shape")
+}
+
 /// A vector of `len` zeros, from the pool when it can be.
 pub(super) fn take<T: Element>(len: usize) -> Vec<T> {
     let mut v = reuse(len);
     v.resize(len, T::zero());
     v
+}
+
+/// A vector of `len` elements whose values are unspecified (the previous contents of a
+/// recycled buffer, or zeros), for a caller that overwrites every element — the parallel
+/// kernels, which write through `par_chunks_mut` and so need the length set first. Unlike
+/// [`take`] it makes no serial zeroing pass over a recycled buffer (at 10⁷ elements that
+/// pass alone was a third of a two-thread fused kernel), and a fresh one comes zeroed from
+/// the system, its pages mapped when the threads first write them.
+pub(super) fn scratch<T: Element>(len: usize) -> Vec<T> {
+    if len >= MIN {
+        let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(k) = pool
+            .iter()
+            .position(|v| v.len() >= len && v.capacity() <= 2 * len)
+        {
+            let mut v = pool.swap_remove(k);
+            drop(pool);
+            v.truncate(len);
+            return v;
+        }
+    }
+    vec![T::zero(); len]
 }
 
 /// Frees the buffers kept for reuse (of every element type), as PyTorch's `empty_cache`: the
@@ -158,6 +189,12 @@ mod tests {
         assert!(v.iter().all(|&x| x == 0.0));
         drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[10]))));
         assert!(pooled::<f32>() <= before.max(KEEP));
+        // A recycled scratch vector keeps its old values and has the length asked for.
+        drop(Buffer::new(ArrayD::<f32>::ones(IxDyn(&[MIN + 3]))));
+        let v = scratch::<f32>(MIN);
+        assert_eq!(v.len(), MIN);
+        assert!(v.iter().all(|&x| x == 1.0));
+        assert_eq!(scratch::<f32>(MIN + 1).len(), MIN + 1);
         drop(Buffer::new(ArrayD::<f32>::zeros(IxDyn(&[MIN]))));
         release_buffers();
         assert_eq!(pooled::<f32>(), 0);

@@ -90,7 +90,7 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     x: &[T],
 ) -> (Vec<T>, Vec<T>) {
     if kernel::parallel(x.len()) {
-        let (mut value, mut derivative) = (buffer::take(x.len()), buffer::take(x.len()));
+        let (mut value, mut derivative) = (buffer::scratch(x.len()), buffer::scratch(x.len()));
         x.par_chunks(BLOCK)
             .zip(value.par_chunks_mut(BLOCK))
             .zip(derivative.par_chunks_mut(BLOCK))

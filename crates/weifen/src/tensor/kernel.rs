@@ -40,7 +40,7 @@ pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -
         }
         return ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape");
     }
-    let mut out = buffer::zeros(x.shape());
+    let mut out = buffer::scratch_array(x.shape());
     let z = Zip::from(&mut out).and(x);
     if x.len() >= PARALLEL_MIN {
         z.par_for_each(|o, &v| *o = f(v));
@@ -119,7 +119,7 @@ pub(super) fn map_lanes<T: Element>(
         return map(x, one);
     };
     let out = if parallel(s.len()) {
-        let mut v = buffer::take(s.len());
+        let mut v = buffer::scratch(s.len());
         s.par_chunks(BLOCK)
             .zip(v.par_chunks_mut(BLOCK))
             .for_each(|(s, v)| map_slice(s, v, &one, &lanes));
@@ -174,7 +174,7 @@ pub(super) fn zip<T: Element, R: Element>(
         }
         return ArrayD::from_shape_vec(IxDyn(shape), v).expect("the shape checked");
     }
-    let mut out = buffer::zeros(shape);
+    let mut out = buffer::scratch_array(shape);
     let z = Zip::from(&mut out).and(&av).and(&bv);
     if av.len() >= PARALLEL_MIN {
         z.par_for_each(|o, &p, &q| *o = f(p, q));
