@@ -9,6 +9,7 @@
 
 use super::Element;
 use ndarray::{ArrayD, IxDyn};
+use rayon::prelude::*;
 use std::ops::Deref;
 use std::sync::PoisonError;
 
@@ -107,17 +108,28 @@ pub(super) fn copy_of<T: Element>(view: ndarray::ArrayViewD<'_, T>) -> ArrayD<T>
     ArrayD::from_shape_vec(view.raw_dim(), v).expect("the view's own shape")
 }
 
-/// A zeroed array of `shape`, its memory from the pool when it can be.
-pub(super) fn zeros<T: Element>(shape: &[usize]) -> ArrayD<T> {
-    let len = shape.iter().product();
-    ArrayD::from_shape_vec(IxDyn(shape), take(len)).expect("the length of the shape")
-}
-
 /// An array of `shape` whose values are unspecified, for a caller that overwrites every
 /// element ([`scratch`]).
 pub(super) fn scratch_array<T: Element>(shape: &[usize]) -> ArrayD<T> {
     let len = shape.iter().product();
     ArrayD::from_shape_vec(IxDyn(shape), scratch(len)).expect("the length of the shape")
+}
+
+/// An array of `shape` filled with `c`, its memory from the pool when it can be, filled on
+/// all cores when large.
+pub(super) fn full<T: Element>(shape: &[usize], c: T) -> ArrayD<T> {
+    let len = shape.iter().product();
+    let v = if super::kernel::parallel(len) {
+        let mut v = scratch(len);
+        v.par_chunks_mut(super::kernel::BLOCK)
+            .for_each(|s| s.fill(c));
+        v
+    } else {
+        let mut v = reuse(len);
+        v.resize(len, c);
+        v
+    };
+    ArrayD::from_shape_vec(IxDyn(shape), v).expect("the length of the shape")
 }
 
 /// A vector of `len` zeros, from the pool when it can be.
@@ -138,10 +150,13 @@ pub(super) fn scratch<T: Element>(len: usize) -> Vec<T> {
         let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(k) = pool
             .iter()
-            .position(|v| v.len() >= len && v.capacity() <= 2 * len)
+            .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)
         {
             let mut v = pool.swap_remove(k);
             drop(pool);
+            // Only elements past the old length are written (a buffer kept from an array one
+            // element shorter, as a slice's, costs one).
+            v.resize(len, T::zero());
             v.truncate(len);
             return v;
         }

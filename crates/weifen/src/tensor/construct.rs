@@ -1,10 +1,9 @@
 //! Constructors: ranges, constant fills, seeded random tensors, and the `tensor!` literal.
 
-use super::{Element, Tensor, buffer, kernel};
+use super::{Element, Tensor, buffer};
 use ndarray::{Array1, ArrayD, IxDyn};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
-use rayon::prelude::*;
 
 /// Constructors of `f64` tensors; [`cast`](Tensor::cast) converts to `f32`.
 impl Tensor {
@@ -70,17 +69,7 @@ impl<T: Element> Tensor<T> {
     pub(super) fn filled(shape: &[usize], c: f64) -> Tensor<T> {
         // From the pool of freed buffers where it can: a fresh large vector is page faults
         // (the `ones_like` of a 10⁶-element gradient cost twice its fill).
-        let (len, c) = (shape.iter().product(), T::from_f64(c));
-        let v = if kernel::parallel(len) {
-            let mut v = buffer::scratch(len);
-            v.par_chunks_mut(kernel::BLOCK).for_each(|s| s.fill(c));
-            v
-        } else {
-            let mut v = buffer::reuse(len);
-            v.resize(len, c);
-            v
-        };
-        Tensor::from_data(ArrayD::from_shape_vec(IxDyn(shape), v).expect("the shape's length"))
+        Tensor::from_data(buffer::full(shape, T::from_f64(c)))
     }
 
     /// `c` in the shape of `t`.

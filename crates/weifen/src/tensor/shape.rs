@@ -8,7 +8,7 @@
 
 use super::error::or_panic;
 use super::graph::record;
-use super::{Element, Tensor, TensorError};
+use super::{Element, Tensor, TensorError, buffer};
 use ndarray::{ArrayD, Axis, IxDyn};
 
 /// The shape that `a` and `b` broadcast to.
@@ -73,10 +73,17 @@ impl<T: Element> Tensor<T> {
                 rhs: shape.to_vec(),
             })?;
         let from = self.shape().to_vec();
+        // Pooled memory (a fresh array is fresh pages; the gradient of a sum expands its
+        // scalar to the input's shape at every pass), one value filled in parallel.
+        let out = if self.len() == 1 {
+            buffer::full(shape, *self.data.iter().next().expect("one element"))
+        } else {
+            buffer::copy_of(view)
+        };
         Ok(record(
             "expand",
             &[self],
-            view.to_owned(),
+            out,
             Box::new(move |_, _, g| vec![Some(g.sum_to(&from))]),
         ))
     }
