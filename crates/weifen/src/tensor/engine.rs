@@ -10,9 +10,10 @@
 //! recorded; without it they run under `no_grad`. Unless `retain_graph` (implied by
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
-use super::graph::{Node, lock, set_grad_enabled};
+use super::fusion::{self, Plan};
+use super::graph::{Node, Saved, lock, set_grad_enabled};
 use super::{Element, Tensor, TensorError};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
@@ -146,6 +147,13 @@ pub(super) fn run<T: Element>(
         for c in std::mem::take(&mut slots[i].captures) {
             captured[c] = g.clone();
         }
+        if let (false, Some(g)) = (options.create_graph, &g) {
+            let members = region(i, &node, g.shape(), &slots);
+            if members.len() > 1 {
+                fused(&node, members, g, retain, &mut slots, &mut ready);
+                continue;
+            }
+        }
         let inputs = std::mem::take(&mut slots[i].inputs);
         match &*node {
             Node::Leaf { grad } => {
@@ -190,4 +198,147 @@ pub(super) fn run<T: Element>(
         }
     }
     Ok(captured)
+}
+
+/// The node's element-wise op and saved values, if it can be part of a fused region of
+/// `shape`: an element-wise node whose saved values are still there and contiguous.
+fn pointwise_saved<T: Element>(
+    node: &Node<T>,
+    shape: &[usize],
+) -> Option<(Arc<dyn fusion::Pointwise>, Saved<T>)> {
+    let Node::Op {
+        pointwise: Some(op),
+        saved,
+        ..
+    } = node
+    else {
+        return None;
+    };
+    let saved = lock(saved);
+    let s = saved.as_ref()?;
+    let fits = |t: &Tensor<T>| t.shape() == shape && t.data.as_slice().is_some();
+    (s.output.shape() == shape && s.inputs.iter().all(fits)).then(|| {
+        let copy = Saved {
+            inputs: s.inputs.clone(),
+            output: s.output.clone(),
+        };
+        (op.clone(), copy)
+    })
+}
+
+/// The element-wise region whose root is slot `i` (about to run, with an output gradient of
+/// `shape`): the root and every element-wise node below it all of whose consumers are in the
+/// region and that has no gradient of its own yet (nor is captured), up to
+/// `fusion::MAX_NODES`. Returns slots from producers to the root, or only `[i]`.
+fn region<T: Element>(i: usize, root: &Node<T>, shape: &[usize], slots: &[Slot<T>]) -> Vec<usize> {
+    if pointwise_saved(root, shape).is_none() {
+        return vec![i];
+    }
+    // Edges from the region into each slot below it.
+    // Ordered, so that the region (and so the order of sums) is the same at every run.
+    let mut into: BTreeMap<usize, usize> = BTreeMap::new();
+    for &j in slots[i].inputs.iter().flatten() {
+        *into.entry(j).or_default() += 1;
+    }
+    let mut members = vec![i];
+    while members.len() < fusion::MAX_NODES {
+        let next = into.iter().map(|(&j, &n)| (j, n)).find(|&(j, n)| {
+            let s = &slots[j];
+            n == s.pending
+                && s.grad.is_none()
+                && s.captures.is_empty()
+                && !members.contains(&j)
+                && s.node
+                    .as_deref()
+                    .is_some_and(|node| pointwise_saved(node, shape).is_some())
+        });
+        let Some((j, _)) = next else { break };
+        members.push(j);
+        for &k in slots[j].inputs.iter().flatten() {
+            *into.entry(k).or_default() += 1;
+        }
+    }
+    // A node joins only after all its consumers: reversed, producers come first.
+    members.reverse();
+    members
+}
+
+/// Runs the region `members` (from `region`, root last) in one fused pass from the root's
+/// gradient `g`, and hands its inputs their gradients as their own nodes' rules would have.
+fn fused<T: Element>(
+    root: &Arc<Node<T>>,
+    members: Vec<usize>,
+    g: &Tensor<T>,
+    retain: bool,
+    slots: &mut [Slot<T>],
+    ready: &mut Vec<usize>,
+) {
+    let shape = g.shape().to_vec();
+    let mut plan = Plan {
+        inputs: Vec::new(),
+        nodes: Vec::new(),
+        wanted: Vec::new(),
+    };
+    // The plan's slot of each input: by graph slot for inputs that require grad.
+    let mut input_of: HashMap<usize, usize> = HashMap::new();
+    let mut external = Vec::new();
+    let node_slot: HashMap<usize, usize> =
+        members.iter().enumerate().map(|(n, &m)| (m, n)).collect();
+    let mut nodes = Vec::new();
+    for &m in &members {
+        let node = if m == *members.last().expect("the root") {
+            root.clone()
+        } else {
+            slots[m].node.take().expect("a member has not run")
+        };
+        let (op, saved) = pointwise_saved(&node, &shape).expect("checked by region");
+        if !retain && let Node::Op { saved, .. } = &*node {
+            lock(saved).take();
+        }
+        let edges = std::mem::take(&mut slots[m].inputs);
+        let mut operands = [0; 2];
+        for (k, (t, e)) in saved.inputs.into_iter().zip(&edges).enumerate() {
+            operands[k] = match e {
+                Some(j) if node_slot.contains_key(j) => usize::MAX - node_slot[j],
+                Some(j) => *input_of.entry(*j).or_insert_with(|| {
+                    plan.inputs.push(t);
+                    plan.wanted.push(true);
+                    external.push(Some(*j));
+                    plan.inputs.len() - 1
+                }),
+                None => {
+                    plan.inputs.push(t);
+                    plan.wanted.push(false);
+                    external.push(None);
+                    plan.inputs.len() - 1
+                }
+            };
+        }
+        nodes.push((op, operands, edges));
+    }
+    // Node operands were marked `usize::MAX − n`; they become slots after the inputs.
+    let n_in = plan.inputs.len();
+    for (op, operands, edges) in nodes {
+        let operands = operands.map(|k| {
+            if k > usize::MAX / 2 {
+                n_in + (usize::MAX - k)
+            } else {
+                k
+            }
+        });
+        plan.nodes.push((op, operands));
+        for &j in edges.iter().flatten() {
+            if !node_slot.contains_key(&j) {
+                slots[j].pending -= 1;
+                if slots[j].pending == 0 {
+                    ready.push(j);
+                }
+            }
+        }
+    }
+    for (gi, j) in plan.run(g).into_iter().zip(external) {
+        if let (Some(gi), Some(j)) = (gi, j) {
+            add_into(&mut slots[j].grad, gi);
+        }
+    }
 }

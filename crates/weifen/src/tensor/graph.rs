@@ -11,6 +11,7 @@
 //! `Send + Sync` and may be moved to other threads with their graph.
 
 use super::buffer::Buffer;
+use super::fusion::Pointwise;
 use super::{Element, Tensor};
 use ndarray::ArrayD;
 use std::cell::Cell;
@@ -45,6 +46,9 @@ pub(super) enum Node<T: Element> {
         saved: Mutex<Option<Saved<T>>>,
         /// The rule.
         backward: BackwardFn<T>,
+        /// The element-wise op, for a node whose inputs and output have one shape: the
+        /// engine can then run it with its neighbours in one fused pass (`fusion.rs`).
+        pointwise: Option<Arc<dyn Pointwise>>,
     },
 }
 
@@ -159,6 +163,24 @@ pub(super) fn record<T: Element>(
     record_shared(name, inputs, Arc::new(Buffer::new(output)), backward)
 }
 
+/// [`record`] for an element-wise op whose inputs have the output's shape, described for the
+/// fused backward pass.
+pub(super) fn record_pointwise<T: Element>(
+    name: &'static str,
+    inputs: &[&Tensor<T>],
+    output: ArrayD<T>,
+    backward: BackwardFn<T>,
+    op: Arc<dyn Pointwise>,
+) -> Tensor<T> {
+    record_node(
+        name,
+        inputs,
+        Arc::new(Buffer::new(output)),
+        backward,
+        Some(op),
+    )
+}
+
 /// [`record`] for values that are already shared (a saved buffer becoming a tensor of its own,
 /// without a copy).
 pub(super) fn record_shared<T: Element>(
@@ -166,6 +188,16 @@ pub(super) fn record_shared<T: Element>(
     inputs: &[&Tensor<T>],
     data: Arc<Buffer<T>>,
     backward: BackwardFn<T>,
+) -> Tensor<T> {
+    record_node(name, inputs, data, backward, None)
+}
+
+fn record_node<T: Element>(
+    name: &'static str,
+    inputs: &[&Tensor<T>],
+    data: Arc<Buffer<T>>,
+    backward: BackwardFn<T>,
+    pointwise: Option<Arc<dyn Pointwise>>,
 ) -> Tensor<T> {
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };
@@ -178,6 +210,7 @@ pub(super) fn record_shared<T: Element>(
             output: data.clone(),
         })),
         backward,
+        pointwise,
     };
     Tensor {
         data,

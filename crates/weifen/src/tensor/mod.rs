@@ -50,6 +50,7 @@ mod engine;
 mod error;
 pub mod functional;
 mod fused;
+mod fusion;
 mod gather;
 mod graph;
 mod kernel;

@@ -9,7 +9,8 @@
 //! Nothing here writes an element-wise derivative by hand.
 
 use super::error::or_panic;
-use super::graph::{is_grad_enabled, record};
+use super::fusion::{BinaryNode, UnaryNode};
+use super::graph::{BackwardFn, is_grad_enabled, record, record_pointwise};
 use super::kernel;
 use super::lanes::Lanes;
 use super::shape::broadcast_shape;
@@ -17,6 +18,7 @@ use super::{Element, Tensor, TensorError};
 use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
+use std::sync::Arc;
 
 /// `op(x)` element-wise, recorded with the table's rule.
 fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
@@ -30,7 +32,7 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
         ops::Unary::Powi(3) => power::<T, 3>(&x.data),
         _ => kernel::map(&x.data, one),
     };
-    record(
+    record_pointwise(
         op.spec().name,
         &[x],
         out,
@@ -44,6 +46,7 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
             };
             vec![Some(times(g, &op.derivative(x, &y)))]
         }),
+        Arc::new(UnaryNode(op)),
     )
 }
 
@@ -65,24 +68,26 @@ fn try_binary<T: Element, O: BinaryOp>(
     let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
         T::from_f64(op.eval(p.to_f64(), q.to_f64()))
     });
-    Ok(record(
-        name,
-        &[a, b],
-        out,
-        Box::new(move |inputs, y, g| {
-            let (a, b) = (&inputs[0], &inputs[1]);
-            let y = if is_grad_enabled() {
-                or_panic(try_binary(a, op, b))
-            } else {
-                y.clone()
-            };
-            let (pa, pb) = op.partials(a, b, &y);
-            vec![
-                a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
-                b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
-            ]
-        }),
-    ))
+    let backward: BackwardFn<T> = Box::new(move |inputs, y, g| {
+        let (a, b) = (&inputs[0], &inputs[1]);
+        let y = if is_grad_enabled() {
+            or_panic(try_binary(a, op, b))
+        } else {
+            y.clone()
+        };
+        let (pa, pb) = op.partials(a, b, &y);
+        vec![
+            a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
+            b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
+        ]
+    });
+    Ok(
+        if a.shape() == shape.as_slice() && b.shape() == shape.as_slice() {
+            record_pointwise(name, &[a, b], out, backward, Arc::new(BinaryNode(op)))
+        } else {
+            record(name, &[a, b], out, backward)
+        },
+    )
 }
 
 /// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),

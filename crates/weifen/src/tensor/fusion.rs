@@ -1,0 +1,327 @@
+//! Fused backward passes over element-wise regions of the graph.
+//!
+//! Op by op, the backward pass of `f(x)` writes a full array for every partial and every
+//! product `g·∂`: the seed function's gradient made about twenty passes over memory, the
+//! tensor Rosenbrock's about fifteen. Most of those ops are element-wise with inputs and
+//! output of one shape, so their adjoints can instead be computed element by element: a
+//! *region* of such nodes (every node's consumers inside the region, see
+//! `engine::region`) runs in blocks of [`BLOCK`] elements that stay in the first-level
+//! cache. Per block, the region's values are recomputed forward from its inputs by the same
+//! kernels as the forward pass (the op table's `f64` kernels, on SIMD lanes where the forward
+//! pass used them, at the same positions, so the values are the same), then its adjoints are
+//! swept back with the table's rules evaluated on those values. One pass reads the region's
+//! inputs and the output gradient and writes one gradient per input.
+//!
+//! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
+//! tensor ops, so that the gradient is a graph of its own.
+
+use super::lanes::Lanes;
+use super::{Element, Tensor, buffer, kernel};
+use crate::Scalar;
+use crate::ops::{BinaryOp, UnaryOp};
+use ndarray::ArrayD;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Elements per block: a region of ten nodes keeps 2 × 10 blocks of `f64` (values and
+/// adjoints), 40 KB.
+const BLOCK: usize = 256;
+/// Elements per unit of parallel work.
+const SPAN: usize = 64 * BLOCK;
+/// The most nodes one region takes (its blocks must stay in cache); a longer chain becomes
+/// several regions.
+pub(super) const MAX_NODES: usize = 32;
+
+/// An element-wise node whose inputs and output have one shape, as the fused pass runs it:
+/// on blocks of `f64` values.
+pub(super) trait Pointwise: Send + Sync {
+    /// The number of inputs, 1 or 2.
+    fn arity(&self) -> usize;
+    /// `y = op(a)` or `op(a, b)` on one block (`b` empty for a unary op).
+    fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]);
+    /// `pa = g·∂y/∂a` and `pb = g·∂y/∂b` on one block, from the inputs and the output `y`
+    /// (`b` and `pb` empty for a unary op).
+    fn backward(&self, a: &[f64], b: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], pb: &mut [f64]);
+}
+
+/// Four values as lanes.
+#[inline(always)]
+fn lanes(v: &[f64]) -> Lanes {
+    Lanes::new([v[0], v[1], v[2], v[3]])
+}
+
+/// A unary op of the table.
+pub(super) struct UnaryNode<O>(pub(super) O);
+
+impl<O: UnaryOp> Pointwise for UnaryNode<O> {
+    fn arity(&self) -> usize {
+        1
+    }
+
+    fn forward(&self, a: &[f64], _: &[f64], y: &mut [f64]) {
+        let op = self.0;
+        // As the forward kernel: lanes for the ops it runs on lanes, in fours from the
+        // start of the array (blocks start at multiples of 4), the rest one by one.
+        if Lanes::vector(op) {
+            let (mut ac, mut yc) = (a.chunks_exact(4), y.chunks_exact_mut(4));
+            for (a, y) in (&mut ac).zip(&mut yc) {
+                y.copy_from_slice(&lanes(a).unary(op).to_array());
+            }
+            for (a, y) in ac.remainder().iter().zip(yc.into_remainder()) {
+                *y = op.eval(*a);
+            }
+        } else {
+            for (a, y) in a.iter().zip(y) {
+                *y = op.eval(*a);
+            }
+        }
+    }
+
+    fn backward(&self, a: &[f64], _: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], _: &mut [f64]) {
+        let op = self.0;
+        let (mut ac, mut yc, mut gc) = (a.chunks_exact(4), y.chunks_exact(4), g.chunks_exact(4));
+        let mut pc = pa.chunks_exact_mut(4);
+        for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
+            let d = op.derivative(&lanes(a), &lanes(y));
+            p.copy_from_slice(&(lanes(g) * d).to_array());
+        }
+        let rest = ac
+            .remainder()
+            .iter()
+            .zip(yc.remainder())
+            .zip(gc.remainder());
+        for (((a, y), g), p) in rest.zip(pc.into_remainder()) {
+            *p = g * op.derivative(a, y);
+        }
+    }
+}
+
+/// A binary op of the table, both operands of the output's shape.
+pub(super) struct BinaryNode<O>(pub(super) O);
+
+impl<O: BinaryOp> Pointwise for BinaryNode<O> {
+    fn arity(&self) -> usize {
+        2
+    }
+
+    fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
+        let op = self.0;
+        for ((a, b), y) in a.iter().zip(b).zip(y) {
+            *y = op.eval(*a, *b);
+        }
+    }
+
+    fn backward(&self, a: &[f64], b: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], pb: &mut [f64]) {
+        let op = self.0;
+        let (mut ac, mut bc) = (a.chunks_exact(4), b.chunks_exact(4));
+        let (mut yc, mut gc) = (y.chunks_exact(4), g.chunks_exact(4));
+        let (mut pac, mut pbc) = (pa.chunks_exact_mut(4), pb.chunks_exact_mut(4));
+        for (((((a, b), y), g), pa), pb) in (&mut ac)
+            .zip(&mut bc)
+            .zip(&mut yc)
+            .zip(&mut gc)
+            .zip(&mut pac)
+            .zip(&mut pbc)
+        {
+            let (da, db) = op.partials(&lanes(a), &lanes(b), &lanes(y));
+            pa.copy_from_slice(&(lanes(g) * da).to_array());
+            pb.copy_from_slice(&(lanes(g) * db).to_array());
+        }
+        let rest = ac.remainder().iter().zip(bc.remainder());
+        let rest = rest.zip(yc.remainder()).zip(gc.remainder());
+        for ((((a, b), y), g), (pa, pb)) in
+            rest.zip(pac.into_remainder().iter_mut().zip(pbc.into_remainder()))
+        {
+            let (da, db) = op.partials(a, b, y);
+            (*pa, *pb) = (g * da, g * db);
+        }
+    }
+}
+
+/// A region ready to run: its inputs, its nodes in topological order (the last is the root,
+/// whose output gradient is given), and which inputs want their gradient.
+pub(super) struct Plan<T: Element> {
+    /// The region's inputs (contiguous arrays of the root's shape).
+    pub(super) inputs: Vec<Tensor<T>>,
+    /// Each node's op and its operands, as slots: `k < inputs.len()` is input `k`, otherwise
+    /// node `k − inputs.len()`, always an earlier one.
+    pub(super) nodes: Vec<(Arc<dyn Pointwise>, [usize; 2])>,
+    /// Whether the gradient of each input is wanted.
+    pub(super) wanted: Vec<bool>,
+}
+
+/// Per-thread blocks: the values and adjoints of every slot, and two partials.
+struct Scratch {
+    values: Vec<f64>,
+    adjoints: Vec<f64>,
+    pa: Vec<f64>,
+    pb: Vec<f64>,
+    /// Whether each slot's adjoint has been written in the current block.
+    written: Vec<bool>,
+}
+
+impl Scratch {
+    fn new(slots: usize) -> Scratch {
+        Scratch {
+            values: vec![0.0; slots * BLOCK],
+            adjoints: vec![0.0; slots * BLOCK],
+            pa: vec![0.0; BLOCK],
+            pb: vec![0.0; BLOCK],
+            written: vec![false; slots],
+        }
+    }
+}
+
+impl<T: Element> Plan<T> {
+    fn slots(&self) -> usize {
+        self.inputs.len() + self.nodes.len()
+    }
+
+    /// The gradient of each input (`None` where not wanted) for the root's output gradient
+    /// `g`.
+    pub(super) fn run(&self, g: &Tensor<T>) -> Vec<Option<Tensor<T>>> {
+        let len = g.len();
+        let shape = g.shape().to_vec();
+        let g = g.data.as_standard_layout();
+        let g = g.as_slice().expect("standard layout");
+        let inputs: Vec<&[T]> = self
+            .inputs
+            .iter()
+            .map(|t| {
+                t.data
+                    .as_slice()
+                    .expect("the engine takes contiguous inputs only")
+            })
+            .collect();
+        let mut outs: Vec<Vec<T>> = self
+            .wanted
+            .iter()
+            .filter(|&&w| w)
+            .map(|_| buffer::scratch(len))
+            .collect();
+        if kernel::parallel(len) {
+            let mut spans: Vec<Vec<&mut [T]>> =
+                (0..len.div_ceil(SPAN)).map(|_| Vec::new()).collect();
+            for o in &mut outs {
+                for (s, c) in o.chunks_mut(SPAN).enumerate() {
+                    spans[s].push(c);
+                }
+            }
+            spans.into_par_iter().enumerate().for_each_init(
+                || Scratch::new(self.slots()),
+                |scratch, (s, mut outs)| {
+                    let start = s * SPAN;
+                    let end = (start + SPAN).min(len);
+                    self.span(&inputs, g, start..end, &mut outs, scratch);
+                },
+            );
+        } else {
+            let mut whole: Vec<&mut [T]> = outs.iter_mut().map(|o| &mut o[..]).collect();
+            self.span(
+                &inputs,
+                g,
+                0..len,
+                &mut whole,
+                &mut Scratch::new(self.slots()),
+            );
+        }
+        let mut outs = outs.into_iter();
+        self.wanted
+            .iter()
+            .map(|&w| {
+                w.then(|| {
+                    let v = outs.next().expect("one output per wanted input");
+                    let a = ArrayD::from_shape_vec(shape.clone(), v).expect("the root's shape");
+                    Tensor::from_data(a)
+                })
+            })
+            .collect()
+    }
+
+    /// Elements `range` (`outs` holds those of each wanted gradient), block by block.
+    fn span(
+        &self,
+        inputs: &[&[T]],
+        g: &[T],
+        range: std::ops::Range<usize>,
+        outs: &mut [&mut [T]],
+        s: &mut Scratch,
+    ) {
+        let (start, end) = (range.start, range.end);
+        let n_in = inputs.len();
+        let round = T::NAME != "f64";
+        for at in (start..end).step_by(BLOCK) {
+            let len = BLOCK.min(end - at);
+            for (k, x) in inputs.iter().enumerate() {
+                let v = &mut s.values[k * BLOCK..][..len];
+                for (v, x) in v.iter_mut().zip(&x[at..at + len]) {
+                    *v = x.to_f64();
+                }
+            }
+            for (n, (op, [a, b])) in self.nodes.iter().enumerate() {
+                let (done, rest) = s.values.split_at_mut((n_in + n) * BLOCK);
+                let y = &mut rest[..len];
+                let a = &done[a * BLOCK..][..len];
+                let b = if op.arity() == 2 {
+                    &done[b * BLOCK..][..len]
+                } else {
+                    &[]
+                };
+                op.forward(a, b, y);
+                if round {
+                    // The forward pass stored each op's value rounded to the element type.
+                    for v in y.iter_mut() {
+                        *v = T::from_f64(*v).to_f64();
+                    }
+                }
+            }
+            // An adjoint is written by its first contribution and added to by the others
+            // (`written`), so the blocks need no zeroing.
+            s.written.fill(false);
+            let root = n_in + self.nodes.len() - 1;
+            for (d, g) in s.adjoints[root * BLOCK..][..len]
+                .iter_mut()
+                .zip(&g[at..at + len])
+            {
+                *d = g.to_f64();
+            }
+            s.written[root] = true;
+            for (n, (op, [a, b])) in self.nodes.iter().enumerate().rev() {
+                let slot = (n_in + n) * BLOCK;
+                let two = op.arity() == 2;
+                let (pa, pb) = (&mut s.pa[..len], &mut s.pb[..if two { len } else { 0 }]);
+                let va = &s.values[a * BLOCK..][..len];
+                let vb = if two {
+                    &s.values[b * BLOCK..][..len]
+                } else {
+                    &[]
+                };
+                let (y, g) = (&s.values[slot..][..len], &s.adjoints[slot..][..len]);
+                op.backward(va, vb, y, g, pa, pb);
+                let mut give = |k: usize, p: &[f64]| {
+                    let d = &mut s.adjoints[k * BLOCK..][..len];
+                    if std::mem::replace(&mut s.written[k], true) {
+                        d.iter_mut().zip(p).for_each(|(d, p)| *d += p);
+                    } else {
+                        d.copy_from_slice(p);
+                    }
+                };
+                give(*a, pa);
+                if two {
+                    give(*b, pb);
+                }
+            }
+            let wanted = self.wanted.iter().enumerate().filter(|(_, w)| **w);
+            for ((k, _), out) in wanted.zip(outs.iter_mut()) {
+                let o = &mut out[at - start..][..len];
+                if s.written[k] {
+                    for (o, d) in o.iter_mut().zip(&s.adjoints[k * BLOCK..][..len]) {
+                        *o = T::from_f64(*d);
+                    }
+                } else {
+                    o.fill(T::zero());
+                }
+            }
+        }
+    }
+}

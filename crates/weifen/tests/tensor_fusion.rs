@@ -1,0 +1,162 @@
+//! The fused backward pass over element-wise regions against the op-by-op pass.
+//!
+//! A pass without `create_graph` runs a region of element-wise nodes in one blocked pass; with
+//! `create_graph` the same graph runs each node's rule as tensor ops. The two must agree on
+//! every function (the op-by-op pass is the oracle, itself checked against closed forms and
+//! central differences in `tensor_gradcheck.rs`), across region boundaries, with captured
+//! intermediates, shared nodes, constants, `f32`, and the parallel blocks.
+
+use weifen::Scalar;
+use weifen::ops::Unary;
+use weifen::tensor::{Element, GradOptions, Tensor, TensorError, grad};
+
+fn plain() -> GradOptions {
+    GradOptions::default()
+}
+
+fn recorded() -> GradOptions {
+    GradOptions {
+        create_graph: true,
+        ..Default::default()
+    }
+}
+
+/// ∂(Σ g·y)/∂xs, fused and op by op, for `y = build(xs)` and `g` a fixed weighting.
+fn both<T: Element>(
+    xs: &[Tensor<T>],
+    build: impl Fn(&[Tensor<T>]) -> Tensor<T>,
+) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
+    let run = |options| {
+        let xs: Vec<Tensor<T>> = xs.iter().map(|x| x.detach().requires_grad_(true)).collect();
+        let y = build(&xs);
+        let g = Tensor::linspace(0.5, 1.5, y.len())
+            .reshape(y.shape())
+            .cast::<T>();
+        let refs: Vec<&Tensor<T>> = xs.iter().collect();
+        grad(&[&y], &refs, &[&g], options)
+            .unwrap()
+            .iter()
+            .map(Tensor::to_vec)
+            .collect::<Vec<_>>()
+    };
+    (run(plain()), run(recorded()))
+}
+
+/// Asserts that the two gradients agree within `rel` relative to the largest magnitude.
+fn assert_close<T: Element>(fused: &[Vec<T>], by_ops: &[Vec<T>], rel: f64, what: &str) {
+    assert_eq!(fused.len(), by_ops.len());
+    for (k, (a, b)) in fused.iter().zip(by_ops).enumerate() {
+        let scale = b.iter().map(|v| v.to_f64().abs()).fold(1e-300, f64::max);
+        for (i, (a, b)) in a.iter().zip(b).enumerate() {
+            let (a, b) = (a.to_f64(), b.to_f64());
+            let same = (a.is_nan() && b.is_nan()) || (a - b).abs() <= rel * scale;
+            assert!(
+                same,
+                "{what}: input {k}, element {i}: fused {a} vs op by op {b}"
+            );
+        }
+    }
+}
+
+fn seed<S: Scalar>(x: S) -> S {
+    let x2 = x.clone().powi(2);
+    (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+}
+
+#[test]
+fn the_seed_gradient_is_the_op_by_op_gradient_and_the_closed_form() {
+    // 10⁵ points: the parallel blocks, and a tail that is not a multiple of four.
+    for n in [7, 1000, 100_003] {
+        let x = Tensor::linspace(0.0, 5.0, n);
+        let (fused, by_ops) = both(std::slice::from_ref(&x), |x| seed(x[0].clone()));
+        assert_close(&fused, &by_ops, 1e-15, "seed");
+        let exact = |x: f64| (2.0 * x.powi(3) - 4.0 * x * x - 5.0 * x + 4.0) * (-x * x / 2.0).exp();
+        let w = Tensor::linspace(0.5, 1.5, n).to_vec();
+        for ((d, x), w) in fused[0].iter().zip(x.to_vec()).zip(w) {
+            assert!((d - w * exact(x)).abs() < 1e-14, "x = {x}");
+        }
+    }
+}
+
+#[test]
+fn every_unary_op_fuses_like_its_rule() {
+    let x = Tensor::linspace(0.05, 0.95, 1003);
+    for op in Unary::all() {
+        // Inside the region on both sides: an affine map before, a product after.
+        let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
+            let u = x[0].clone() * 0.9 + 0.02;
+            u.clone().unary(op) * u
+        });
+        assert_close(&fused, &by_ops, 1e-14, &format!("{op:?}"));
+    }
+}
+
+#[test]
+fn binary_ops_shared_operands_and_constants_fuse() {
+    let a = Tensor::linspace(0.2, 2.0, 517);
+    let b = Tensor::linspace(1.5, -0.7, 517);
+    let c = Tensor::linspace(3.0, 4.0, 517); // a constant: does not require grad
+    let (fused, by_ops) = both(&[a.clone(), b.clone()], |v| {
+        let (a, b) = (v[0].clone(), v[1].clone());
+        let p = a.clone() * a.clone(); // the same operand twice
+        let q = (a.clone() / (b.clone() * b.clone() + 1.0)).pow(c.clone() * 0.1);
+        (p - q.clone() + b.clone().max(a.clone())) * c.clone() + q.atan2(b.clone())
+    });
+    assert_close(&fused, &by_ops, 1e-14, "binary");
+}
+
+#[test]
+fn chains_longer_than_one_region_and_nodes_used_outside_it() {
+    let x = Tensor::linspace(-1.0, 1.0, 301);
+    // 100 ops in a chain: several regions, each handing its input a gradient.
+    let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
+        (0..100).fold(x[0].clone(), |h, k| (h * 0.99 + 0.001 * f64::from(k)).sin())
+    });
+    assert_close(&fused, &by_ops, 1e-14, "chain");
+    // `h` feeds the region of `y` and a reduction outside it (broadcast back), and `y`
+    // itself is broadcast against a row: neither can join the region.
+    let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
+        let h = x[0].clone().exp() * 0.5;
+        let y = h.clone().tanh() * h.clone() + h.clone().sum();
+        y.reshape(&[1, 301]) * Tensor::linspace(1.0, 2.0, 301).reshape(&[1, 301])
+    });
+    assert_close(&fused, &by_ops, 1e-14, "outside");
+}
+
+#[test]
+fn an_intermediate_asked_for_gets_its_own_gradient() {
+    let x = Tensor::linspace(0.1, 2.0, 64).requires_grad_(true);
+    let h = x.clone().sin() * 2.0;
+    let y = (h.clone().exp() * h.clone()).sum();
+    let g = grad(&[&y], &[&x, &h], &[&Tensor::scalar(1.0)], plain()).unwrap();
+    for ((dx, dh), x) in g[0].to_vec().iter().zip(g[1].to_vec()).zip(x.to_vec()) {
+        let h = 2.0 * x.sin();
+        let exact_dh = h.exp() * (1.0 + h);
+        assert!((dh - exact_dh).abs() < 1e-13 * exact_dh.abs());
+        assert!((dx - exact_dh * 2.0 * x.cos()).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn a_fused_pass_frees_the_buffers_unless_retained() {
+    let x = Tensor::linspace(0.0, 1.0, 10).requires_grad_(true);
+    let y = (x.clone().exp() * x.clone()).sin();
+    let ones = Tensor::ones_like(&y);
+    let keep = GradOptions {
+        retain_graph: true,
+        ..Default::default()
+    };
+    let first = grad(&[&y], &[&x], &[&ones], keep).unwrap().remove(0);
+    let second = grad(&[&y], &[&x], &[&ones], plain()).unwrap().remove(0);
+    assert_eq!(first.to_vec(), second.to_vec());
+    let err = grad(&[&y], &[&x], &[&ones], plain()).unwrap_err();
+    assert!(matches!(err, TensorError::BuffersFreed { .. }), "{err}");
+}
+
+#[test]
+fn f32_regions_round_each_value_as_the_forward_pass_did() {
+    let x = Tensor::linspace(0.0, 5.0, 70_001).cast::<f32>();
+    let (fused, by_ops) = both(&[x], |x| seed(x[0].clone()));
+    // The fused pass rounds the gradient once, op by op rounds each product: a few f32 ulp.
+    assert_close(&fused, &by_ops, 4.0 * f64::from(f32::EPSILON), "f32 seed");
+}
