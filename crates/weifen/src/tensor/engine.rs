@@ -273,6 +273,8 @@ fn fused<T: Element>(
     slots: &mut [Slot<T>],
     ready: &mut Vec<usize>,
 ) {
+    #[cfg(test)]
+    REGIONS.with(|r| r.borrow_mut().push(members.len()));
     let shape = g.shape().to_vec();
     let mut plan = Plan {
         inputs: Vec::new(),
@@ -340,5 +342,62 @@ fn fused<T: Element>(
         if let (Some(gi), Some(j)) = (gi, j) {
             add_into(&mut slots[j].grad, gi);
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The size of each region run on this thread, for the tests.
+    static REGIONS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scalar;
+    use crate::tensor::grad;
+
+    fn regions_of(options: GradOptions, build: impl Fn(Tensor) -> Tensor) -> Vec<usize> {
+        REGIONS.with(|r| r.borrow_mut().clear());
+        let x = Tensor::linspace(0.0, 1.0, 9).requires_grad_(true);
+        let y = build(x.clone());
+        grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options).unwrap();
+        REGIONS.with(|r| r.borrow().clone())
+    }
+
+    #[test]
+    fn the_seed_function_is_one_region_unless_the_pass_is_recorded() {
+        let seed = |x: Tensor| {
+            let x2 = x.clone().powi(2);
+            (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+        };
+        // powi, ·(−2), ·4, +, +1, ·(−½), exp, ·: eight element-wise nodes.
+        assert_eq!(regions_of(GradOptions::default(), seed), vec![8]);
+        let recorded = GradOptions {
+            create_graph: true,
+            ..Default::default()
+        };
+        assert_eq!(regions_of(recorded, seed), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn regions_stop_at_other_ops_and_at_the_size_limit() {
+        // The sum is not element-wise: the region below it is the two ops above x.
+        assert_eq!(
+            regions_of(GradOptions::default(), |x| (x.clone().sin() * 2.0)
+                .sum()
+                .expand(&[9])
+                .exp()),
+            vec![2]
+        );
+        let chain = |x: Tensor| (0..70).fold(x, |h, _| h.sin());
+        assert_eq!(
+            regions_of(GradOptions::default(), chain),
+            vec![
+                fusion::MAX_NODES,
+                fusion::MAX_NODES,
+                70 - 2 * fusion::MAX_NODES
+            ]
+        );
     }
 }
