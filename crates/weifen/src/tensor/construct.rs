@@ -1,7 +1,7 @@
 //! Constructors: ranges, constant fills, seeded random tensors, and the `tensor!` literal.
 
 use super::{Element, Tensor, buffer};
-use ndarray::{Array1, ArrayD, IxDyn};
+use ndarray::{ArrayD, IxDyn};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
 
@@ -9,7 +9,11 @@ use rand_distr::{Distribution, StandardNormal};
 impl Tensor {
     /// `steps` evenly spaced values from `start` to `end` inclusive (`torch.linspace`).
     pub fn linspace(start: f64, end: f64, steps: usize) -> Tensor {
-        Tensor::from(Array1::linspace(start, end, steps))
+        // Into pooled memory: a fresh 10⁷-element array is 80 MB of fresh pages, and its
+        // buffer would join the pool when dropped without ever being taken from it.
+        let mut v = buffer::reuse(steps);
+        v.extend(ndarray::linspace(start, end, steps));
+        Tensor::from(v)
     }
 
     /// `start, start + step, …` up to but excluding `end` (`torch.arange`).
@@ -23,7 +27,9 @@ impl Tensor {
             "arange: step must be finite and non-zero, got {step}"
         );
         let n = ((end - start) / step).ceil().max(0.0) as usize;
-        Tensor::from((0..n).map(|i| start + i as f64 * step).collect::<Vec<_>>())
+        let mut v = buffer::reuse(n);
+        v.extend((0..n).map(|i| start + i as f64 * step));
+        Tensor::from(v)
     }
 
     /// A 0-d tensor holding `c` (PyTorch's `torch.tensor(c)`).
