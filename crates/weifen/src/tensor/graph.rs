@@ -192,7 +192,9 @@ pub(super) fn record_shared<T: Element>(
     record_node(name, inputs, data, backward, None)
 }
 
-fn record_node<T: Element>(
+/// A tensor of `data` recorded as the output of `name` on `inputs` (see [`record`]), with its
+/// element-wise description if it has one.
+pub(super) fn record_node<T: Element>(
     name: &'static str,
     inputs: &[&Tensor<T>],
     data: Arc<Buffer<T>>,

@@ -8,9 +8,10 @@
 //! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
 //! Nothing here writes an element-wise derivative by hand.
 
+use super::buffer::Buffer;
 use super::error::or_panic;
-use super::fusion::{BinaryNode, UnaryNode};
-use super::graph::{BackwardFn, is_grad_enabled, record, record_pointwise};
+use super::fusion::{BinaryNode, Pointwise, UnaryNode};
+use super::graph::{BackwardFn, is_grad_enabled, record_node, record_pointwise};
 use super::kernel;
 use super::lanes::Lanes;
 use super::shape::broadcast_shape;
@@ -36,18 +37,31 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
         op.spec().name,
         &[x],
         out,
-        Box::new(move |inputs, y, g| {
-            let x = &inputs[0];
-            // Under create_graph the rule needs a recorded y; otherwise the saved value.
-            let y = if is_grad_enabled() {
-                unary(x, op)
-            } else {
-                y.clone()
-            };
-            vec![Some(times(g, &op.derivative(x, &y)))]
-        }),
+        unary_rule(op),
         Arc::new(UnaryNode(op)),
     )
+}
+
+/// The backward rule of `op`: `g·op′(x, y)`. Under `create_graph` the rule needs `y` as a
+/// recorded tensor: it is the saved output made a node of its own, with this same rule (the
+/// same values, shared — not computed again, nor held twice).
+fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
+    Box::new(move |inputs, y, g| {
+        let x = &inputs[0];
+        let y = if is_grad_enabled() {
+            let (name, data) = (op.spec().name, y.data.clone());
+            record_node(
+                name,
+                &[x],
+                data,
+                unary_rule(op),
+                Some(Arc::new(UnaryNode(op))),
+            )
+        } else {
+            y.clone()
+        };
+        vec![Some(times(g, &op.derivative(x, &y)))]
+    })
 }
 
 /// `xᴺ` element-wise by the table's kernel, `N` a constant of the loop (a closure type of
@@ -68,10 +82,35 @@ fn try_binary<T: Element, O: BinaryOp>(
     let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
         T::from_f64(op.eval(p.to_f64(), q.to_f64()))
     });
-    let backward: BackwardFn<T> = Box::new(move |inputs, y, g| {
+    let same = a.shape() == shape.as_slice() && b.shape() == shape.as_slice();
+    Ok(record_node(
+        name,
+        &[a, b],
+        Arc::new(Buffer::new(out)),
+        binary_rule(op, same),
+        pointwise(op, same),
+    ))
+}
+
+/// The op as a node of a fused backward region, when its operands have the output's shape.
+fn pointwise<O: BinaryOp>(op: O, same: bool) -> Option<Arc<dyn Pointwise>> {
+    same.then(|| Arc::new(BinaryNode(op)) as Arc<dyn Pointwise>)
+}
+
+/// The backward rule of `op`: `g·∂op`, reduced to each operand's shape; under
+/// `create_graph`, `y` is the saved output made a node (see [`unary_rule`]).
+fn binary_rule<T: Element, O: BinaryOp>(op: O, same: bool) -> BackwardFn<T> {
+    Box::new(move |inputs, y, g| {
         let (a, b) = (&inputs[0], &inputs[1]);
         let y = if is_grad_enabled() {
-            or_panic(try_binary(a, op, b))
+            let (name, data) = (op.spec().name, y.data.clone());
+            record_node(
+                name,
+                &[a, b],
+                data,
+                binary_rule(op, same),
+                pointwise(op, same),
+            )
         } else {
             y.clone()
         };
@@ -80,14 +119,7 @@ fn try_binary<T: Element, O: BinaryOp>(
             a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
             b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
         ]
-    });
-    Ok(
-        if a.shape() == shape.as_slice() && b.shape() == shape.as_slice() {
-            record_pointwise(name, &[a, b], out, backward, Arc::new(BinaryNode(op)))
-        } else {
-            record(name, &[a, b], out, backward)
-        },
-    )
+    })
 }
 
 /// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
