@@ -82,19 +82,26 @@ fn empty<T: Element>() -> ArrayD<T> {
 /// An empty vector with room for `len` elements, from the pool when it holds one that large
 /// (its pages are already mapped), to be filled by the caller.
 pub(super) fn reuse<T: Element>(len: usize) -> Vec<T> {
-    if len >= MIN {
-        let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(k) = pool
-            .iter()
-            .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)
-        {
-            let mut v = pool.swap_remove(k);
-            drop(pool);
+    match take_kept(len) {
+        Some(mut v) => {
             v.clear();
-            return v;
+            v
         }
+        None => Vec::with_capacity(len),
     }
-    Vec::with_capacity(len)
+}
+
+/// A kept buffer with room for `len` elements but not more than twice that, taken out of the
+/// pool, if there is one (and `len` is large enough to be pooled).
+fn take_kept<T: Element>(len: usize) -> Option<Vec<T>> {
+    if len < MIN {
+        return None;
+    }
+    let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
+    let k = pool
+        .iter()
+        .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)?;
+    Some(pool.swap_remove(k))
 }
 
 /// A copy of `view` in standard layout, its memory from the pool when it can be (a slice or
@@ -146,22 +153,16 @@ pub(super) fn take<T: Element>(len: usize) -> Vec<T> {
 /// pass alone was a third of a two-thread fused kernel), and a fresh one comes zeroed from
 /// the system, its pages mapped when the threads first write them.
 pub(super) fn scratch<T: Element>(len: usize) -> Vec<T> {
-    if len >= MIN {
-        let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(k) = pool
-            .iter()
-            .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)
-        {
-            let mut v = pool.swap_remove(k);
-            drop(pool);
+    match take_kept(len) {
+        Some(mut v) => {
             // Only elements past the old length are written (a buffer kept from an array one
             // element shorter, as a slice's, costs one).
             v.resize(len, T::zero());
             v.truncate(len);
-            return v;
+            v
         }
+        None => vec![T::zero(); len],
     }
-    vec![T::zero(); len]
 }
 
 /// Frees the buffers kept for reuse (of every element type), as PyTorch's `empty_cache`: the
