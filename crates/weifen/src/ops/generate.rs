@@ -81,6 +81,14 @@ macro_rules! define_ops {
                 all
             }
 
+            /// `v` run with this op as its own type (a user's op as `Unary` itself).
+            pub fn visit<V: UnaryVisitor>(self, v: V) -> V::Output {
+                match self {
+                    $(Unary::$Name $(($p))? => v.visit($Name $(($p))?),)*
+                    Unary::Custom(_) => v.visit(self),
+                }
+            }
+
             /// Whether the op carries a constant (`powi`, `powf`, the constant operands): those
             /// are written as operators and powers, not called by name.
             pub fn has_parameter(self) -> bool {
@@ -207,6 +215,11 @@ macro_rules! define_ops {
             /// Every binary op of the table.
             pub fn all() -> Vec<Binary> {
                 vec![$(Binary::$BName),*]
+            }
+
+            /// `v` run with this op as its own type.
+            pub fn visit<V: BinaryVisitor>(self, v: V) -> V::Output {
+                match self { $(Binary::$BName => v.visit($BName),)* }
             }
         }
 

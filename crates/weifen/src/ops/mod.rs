@@ -123,6 +123,23 @@ pub trait UnaryOp: Copy + Send + Sync + 'static {
     }
 }
 
+/// Code generic over a unary op's type, run by [`Unary::visit`] on an op chosen at run time:
+/// one `match` to find the type, then code compiled for that op.
+pub trait UnaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// The visit, with the op as its own type.
+    fn visit<O: UnaryOp>(self, op: O) -> Self::Output;
+}
+
+/// Code generic over a binary op's type, run by [`Binary::visit`].
+pub trait BinaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// The visit, with the op as its own type.
+    fn visit<O: BinaryOp>(self, op: O) -> Self::Output;
+}
+
 /// A binary op `y = op(a, b)`; see [`UnaryOp`].
 pub trait BinaryOp: Copy + Send + Sync + 'static {
     /// The op as a run-time value.

@@ -11,7 +11,7 @@
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
 use super::fusion::{self, Plan};
-use super::graph::{Node, Saved, lock, set_grad_enabled};
+use super::graph::{Node, lock, set_grad_enabled};
 use super::{Element, Tensor, TensorError};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -147,12 +147,12 @@ pub(super) fn run<T: Element>(
         for c in std::mem::take(&mut slots[i].captures) {
             captured[c] = g.clone();
         }
-        if let (false, Some(g)) = (options.create_graph, &g) {
-            let members = region(i, &node, g.shape(), &slots);
-            if members.len() > 1 {
-                fused(&node, members, g, retain, &mut slots, &mut ready);
-                continue;
-            }
+        if let (false, Some(g)) = (options.create_graph, &g)
+            && g.len() >= fusion::MIN_ELEMENTS
+            && let Some(members) = region(i, &node, g.shape(), &slots)
+        {
+            fused(&node, members, g, retain, &mut slots, &mut ready);
+            continue;
         }
         let inputs = std::mem::take(&mut slots[i].inputs);
         match &*node {
@@ -200,39 +200,59 @@ pub(super) fn run<T: Element>(
     Ok(captured)
 }
 
-/// The node's element-wise op and saved values, if it can be part of a fused region of
-/// `shape`: an element-wise node whose saved values are still there and contiguous.
-fn pointwise_saved<T: Element>(
+/// Whether the node can be part of a fused region of `shape`: an element-wise node whose
+/// saved values are still there and contiguous.
+fn fusable<T: Element>(node: &Node<T>, shape: &[usize]) -> bool {
+    let Node::Op {
+        pointwise: Some(_),
+        saved,
+        ..
+    } = node
+    else {
+        return false;
+    };
+    let saved = lock(saved);
+    let fits = |t: &Tensor<T>| t.shape() == shape && t.data.as_slice().is_some();
+    saved
+        .as_ref()
+        .is_some_and(|s| s.output.shape() == shape && s.inputs.iter().all(fits))
+}
+
+/// A fusable node's op and saved inputs, taken (freed in the node) unless `retain`.
+fn take_pointwise<T: Element>(
     node: &Node<T>,
-    shape: &[usize],
-) -> Option<(Arc<dyn fusion::Pointwise>, Saved<T>)> {
+    retain: bool,
+) -> (fusion::PointwiseOp, Vec<Tensor<T>>) {
     let Node::Op {
         pointwise: Some(op),
         saved,
         ..
     } = node
     else {
-        return None;
+        unreachable!("region takes element-wise nodes only");
     };
-    let saved = lock(saved);
-    let s = saved.as_ref()?;
-    let fits = |t: &Tensor<T>| t.shape() == shape && t.data.as_slice().is_some();
-    (s.output.shape() == shape && s.inputs.iter().all(fits)).then(|| {
-        let copy = Saved {
-            inputs: s.inputs.clone(),
-            output: s.output.clone(),
-        };
-        (op.clone(), copy)
-    })
+    let mut saved = lock(saved);
+    let inputs = if retain {
+        saved.as_ref().map(|s| s.inputs.clone())
+    } else {
+        saved.take().map(|s| s.inputs)
+    };
+    (*op, inputs.expect("region checked the saved values"))
 }
 
 /// The element-wise region whose root is slot `i` (about to run, with an output gradient of
 /// `shape`): the root and every element-wise node below it all of whose consumers are in the
 /// region and that has no gradient of its own yet (nor is captured), up to
-/// `fusion::MAX_NODES`. Returns slots from producers to the root, or only `[i]`.
-fn region<T: Element>(i: usize, root: &Node<T>, shape: &[usize], slots: &[Slot<T>]) -> Vec<usize> {
-    if pointwise_saved(root, shape).is_none() {
-        return vec![i];
+/// `fusion::MAX_NODES`. Returns slots from producers to the root, or `None` if the root
+/// alone would be the region.
+fn region<T: Element>(
+    i: usize,
+    root: &Node<T>,
+    shape: &[usize],
+    slots: &[Slot<T>],
+) -> Option<Vec<usize>> {
+    if !fusable(root, shape) {
+        return None;
     }
     // Edges from the region into each slot below it.
     // Ordered, so that the region (and so the order of sums) is the same at every run.
@@ -248,9 +268,7 @@ fn region<T: Element>(i: usize, root: &Node<T>, shape: &[usize], slots: &[Slot<T
                 && s.grad.is_none()
                 && s.captures.is_empty()
                 && !members.contains(&j)
-                && s.node
-                    .as_deref()
-                    .is_some_and(|node| pointwise_saved(node, shape).is_some())
+                && s.node.as_deref().is_some_and(|node| fusable(node, shape))
         });
         let Some((j, _)) = next else { break };
         members.push(j);
@@ -260,7 +278,7 @@ fn region<T: Element>(i: usize, root: &Node<T>, shape: &[usize], slots: &[Slot<T
     }
     // A node joins only after all its consumers: reversed, producers come first.
     members.reverse();
-    members
+    (members.len() > 1).then_some(members)
 }
 
 /// Runs the region `members` (from `region`, root last) in one fused pass from the root's
@@ -275,12 +293,7 @@ fn fused<T: Element>(
 ) {
     #[cfg(test)]
     REGIONS.with(|r| r.borrow_mut().push(members.len()));
-    let shape = g.shape().to_vec();
-    let mut plan = Plan {
-        inputs: Vec::new(),
-        nodes: Vec::new(),
-        wanted: Vec::new(),
-    };
+    let mut plan = Plan::new();
     // The plan's slot of each input: by graph slot for inputs that require grad.
     let mut input_of: HashMap<usize, usize> = HashMap::new();
     let mut external = Vec::new();
@@ -293,13 +306,10 @@ fn fused<T: Element>(
         } else {
             slots[m].node.take().expect("a member has not run")
         };
-        let (op, saved) = pointwise_saved(&node, &shape).expect("checked by region");
-        if !retain && let Node::Op { saved, .. } = &*node {
-            lock(saved).take();
-        }
+        let (op, inputs) = take_pointwise(&node, retain);
         let edges = std::mem::take(&mut slots[m].inputs);
         let mut operands = [0; 2];
-        for (k, (t, e)) in saved.inputs.into_iter().zip(&edges).enumerate() {
+        for (k, (t, e)) in inputs.into_iter().zip(&edges).enumerate() {
             operands[k] = match e {
                 Some(j) if node_slot.contains_key(j) => usize::MAX - node_slot[j],
                 Some(j) => *input_of.entry(*j).or_insert_with(|| {
@@ -328,7 +338,7 @@ fn fused<T: Element>(
                 k
             }
         });
-        plan.nodes.push((op, operands));
+        plan.push_node(op, operands);
         for &j in edges.iter().flatten() {
             if !node_slot.contains_key(&j) {
                 slots[j].pending -= 1;
@@ -359,7 +369,7 @@ mod tests {
 
     fn regions_of(options: GradOptions, build: impl Fn(Tensor) -> Tensor) -> Vec<usize> {
         REGIONS.with(|r| r.borrow_mut().clear());
-        let x = Tensor::linspace(0.0, 1.0, 9).requires_grad_(true);
+        let x = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS + 3).requires_grad_(true);
         let y = build(x.clone());
         grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options).unwrap();
         REGIONS.with(|r| r.borrow().clone())
@@ -381,13 +391,22 @@ mod tests {
     }
 
     #[test]
+    fn small_tensors_are_not_fused() {
+        REGIONS.with(|r| r.borrow_mut().clear());
+        let x = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS - 1).requires_grad_(true);
+        let y = (x.clone().sin() * x.clone()).exp().sum();
+        grad(&[&y], &[&x], &[], GradOptions::default()).unwrap();
+        assert!(REGIONS.with(|r| r.borrow().is_empty()));
+    }
+
+    #[test]
     fn regions_stop_at_other_ops_and_at_the_size_limit() {
         // The sum is not element-wise: the region below it is the two ops above x.
         assert_eq!(
-            regions_of(GradOptions::default(), |x| (x.clone().sin() * 2.0)
-                .sum()
-                .expand(&[9])
-                .exp()),
+            regions_of(GradOptions::default(), |x| {
+                let n = x.len();
+                (x.sin() * 2.0).sum().expand(&[n]).exp()
+            }),
             vec![2]
         );
         let chain = |x: Tensor| (0..70).fold(x, |h, _| h.sin());

@@ -11,7 +11,7 @@
 //! `Send + Sync` and may be moved to other threads with their graph.
 
 use super::buffer::Buffer;
-use super::fusion::Pointwise;
+use super::fusion::PointwiseOp;
 use super::{Element, Tensor};
 use ndarray::ArrayD;
 use std::cell::Cell;
@@ -48,7 +48,7 @@ pub(super) enum Node<T: Element> {
         backward: BackwardFn<T>,
         /// The element-wise op, for a node whose inputs and output have one shape: the
         /// engine can then run it with its neighbours in one fused pass (`fusion.rs`).
-        pointwise: Option<Arc<dyn Pointwise>>,
+        pointwise: Option<PointwiseOp>,
     },
 }
 
@@ -170,7 +170,7 @@ pub(super) fn record_pointwise<T: Element>(
     inputs: &[&Tensor<T>],
     output: ArrayD<T>,
     backward: BackwardFn<T>,
-    op: Arc<dyn Pointwise>,
+    op: PointwiseOp,
 ) -> Tensor<T> {
     record_node(
         name,
@@ -199,7 +199,7 @@ pub(super) fn record_node<T: Element>(
     inputs: &[&Tensor<T>],
     data: Arc<Buffer<T>>,
     backward: BackwardFn<T>,
-    pointwise: Option<Arc<dyn Pointwise>>,
+    pointwise: Option<PointwiseOp>,
 ) -> Tensor<T> {
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };

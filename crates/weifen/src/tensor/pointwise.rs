@@ -10,7 +10,7 @@
 
 use super::buffer::Buffer;
 use super::error::or_panic;
-use super::fusion::{BinaryNode, Pointwise, UnaryNode};
+use super::fusion::PointwiseOp;
 use super::graph::{BackwardFn, is_grad_enabled, record_node, record_pointwise};
 use super::kernel;
 use super::lanes::Lanes;
@@ -38,7 +38,7 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
         &[x],
         out,
         unary_rule(op),
-        Arc::new(UnaryNode(op)),
+        PointwiseOp::Unary(op.id()),
     )
 }
 
@@ -55,7 +55,7 @@ fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
                 &[x],
                 data,
                 unary_rule(op),
-                Some(Arc::new(UnaryNode(op))),
+                Some(PointwiseOp::Unary(op.id())),
             )
         } else {
             y.clone()
@@ -93,8 +93,8 @@ fn try_binary<T: Element, O: BinaryOp>(
 }
 
 /// The op as a node of a fused backward region, when its operands have the output's shape.
-fn pointwise<O: BinaryOp>(op: O, same: bool) -> Option<Arc<dyn Pointwise>> {
-    same.then(|| Arc::new(BinaryNode(op)) as Arc<dyn Pointwise>)
+fn pointwise<O: BinaryOp>(op: O, same: bool) -> Option<PointwiseOp> {
+    same.then(|| PointwiseOp::Binary(op.id()))
 }
 
 /// The backward rule of `op`: `g·∂op`, reduced to each operand's shape; under
