@@ -43,14 +43,16 @@ fn both<T: Element>(
     (run(plain()), run(recorded()))
 }
 
-/// Asserts that the two gradients agree within `rel` relative to the largest magnitude.
+/// Asserts that the two gradients agree: equal (infinities included), both NaN, or within
+/// `rel` relative to the largest finite magnitude.
 fn assert_close<T: Element>(fused: &[Vec<T>], by_ops: &[Vec<T>], rel: f64, what: &str) {
     assert_eq!(fused.len(), by_ops.len());
     for (k, (a, b)) in fused.iter().zip(by_ops).enumerate() {
-        let scale = b.iter().map(|v| v.to_f64().abs()).fold(1e-300, f64::max);
+        let finite = b.iter().map(|v| v.to_f64()).filter(|v| v.is_finite());
+        let scale = finite.map(f64::abs).fold(1e-300, f64::max);
         for (i, (a, b)) in a.iter().zip(b).enumerate() {
             let (a, b) = (a.to_f64(), b.to_f64());
-            let same = (a.is_nan() && b.is_nan()) || (a - b).abs() <= rel * scale;
+            let same = a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= rel * scale;
             assert!(
                 same,
                 "{what}: input {k}, element {i}: fused {a} vs op by op {b}"
@@ -160,4 +162,46 @@ fn f32_regions_round_each_value_as_the_forward_pass_did() {
     let (fused, by_ops) = both(&[x], |x| seed(x[0].clone()));
     // The fused pass rounds the gradient once, op by op rounds each product: a few f32 ulp.
     assert_close(&fused, &by_ops, 4.0 * f64::from(f32::EPSILON), "f32 seed");
+}
+
+#[test]
+fn special_values_give_what_the_op_by_op_pass_gives() {
+    // Zeros, infinities, NaN, subnormals and huge values at every position of a long tensor:
+    // the fused pass must agree with the op-by-op pass element by element, NaN for NaN.
+    let specials = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        5e-324,
+        -1e-310,
+        1e300,
+        -1e300,
+        709.0,
+        -745.0,
+        1.0,
+        -1.0,
+    ];
+    let n = 16_384 + 13;
+    let values: Vec<f64> = (0..n)
+        .map(|i| specials[i % specials.len()] * (1.0 + (i / 13) as f64 * 1e-3))
+        .collect();
+    let x = Tensor::from(values);
+    for op in Unary::all() {
+        let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
+            let u = x[0].clone().unary(op);
+            u.clone() * x[0].clone() + u
+        });
+        // Element by element, relative to the element itself (the values span 600 decades).
+        for (i, (a, b)) in fused[0].iter().zip(&by_ops[0]).enumerate() {
+            let close = (a - b).abs() <= 1e-14 * a.abs().max(b.abs());
+            let same = a == b || (a.is_nan() && b.is_nan()) || close;
+            assert!(
+                same,
+                "{op:?}, x = {:e}: fused {a} vs op by op {b}",
+                x.to_vec()[i]
+            );
+        }
+    }
 }
