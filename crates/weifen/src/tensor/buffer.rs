@@ -115,6 +115,12 @@ pub(super) fn copy_of<T: Element>(view: ndarray::ArrayViewD<'_, T>) -> ArrayD<T>
     ArrayD::from_shape_vec(view.raw_dim(), v).expect("the view's own shape")
 }
 
+/// Whether an array from [`scratch_array`] is known to be zeros: one too small to come from
+/// the pool is a fresh zeroed allocation.
+pub(super) fn is_zeroed<T: Element>(a: &ArrayD<T>) -> bool {
+    a.len() < MIN
+}
+
 /// An array of `shape` whose values are unspecified, for a caller that overwrites every
 /// element ([`scratch`]).
 pub(super) fn scratch_array<T: Element>(shape: &[usize]) -> ArrayD<T> {

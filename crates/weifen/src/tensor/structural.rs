@@ -226,12 +226,14 @@ impl<T: Element> Tensor<T> {
         let mut shape = self.shape().to_vec();
         let n = shape[dim];
         shape[dim] = len;
-        // One pass: the zeros only where `self` does not go.
         let mut out = buffer::scratch_array(&shape);
-        out.slice_axis_mut(Axis(dim), Slice::from(..start))
-            .fill(T::zero());
-        out.slice_axis_mut(Axis(dim), Slice::from(start + n..))
-            .fill(T::zero());
+        if !buffer::is_zeroed(&out) {
+            // One pass over a recycled buffer: the zeros only where `self` does not go.
+            out.slice_axis_mut(Axis(dim), Slice::from(..start))
+                .fill(T::zero());
+            out.slice_axis_mut(Axis(dim), Slice::from(start + n..))
+                .fill(T::zero());
+        }
         out.slice_axis_mut(Axis(dim), Slice::from(start..start + n))
             .assign(&self.data);
         record(
