@@ -5,8 +5,8 @@
 //! tensor Rosenbrock's about fifteen. Most of those ops are element-wise with inputs and
 //! output of one shape, so their adjoints can instead be computed element by element: a
 //! *region* of such nodes (every node's consumers inside the region, see
-//! `engine::region`) runs in blocks of [`BLOCK`] elements that stay in the first-level
-//! cache. Per block, the region's values are recomputed forward from its inputs by the same
+//! `engine::region`) runs in blocks of [`BLOCK`] elements that stay in cache (a region of
+//! ten nodes and three inputs keeps 52 KB of blocks). Per block, the region's values are recomputed forward from its inputs by the same
 //! kernels as the forward pass (the op table's `f64` kernels, on SIMD lanes where the forward
 //! pass used them, at the same positions, so the values are the same), then its adjoints are
 //! swept back with the table's rules evaluated on those values. One pass reads the region's
@@ -22,8 +22,8 @@ use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
 use rayon::prelude::*;
 
-/// Elements per block: a region of ten nodes keeps 2 × 10 blocks of `f64` (values and
-/// adjoints), 40 KB.
+/// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
+/// per input, 4 KB each.
 const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
 const SPAN: usize = 64 * BLOCK;
