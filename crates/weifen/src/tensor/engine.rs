@@ -10,7 +10,7 @@
 //! recorded; without it they run under `no_grad`. Unless `retain_graph` (implied by
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
-use super::fusion::{self, Plan};
+use super::fusion::{self, Operand, Plan};
 use super::graph::{Node, lock, set_grad_enabled};
 use super::{Element, Tensor, TensorError};
 use std::collections::{BTreeMap, HashMap};
@@ -299,7 +299,6 @@ fn fused<T: Element>(
     let mut external = Vec::new();
     let node_slot: HashMap<usize, usize> =
         members.iter().enumerate().map(|(n, &m)| (m, n)).collect();
-    let mut nodes = Vec::new();
     for &m in &members {
         let node = if m == *members.last().expect("the root") {
             root.clone()
@@ -308,36 +307,24 @@ fn fused<T: Element>(
         };
         let (op, inputs) = take_pointwise(&node, retain);
         let edges = std::mem::take(&mut slots[m].inputs);
-        let mut operands = [0; 2];
+        let mut operands = [Operand::Input(0); 2];
         for (k, (t, e)) in inputs.into_iter().zip(&edges).enumerate() {
             operands[k] = match e {
-                Some(j) if node_slot.contains_key(j) => usize::MAX - node_slot[j],
-                Some(j) => *input_of.entry(*j).or_insert_with(|| {
+                Some(j) if node_slot.contains_key(j) => Operand::Node(node_slot[j]),
+                Some(j) => Operand::Input(*input_of.entry(*j).or_insert_with(|| {
                     plan.inputs.push(t);
                     plan.wanted.push(true);
                     external.push(Some(*j));
                     plan.inputs.len() - 1
-                }),
+                })),
                 None => {
                     plan.inputs.push(t);
                     plan.wanted.push(false);
                     external.push(None);
-                    plan.inputs.len() - 1
+                    Operand::Input(plan.inputs.len() - 1)
                 }
             };
         }
-        nodes.push((op, operands, edges));
-    }
-    // Node operands were marked `usize::MAX − n`; they become slots after the inputs.
-    let n_in = plan.inputs.len();
-    for (op, operands, edges) in nodes {
-        let operands = operands.map(|k| {
-            if k > usize::MAX / 2 {
-                n_in + (usize::MAX - k)
-            } else {
-                k
-            }
-        });
         plan.push_node(op, operands);
         for &j in edges.iter().flatten() {
             if !node_slot.contains_key(&j) {

@@ -98,13 +98,7 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         // As the forward kernel: lanes for the ops it runs on lanes, in fours from the
         // start of the array (blocks start at multiples of 4), the rest one by one.
         if Lanes::vector(op) {
-            let (mut ac, mut yc) = (a.chunks_exact(4), y.chunks_exact_mut(4));
-            for (a, y) in (&mut ac).zip(&mut yc) {
-                y.copy_from_slice(&lanes(a).unary(op).to_array());
-            }
-            for (a, y) in ac.remainder().iter().zip(yc.into_remainder()) {
-                *y = op.eval(*a);
-            }
+            kernel::map_slice(a, y, &|v| op.eval(v), &|v| v.unary(op));
         } else {
             for (a, y) in a.iter().zip(y) {
                 *y = op.eval(*a);
@@ -173,14 +167,20 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 }
 
+/// An operand of a region's node: one of the region's inputs, or an earlier node.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Operand {
+    Input(usize),
+    Node(usize),
+}
+
 /// A region ready to run: its inputs, its nodes in topological order (the last is the root,
 /// whose output gradient is given), and which inputs want their gradient.
 pub(super) struct Plan<T: Element> {
     /// The region's inputs (contiguous arrays of the root's shape).
     pub(super) inputs: Vec<Tensor<T>>,
-    /// Each node's op and its operands, as slots: `k < inputs.len()` is input `k`, otherwise
-    /// node `k − inputs.len()`, always an earlier one.
-    nodes: Vec<(Box<dyn Pointwise>, [usize; 2])>,
+    /// Each node's op and its operands (a node's are earlier nodes or inputs).
+    nodes: Vec<(Box<dyn Pointwise>, [Operand; 2])>,
     /// Whether the gradient of each input is wanted.
     pub(super) wanted: Vec<bool>,
 }
@@ -228,8 +228,8 @@ impl<T: Element> Plan<T> {
         }
     }
 
-    /// Appends a node: `op` on the slots `operands` (see `nodes`).
-    pub(super) fn push_node(&mut self, op: PointwiseOp, operands: [usize; 2]) {
+    /// Appends a node: `op` on `operands` (a unary op ignores the second).
+    pub(super) fn push_node(&mut self, op: PointwiseOp, operands: [Operand; 2]) {
         self.nodes.push((op.kernel(), operands));
     }
 
@@ -308,6 +308,11 @@ impl<T: Element> Plan<T> {
     ) {
         let (start, end) = (range.start, range.end);
         let n_in = inputs.len();
+        // A block's slots: the inputs', then the nodes'.
+        let slot = |o: Operand| match o {
+            Operand::Input(k) => k,
+            Operand::Node(n) => n_in + n,
+        };
         let round = T::NAME != "f64";
         for at in (start..end).step_by(BLOCK) {
             let len = BLOCK.min(end - at);
@@ -317,7 +322,8 @@ impl<T: Element> Plan<T> {
                     *v = x.to_f64();
                 }
             }
-            for (n, (op, [a, b])) in self.nodes.iter().enumerate() {
+            for (n, (op, operands)) in self.nodes.iter().enumerate() {
+                let [a, b] = operands.map(slot);
                 let (done, rest) = s.values.split_at_mut((n_in + n) * BLOCK);
                 let y = &mut rest[..len];
                 let a = &done[a * BLOCK..][..len];
@@ -345,8 +351,9 @@ impl<T: Element> Plan<T> {
                 *d = g.to_f64();
             }
             s.written[root] = true;
-            for (n, (op, [a, b])) in self.nodes.iter().enumerate().rev() {
-                let slot = (n_in + n) * BLOCK;
+            for (n, (op, operands)) in self.nodes.iter().enumerate().rev() {
+                let [a, b] = operands.map(slot);
+                let own = (n_in + n) * BLOCK;
                 let two = op.arity() == 2;
                 let (pa, pb) = (&mut s.pa[..len], &mut s.pb[..if two { len } else { 0 }]);
                 let va = &s.values[a * BLOCK..][..len];
@@ -355,7 +362,7 @@ impl<T: Element> Plan<T> {
                 } else {
                     &[]
                 };
-                let (y, g) = (&s.values[slot..][..len], &s.adjoints[slot..][..len]);
+                let (y, g) = (&s.values[own..][..len], &s.adjoints[own..][..len]);
                 op.backward(va, vb, y, g, pa, pb);
                 let mut give = |k: usize, p: &[f64]| {
                     let d = &mut s.adjoints[k * BLOCK..][..len];
@@ -365,9 +372,9 @@ impl<T: Element> Plan<T> {
                         d.copy_from_slice(p);
                     }
                 };
-                give(*a, pa);
+                give(a, pa);
                 if two {
-                    give(*b, pb);
+                    give(b, pb);
                 }
             }
             let wanted = self.wanted.iter().enumerate().filter(|(_, w)| **w);

@@ -163,24 +163,6 @@ pub(super) fn record<T: Element>(
     record_shared(name, inputs, Arc::new(Buffer::new(output)), backward)
 }
 
-/// [`record`] for an element-wise op whose inputs have the output's shape, described for the
-/// fused backward pass.
-pub(super) fn record_pointwise<T: Element>(
-    name: &'static str,
-    inputs: &[&Tensor<T>],
-    output: ArrayD<T>,
-    backward: BackwardFn<T>,
-    op: PointwiseOp,
-) -> Tensor<T> {
-    record_node(
-        name,
-        inputs,
-        Arc::new(Buffer::new(output)),
-        backward,
-        Some(op),
-    )
-}
-
 /// [`record`] for values that are already shared (a saved buffer becoming a tensor of its own,
 /// without a copy).
 pub(super) fn record_shared<T: Element>(

@@ -84,7 +84,7 @@ fn store_into<T: Element>(y: Lanes, o: &mut [T]) {
 /// `o = one(s)` element-wise (`s` and `o` of one length), four at a time through `lanes`;
 /// the last `len mod 4` elements through `one`, straight into `o`.
 #[inline(always)]
-fn map_slice<T: Element>(
+pub(super) fn map_slice<T: Element>(
     s: &[T],
     o: &mut [T],
     one: &impl Fn(T) -> T,

@@ -11,7 +11,7 @@
 use super::buffer::Buffer;
 use super::error::or_panic;
 use super::fusion::PointwiseOp;
-use super::graph::{BackwardFn, is_grad_enabled, record_node, record_pointwise};
+use super::graph::{BackwardFn, is_grad_enabled, record_node};
 use super::kernel;
 use super::lanes::Lanes;
 use super::shape::broadcast_shape;
@@ -33,30 +33,23 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
         ops::Unary::Powi(3) => power::<T, 3>(&x.data),
         _ => kernel::map(&x.data, one),
     };
-    record_pointwise(
-        op.spec().name,
-        &[x],
-        out,
-        unary_rule(op),
-        PointwiseOp::Unary(op.id()),
-    )
+    unary_node(x, op, Arc::new(Buffer::new(out)))
+}
+
+/// `op(x)` with values `data`, recorded with the table's rule and as an element-wise node.
+fn unary_node<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O, data: Arc<Buffer<T>>) -> Tensor<T> {
+    let pointwise = Some(PointwiseOp::Unary(op.id()));
+    record_node(op.spec().name, &[x], data, unary_rule(op), pointwise)
 }
 
 /// The backward rule of `op`: `g·op′(x, y)`. Under `create_graph` the rule needs `y` as a
-/// recorded tensor: it is the saved output made a node of its own, with this same rule (the
-/// same values, shared — not computed again, nor held twice).
+/// recorded tensor: it is the saved output made a node of its own (the same values, shared —
+/// not computed again, nor held twice).
 fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let x = &inputs[0];
         let y = if is_grad_enabled() {
-            let (name, data) = (op.spec().name, y.data.clone());
-            record_node(
-                name,
-                &[x],
-                data,
-                unary_rule(op),
-                Some(PointwiseOp::Unary(op.id())),
-            )
+            unary_node(x, op, y.data.clone())
         } else {
             y.clone()
         };
@@ -82,35 +75,29 @@ fn try_binary<T: Element, O: BinaryOp>(
     let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
         T::from_f64(op.eval(p.to_f64(), q.to_f64()))
     });
-    let same = a.shape() == shape.as_slice() && b.shape() == shape.as_slice();
-    Ok(record_node(
-        name,
-        &[a, b],
-        Arc::new(Buffer::new(out)),
-        binary_rule(op, same),
-        pointwise(op, same),
-    ))
+    Ok(binary_node(a, b, op, Arc::new(Buffer::new(out))))
 }
 
-/// The op as a node of a fused backward region, when its operands have the output's shape.
-fn pointwise<O: BinaryOp>(op: O, same: bool) -> Option<PointwiseOp> {
-    same.then(|| PointwiseOp::Binary(op.id()))
+/// `op(a, b)` with values `data`, recorded with the table's partials, and as an element-wise
+/// node when both operands have the output's shape (no broadcasting).
+fn binary_node<T: Element, O: BinaryOp>(
+    a: &Tensor<T>,
+    b: &Tensor<T>,
+    op: O,
+    data: Arc<Buffer<T>>,
+) -> Tensor<T> {
+    let same = a.shape() == data.shape() && b.shape() == data.shape();
+    let pointwise = same.then(|| PointwiseOp::Binary(op.id()));
+    record_node(op.spec().name, &[a, b], data, binary_rule(op), pointwise)
 }
 
 /// The backward rule of `op`: `g·∂op`, reduced to each operand's shape; under
 /// `create_graph`, `y` is the saved output made a node (see [`unary_rule`]).
-fn binary_rule<T: Element, O: BinaryOp>(op: O, same: bool) -> BackwardFn<T> {
+fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let (a, b) = (&inputs[0], &inputs[1]);
         let y = if is_grad_enabled() {
-            let (name, data) = (op.spec().name, y.data.clone());
-            record_node(
-                name,
-                &[a, b],
-                data,
-                binary_rule(op, same),
-                pointwise(op, same),
-            )
+            binary_node(a, b, op, y.data.clone())
         } else {
             y.clone()
         };
