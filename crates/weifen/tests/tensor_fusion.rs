@@ -4,8 +4,10 @@
 //! `create_graph` the same graph runs each node's rule as tensor ops. The two must agree on
 //! every function (the op-by-op pass is the oracle, itself checked against closed forms and
 //! central differences in `tensor_gradcheck.rs`), across region boundaries, with captured
-//! intermediates, shared nodes, constants, `f32`, and the parallel blocks. Regions are fused
-//! from 2¹⁴ = 16 384 elements, so every tensor here is at least that long.
+//! intermediates, shared nodes, constants, `f32`, and the parallel blocks; and so must a
+//! region that reads slices of its inputs in place (windows) and one that starts from a sum's
+//! gradient without expanding it. Regions are fused from 2¹⁴ = 16 384 elements, so every
+//! tensor here is at least that long.
 
 use weifen::Scalar;
 use weifen::ops::Unary;
@@ -203,5 +205,143 @@ fn special_values_give_what_the_op_by_op_pass_gives() {
                 x.to_vec()[i]
             );
         }
+    }
+}
+
+/// The Rosenbrock function as a sum over neighbours: two windows of `x` (offsets 0 and 1)
+/// under a sum.
+fn rosenbrock<T: Element>(x: &Tensor<T>) -> Tensor<T> {
+    let n = x.len();
+    let (head, tail) = (x.slice(0, 0, n - 1), x.slice(0, 1, n));
+    ((tail - head.clone().powi(2)).powi(2) * 100.0 + (1.0 - head).powi(2)).sum()
+}
+
+#[test]
+fn windows_under_a_sum_give_the_op_by_op_gradient_and_the_closed_form() {
+    // One block, one span, and several spans of the parallel pass with a ragged end.
+    for n in [16_390, 70_001, 200_003] {
+        let x = Tensor::linspace(-1.5, 1.7, n);
+        let (fused, by_ops) = both(std::slice::from_ref(&x), |x| rosenbrock(&x[0]));
+        assert_close(&fused, &by_ops, 1e-15, "rosenbrock");
+        let w = Tensor::linspace(0.5, 1.5, 1).to_vec()[0];
+        let v = x.to_vec();
+        for (i, d) in fused[0].iter().enumerate() {
+            let mut exact = 0.0;
+            if i + 1 < n {
+                exact += -400.0 * v[i] * (v[i + 1] - v[i] * v[i]) - 2.0 * (1.0 - v[i]);
+            }
+            if i > 0 {
+                exact += 200.0 * (v[i] - v[i - 1] * v[i - 1]);
+            }
+            let err = (d - w * exact).abs();
+            assert!(err <= 1e-12 * exact.abs().max(1.0), "n = {n}, element {i}");
+        }
+    }
+}
+
+#[test]
+fn windows_with_gaps_several_offsets_and_other_layouts() {
+    let n = 70_003;
+    let x = Tensor::linspace(-1.0, 2.0, n);
+    let z = Tensor::linspace(0.3, 0.9, n - 5);
+    let cases: Vec<(&str, Box<dyn Fn(&[Tensor]) -> Tensor>)> = vec![
+        // One window: zeros before and after it.
+        (
+            "one window",
+            Box::new(|x| x[0].slice(0, 3, n - 2).sin() * 2.0),
+        ),
+        // Three windows into x, and a second input read whole.
+        (
+            "three windows",
+            Box::new(|x| {
+                let a = x[0].slice(0, 5, n) * x[0].slice(0, 0, n - 5);
+                a + x[0].slice(0, 2, n - 3).exp() * x[1].clone()
+            }),
+        ),
+        // x whole and as a window of itself (offset 0).
+        (
+            "whole",
+            Box::new(|x| x[0].slice(0, 0, n) * x[0].clone().cos()),
+        ),
+        // Windows far apart: not fused as windows, still right.
+        (
+            "far apart",
+            Box::new(|x| x[0].slice(0, 0, n / 2) * x[0].slice(0, n - n / 2, n).exp()),
+        ),
+        // A window of an intermediate, which then gets its gradient as a whole.
+        (
+            "of a node",
+            Box::new(|x| {
+                let y = x[0].clone().sin() * 3.0;
+                (y.slice(0, 1, n) * y.slice(0, 0, n - 1)).tanh()
+            }),
+        ),
+        // A window also used outside the region.
+        (
+            "shared",
+            Box::new(|x| {
+                let a = x[0].slice(0, 1, n);
+                a.clone().exp() * a.clone() + a.sum()
+            }),
+        ),
+    ];
+    for (what, build) in &cases {
+        let (fused, by_ops) = both(&[x.clone(), z.clone()], |v| {
+            let y = build(v);
+            // The same gradient for z whatever the case uses: add z's contribution to the end.
+            let m = y.len();
+            y + v[1].slice(0, 0, m.min(n - 5)).sum() * 0.0
+        });
+        assert_close(&fused, &by_ops, 1e-14, what);
+    }
+}
+
+#[test]
+fn windows_along_the_first_dimension_of_a_matrix() {
+    // Rows 1.. and ..m−1 of an m×k matrix are windows k apart; within `MAX_SPREAD` (k = 7)
+    // they are fused as windows, beyond it (k = 300) as whole inputs. Slices along the
+    // second dimension are never windows.
+    for k in [7, 300] {
+        let m = 20_000 / k + 3;
+        let x = Tensor::linspace(-1.0, 1.0, m * k).reshape(&[m, k]);
+        let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
+            let x = &x[0];
+            let rows = x.slice(0, 1, m) * x.slice(0, 0, m - 1).sin();
+            let cols = x.slice(1, 1, k).exp() * x.slice(1, 0, k - 1);
+            rows.sum() + cols.sum()
+        });
+        assert_close(&fused, &by_ops, 1e-14, &format!("k = {k}"));
+    }
+}
+
+#[test]
+fn f32_windows_round_as_the_forward_pass_did() {
+    let x = Tensor::linspace(-1.5, 1.7, 70_001).cast::<f32>();
+    let (fused, by_ops) = both(&[x], |x| rosenbrock(&x[0]));
+    assert_close(
+        &fused,
+        &by_ops,
+        4.0 * f64::from(f32::EPSILON),
+        "f32 rosenbrock",
+    );
+}
+
+#[test]
+fn a_broadcast_sum_gradient_frees_buffers_unless_retained_and_means_fuse_too() {
+    let x = Tensor::linspace(0.0, 1.0, 20_000).requires_grad_(true);
+    // A region of one node under the sum, and a mean (a sum, then a division).
+    for (y, scale) in [(x.clone().sin().sum(), 1.0), (x.clone().sin().mean(), 2e4)] {
+        let keep = GradOptions {
+            retain_graph: true,
+            ..Default::default()
+        };
+        let first = grad(&[&y], &[&x], &[], keep).unwrap().remove(0);
+        for (d, x) in first.to_vec().iter().zip(x.to_vec()) {
+            assert!((d * scale - x.cos()).abs() < 1e-15, "x = {x}");
+        }
+        let second = grad(&[&y], &[&x], &[], plain()).unwrap().remove(0);
+        assert_eq!(first.to_vec(), second.to_vec());
+        let err = grad(&[&y], &[&x], &[], plain()).unwrap_err();
+        assert!(matches!(err, TensorError::BuffersFreed { .. }), "{err}");
     }
 }

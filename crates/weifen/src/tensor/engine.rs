@@ -10,7 +10,7 @@
 //! recorded; without it they run under `no_grad`. Unless `retain_graph` (implied by
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
-use super::fusion::{self, Operand, Plan};
+use super::fusion::{self, Fusion, Operand, Plan};
 use super::graph::{Node, lock, set_grad_enabled};
 use super::{Element, Tensor, TensorError};
 use std::collections::{BTreeMap, HashMap};
@@ -45,6 +45,9 @@ struct Slot<T: Element> {
     inputs: Vec<Option<usize>>,
     /// Positions in `capture` that name this node.
     captures: Vec<usize>,
+    /// Whether `grad` is one element standing for the same gradient at every element (a
+    /// sum's, sent down unexpanded to a region).
+    broadcast: bool,
 }
 
 /// Hashes node addresses (multiply and fold: addresses are distinct and aligned, so no
@@ -83,6 +86,7 @@ fn slot_of<T: Element>(
             grad: None,
             inputs: Vec::new(),
             captures: Vec::new(),
+            broadcast: false,
         });
         stack.push(slots.len() - 1);
         slots.len() - 1
@@ -143,16 +147,39 @@ pub(super) fn run<T: Element>(
         .collect();
     while let Some(i) = ready.pop() {
         let node = slots[i].node.take().expect("each slot runs once");
-        let g = slots[i].grad.take();
+        let mut g = slots[i].grad.take();
         for c in std::mem::take(&mut slots[i].captures) {
             captured[c] = g.clone();
         }
-        if let (false, Some(g)) = (options.create_graph, &g)
-            && g.len() >= fusion::MIN_ELEMENTS
-            && let Some(members) = region(i, &node, g.shape(), &slots)
-        {
-            fused(&node, members, g, retain, &mut slots, &mut ready);
-            continue;
+        let broadcast = std::mem::take(&mut slots[i].broadcast);
+        if let (false, Some(gi)) = (options.create_graph, &g) {
+            if let Some(j) = sum_into_region(i, &node, &slots) {
+                // The sum's gradient goes down as it is: the region below broadcasts it.
+                if let Node::Op { name, saved, .. } = &*node {
+                    let mut saved = lock(saved);
+                    if saved.is_none() {
+                        return Err(TensorError::BuffersFreed { op: name });
+                    }
+                    if !retain {
+                        saved.take();
+                    }
+                }
+                slots[j].grad = Some(gi.clone());
+                slots[j].broadcast = true;
+                slots[j].pending -= 1;
+                ready.push(j);
+                continue;
+            }
+            if let Some(shape) = saved_shape(&node)
+                && shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS
+                && let Some(r) = region(i, &node, &shape, &slots, broadcast)
+            {
+                fused(&node, r, gi, &shape, retain, &mut slots, &mut ready);
+                continue;
+            }
+            if broadcast && let Some(shape) = saved_shape(&node) {
+                g = Some(gi.expand(&shape));
+            }
         }
         let inputs = std::mem::take(&mut slots[i].inputs);
         match &*node {
@@ -200,11 +227,44 @@ pub(super) fn run<T: Element>(
     Ok(captured)
 }
 
+/// The slot below slot `i` if `i` is a sum of everything whose operand can be the root of
+/// a region with the sum's gradient broadcast: an element-wise node large enough to fuse
+/// that only the sum consumes.
+fn sum_into_region<T: Element>(i: usize, node: &Node<T>, slots: &[Slot<T>]) -> Option<usize> {
+    let Node::Op {
+        fusion: Fusion::SumAll,
+        ..
+    } = node
+    else {
+        return None;
+    };
+    let [Some(j)] = slots[i].inputs[..] else {
+        return None;
+    };
+    let s = &slots[j];
+    let below = s.node.as_deref()?;
+    let shape = saved_shape(below)?;
+    let fits = s.pending == 1
+        && s.grad.is_none()
+        && s.captures.is_empty()
+        && shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS
+        && fusable(below, &shape);
+    fits.then_some(j)
+}
+
+/// The shape of a node's saved output, if its saved values are still there.
+fn saved_shape<T: Element>(node: &Node<T>) -> Option<Vec<usize>> {
+    match node {
+        Node::Op { saved, .. } => lock(saved).as_ref().map(|s| s.output.shape().to_vec()),
+        Node::Leaf { .. } => None,
+    }
+}
+
 /// Whether the node can be part of a fused region of `shape`: an element-wise node whose
 /// saved values are still there and contiguous.
 fn fusable<T: Element>(node: &Node<T>, shape: &[usize]) -> bool {
     let Node::Op {
-        pointwise: Some(_),
+        fusion: Fusion::Pointwise(_),
         saved,
         ..
     } = node
@@ -218,18 +278,25 @@ fn fusable<T: Element>(node: &Node<T>, shape: &[usize]) -> bool {
         .is_some_and(|s| s.output.shape() == shape && s.inputs.iter().all(fits))
 }
 
-/// A fusable node's op and saved inputs, taken (freed in the node) unless `retain`.
-fn take_pointwise<T: Element>(
-    node: &Node<T>,
-    retain: bool,
-) -> (fusion::PointwiseOp, Vec<Tensor<T>>) {
+/// The offset of a window node of `shape` whose saved input is still there and contiguous.
+fn window<T: Element>(node: &Node<T>, shape: &[usize]) -> Option<usize> {
     let Node::Op {
-        pointwise: Some(op),
+        fusion: Fusion::Window { offset },
         saved,
         ..
     } = node
     else {
-        unreachable!("region takes element-wise nodes only");
+        return None;
+    };
+    let saved = lock(saved);
+    let s = saved.as_ref()?;
+    (s.output.shape() == shape && s.inputs[0].data.as_slice().is_some()).then_some(*offset)
+}
+
+/// A node's saved inputs, taken (freed in the node) unless `retain`.
+fn take_inputs<T: Element>(node: &Node<T>, retain: bool) -> Vec<Tensor<T>> {
+    let Node::Op { saved, .. } = node else {
+        unreachable!("a region takes op nodes only");
     };
     let mut saved = lock(saved);
     let inputs = if retain {
@@ -237,20 +304,29 @@ fn take_pointwise<T: Element>(
     } else {
         saved.take().map(|s| s.inputs)
     };
-    (*op, inputs.expect("region checked the saved values"))
+    inputs.expect("region checked the saved values")
+}
+
+/// A region found by [`region`]: its element-wise nodes from producers to the root, and the
+/// windows they read.
+struct Region {
+    members: Vec<usize>,
+    windows: Vec<usize>,
 }
 
 /// The element-wise region whose root is slot `i` (about to run, with an output gradient of
 /// `shape`): the root and every element-wise node below it all of whose consumers are in the
 /// region and that has no gradient of its own yet (nor is captured), up to
-/// `fusion::MAX_NODES`. Returns slots from producers to the root, or `None` if the root
-/// alone would be the region.
+/// `fusion::MAX_NODES`; and, on the same terms, the window slices they read (below which the
+/// region does not grow). Returns `None` if the root alone would be the region and `alone`
+/// is false.
 fn region<T: Element>(
     i: usize,
     root: &Node<T>,
     shape: &[usize],
     slots: &[Slot<T>],
-) -> Option<Vec<usize>> {
+    alone: bool,
+) -> Option<Region> {
     if !fusable(root, shape) {
         return None;
     }
@@ -261,42 +337,111 @@ fn region<T: Element>(
         *into.entry(j).or_default() += 1;
     }
     let mut members = vec![i];
-    while members.len() < fusion::MAX_NODES {
-        let next = into.iter().map(|(&j, &n)| (j, n)).find(|&(j, n)| {
+    // Windows, with the slot they read and where.
+    let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+    while members.len() + windows.len() < fusion::MAX_NODES {
+        let free = |j: usize, n: usize| {
             let s = &slots[j];
             n == s.pending
                 && s.grad.is_none()
                 && s.captures.is_empty()
                 && !members.contains(&j)
-                && s.node.as_deref().is_some_and(|node| fusable(node, shape))
+                && !windows.iter().any(|w| w.0 == j || w.1 == j)
+        };
+        let next = into.iter().find_map(|(&j, &n)| {
+            let node = slots[j].node.as_deref().filter(|_| free(j, n))?;
+            if fusable(node, shape) {
+                return Some((j, None));
+            }
+            let offset = window(node, shape)?;
+            let source = slots[j].inputs[0]?;
+            (!members.contains(&source)).then_some((j, Some((source, offset))))
         });
-        let Some((j, _)) = next else { break };
-        members.push(j);
-        for &k in slots[j].inputs.iter().flatten() {
-            *into.entry(k).or_default() += 1;
+        match next {
+            None => break,
+            Some((j, None)) => {
+                members.push(j);
+                for &k in slots[j].inputs.iter().flatten() {
+                    *into.entry(k).or_default() += 1;
+                }
+            }
+            Some((j, Some((source, offset)))) => {
+                windows.push((j, source, offset));
+                *into.entry(source).or_default() += 1;
+            }
         }
     }
+    // The windows into one slot must lie close together (`fusion::MAX_SPREAD`), counting
+    // the slot's own use by a member as offset 0; others stay inputs of their own.
+    let direct = |x: usize| {
+        members
+            .iter()
+            .any(|&m| slots[m].inputs.iter().flatten().any(|&k| k == x))
+    };
+    let spread_ok = |x: usize| {
+        let offsets = windows.iter().filter(|w| w.1 == x).map(|w| w.2);
+        let offsets: Vec<usize> = offsets.chain(direct(x).then_some(0)).collect();
+        let (lo, hi) = (offsets.iter().min(), offsets.iter().max());
+        hi.zip(lo).is_none_or(|(h, l)| h - l <= fusion::MAX_SPREAD)
+    };
+    let windows: Vec<usize> = windows
+        .iter()
+        .filter(|w| spread_ok(w.1))
+        .map(|w| w.0)
+        .collect();
     // A node joins only after all its consumers: reversed, producers come first.
     members.reverse();
-    (members.len() > 1).then_some(members)
+    (alone || members.len() > 1 || !windows.is_empty()).then_some(Region { members, windows })
 }
 
-/// Runs the region `members` (from `region`, root last) in one fused pass from the root's
-/// gradient `g`, and hands its inputs their gradients as their own nodes' rules would have.
+/// Runs `region` (root last) in one fused pass from the root's gradient `g` (of the root's
+/// `shape`, or one element to broadcast), and hands its inputs their gradients as their own
+/// nodes' rules would have.
 fn fused<T: Element>(
     root: &Arc<Node<T>>,
-    members: Vec<usize>,
+    region: Region,
     g: &Tensor<T>,
+    shape: &[usize],
     retain: bool,
     slots: &mut [Slot<T>],
     ready: &mut Vec<usize>,
 ) {
+    let Region { members, windows } = region;
     #[cfg(test)]
-    REGIONS.with(|r| r.borrow_mut().push(members.len()));
+    REGIONS.with(|r| r.borrow_mut().push(members.len() + windows.len()));
     let mut plan = Plan::new();
-    // The plan's slot of each input: by graph slot for inputs that require grad.
-    let mut input_of: HashMap<usize, usize> = HashMap::new();
+    // The plan's target for each graph slot that gets a gradient, and in what order.
+    let mut target_of: HashMap<usize, usize> = HashMap::new();
     let mut external = Vec::new();
+    let mut target = |plan: &mut Plan<T>, j: usize, shape: &[usize]| {
+        *target_of.entry(j).or_insert_with(|| {
+            external.push(j);
+            plan.target(shape)
+        })
+    };
+    let mut release = |j: usize, slots: &mut [Slot<T>]| {
+        slots[j].pending -= 1;
+        if slots[j].pending == 0 {
+            ready.push(j);
+        }
+    };
+    // The plan's input for each window slot, and for each slot read whole.
+    let mut input_of: HashMap<usize, usize> = HashMap::new();
+    for &w in &windows {
+        let node = slots[w].node.take().expect("a window has not run");
+        let Node::Op {
+            fusion: Fusion::Window { offset },
+            ..
+        } = *node
+        else {
+            unreachable!("region checked the window");
+        };
+        let x = take_inputs(&node, retain).swap_remove(0);
+        let source = std::mem::take(&mut slots[w].inputs)[0].expect("a window's input");
+        let t = target(&mut plan, source, x.shape());
+        input_of.insert(w, plan.input(x, offset, Some(t)));
+        release(source, slots);
+    }
     let node_slot: HashMap<usize, usize> =
         members.iter().enumerate().map(|(n, &m)| (m, n)).collect();
     for &m in &members {
@@ -305,40 +450,40 @@ fn fused<T: Element>(
         } else {
             slots[m].node.take().expect("a member has not run")
         };
-        let (op, inputs) = take_pointwise(&node, retain);
+        let Node::Op {
+            fusion: Fusion::Pointwise(op),
+            ..
+        } = *node
+        else {
+            unreachable!("region takes element-wise nodes only");
+        };
+        let inputs = take_inputs(&node, retain);
         let edges = std::mem::take(&mut slots[m].inputs);
         let mut operands = [Operand::Input(0); 2];
         for (k, (t, e)) in inputs.into_iter().zip(&edges).enumerate() {
             operands[k] = match e {
                 Some(j) if node_slot.contains_key(j) => Operand::Node(node_slot[j]),
-                Some(j) => Operand::Input(*input_of.entry(*j).or_insert_with(|| {
-                    plan.inputs.push(t);
-                    plan.wanted.push(true);
-                    external.push(Some(*j));
-                    plan.inputs.len() - 1
-                })),
-                None => {
-                    plan.inputs.push(t);
-                    plan.wanted.push(false);
-                    external.push(None);
-                    Operand::Input(plan.inputs.len() - 1)
-                }
+                Some(j) => Operand::Input(match input_of.get(j) {
+                    Some(&k) => k,
+                    None => {
+                        let tg = target(&mut plan, *j, t.shape());
+                        let k = plan.input(t, 0, Some(tg));
+                        input_of.insert(*j, k);
+                        k
+                    }
+                }),
+                None => Operand::Input(plan.input(t, 0, None)),
             };
         }
         plan.push_node(op, operands);
         for &j in edges.iter().flatten() {
-            if !node_slot.contains_key(&j) {
-                slots[j].pending -= 1;
-                if slots[j].pending == 0 {
-                    ready.push(j);
-                }
+            if !node_slot.contains_key(&j) && !windows.contains(&j) {
+                release(j, slots);
             }
         }
     }
-    for (gi, j) in plan.run(g).into_iter().zip(external) {
-        if let (Some(gi), Some(j)) = (gi, j) {
-            add_into(&mut slots[j].grad, gi);
-        }
+    for (gi, j) in plan.run(g, shape).into_iter().zip(external) {
+        add_into(&mut slots[j].grad, gi);
     }
 }
 
@@ -355,8 +500,12 @@ mod tests {
     use crate::tensor::grad;
 
     fn regions_of(options: GradOptions, build: impl Fn(Tensor) -> Tensor) -> Vec<usize> {
+        regions_at(fusion::MIN_ELEMENTS + 3, options, build)
+    }
+
+    fn regions_at(n: usize, options: GradOptions, build: impl Fn(Tensor) -> Tensor) -> Vec<usize> {
         REGIONS.with(|r| r.borrow_mut().clear());
-        let x = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS + 3).requires_grad_(true);
+        let x = Tensor::linspace(0.0, 1.0, n).requires_grad_(true);
         let y = build(x.clone());
         grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options).unwrap();
         REGIONS.with(|r| r.borrow().clone())
@@ -405,5 +554,26 @@ mod tests {
                 70 - 2 * fusion::MAX_NODES
             ]
         );
+    }
+
+    #[test]
+    fn windows_and_a_sum_join_the_region_below_them() {
+        let plain = GradOptions::default();
+        let rosenbrock = |x: Tensor| {
+            let n = x.len();
+            let (head, tail) = (x.slice(0, 0, n - 1), x.slice(0, 1, n));
+            ((tail - head.clone().powi(2)).powi(2) * 100.0 + (1.0 - head).powi(2)).sum()
+        };
+        // powi, −, powi, ·100, 1−, powi, +: seven nodes, and the two windows.
+        assert_eq!(regions_of(plain, rosenbrock), vec![9]);
+        // A single node under a sum is a region (it saves the expanded gradient).
+        assert_eq!(regions_of(plain, |x| x.sin().sum()), vec![1]);
+        // Halves of x are too far apart to be windows: the product alone, under the sum.
+        let n = 2 * fusion::MIN_ELEMENTS + 2;
+        let halves = |x: Tensor| (x.slice(0, 0, n / 2) * x.slice(0, n / 2, n)).sum();
+        assert_eq!(regions_at(n, plain, halves), vec![1]);
+        // Within the spread they are.
+        let near = |x: Tensor| (x.slice(0, 0, n - 9) * x.slice(0, 9, n)).sum();
+        assert_eq!(regions_at(n, plain, near), vec![3]);
     }
 }

@@ -36,6 +36,22 @@ pub(super) const MIN_ELEMENTS: usize = 1 << 14;
 /// several regions.
 pub(super) const MAX_NODES: usize = 32;
 
+/// What the engine may fuse a node into, as the graph keeps it.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Fusion {
+    /// Nothing: the node's rule runs op by op.
+    None,
+    /// An element-wise op whose inputs and output have one shape: a member of a region.
+    Pointwise(PointwiseOp),
+    /// A slice that is the run of its input's elements from `offset` in row-major order: a
+    /// region reads it in place and writes its gradient straight into its input's, instead
+    /// of the rule's padded copy and the sum of such copies.
+    Window { offset: usize },
+    /// The sum of all the elements of its input: a region below it starts from the
+    /// gradient broadcast block by block, instead of an expanded array.
+    SumAll,
+}
+
 /// The element-wise op of a node whose inputs and output have one shape, as the graph keeps
 /// it: the op's run-time id (no allocation per recorded op). A fused pass turns it into its
 /// [`Pointwise`] kernel, compiled for the op's type.
@@ -174,16 +190,38 @@ pub(super) enum Operand {
     Node(usize),
 }
 
+/// One of a region's inputs: the region's number of elements read from a contiguous array
+/// at `offset` (0 for an element-wise node's operand, a slice's start in its input for a
+/// window), and the gradient it adds to, if wanted.
+struct Input<T: Element> {
+    data: Tensor<T>,
+    offset: usize,
+    target: Option<usize>,
+}
+
 /// A region ready to run: its inputs, its nodes in topological order (the last is the root,
-/// whose output gradient is given), and which inputs want their gradient.
+/// whose output gradient is given), and the gradients it writes (*targets*): each the sum of
+/// some inputs' gradients, each placed at its input's offset, zeros elsewhere.
 pub(super) struct Plan<T: Element> {
-    /// The region's inputs (contiguous arrays of the root's shape).
-    pub(super) inputs: Vec<Tensor<T>>,
+    inputs: Vec<Input<T>>,
     /// Each node's op and its operands (a node's are earlier nodes or inputs).
     nodes: Vec<(Box<dyn Pointwise>, [Operand; 2])>,
-    /// Whether the gradient of each input is wanted.
-    pub(super) wanted: Vec<bool>,
+    /// The shape of each target.
+    targets: Vec<Vec<usize>>,
 }
+
+/// How one target is written: its length, its inputs by increasing offset, and the least
+/// and greatest offset (their difference is at most [`MAX_SPREAD`]).
+struct Layout {
+    len: usize,
+    inputs: Vec<usize>,
+    lo: usize,
+    hi: usize,
+}
+
+/// The most by which the offsets of the windows into one target may differ (a span's
+/// leading elements that its predecessor also writes are kept apart and added after).
+pub(super) const MAX_SPREAD: usize = BLOCK;
 
 /// Per-thread blocks: the values and adjoints of every slot, and two partials.
 #[derive(Default)]
@@ -218,14 +256,77 @@ thread_local! {
     static KEPT: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Where one span writes one target: the positions from `base` on (`own`, which no other
+/// span writes), and below `base` the few that the previous span writes too (`head`, from
+/// position `head_at`, added in after all spans). `frontier` is the end of what the span has
+/// written in `own` so far: below it a contribution adds, above it it assigns.
+struct Sink<'a, T> {
+    own: &'a mut [T],
+    base: usize,
+    head: Vec<T>,
+    head_at: usize,
+    frontier: usize,
+}
+
+impl<T: Element> Sink<'_, T> {
+    /// Adds `d` at positions `p..`.
+    fn put(&mut self, p: usize, d: &[f64]) {
+        let below = self.base.saturating_sub(p).min(d.len());
+        for (i, v) in d[..below].iter().enumerate() {
+            let h = &mut self.head[p + i - self.head_at];
+            *h = *h + T::from_f64(*v);
+        }
+        let (p, d) = (p + below, &d[below..]);
+        if d.is_empty() {
+            return;
+        }
+        let end = p + d.len();
+        if p > self.frontier {
+            self.own[self.frontier - self.base..p - self.base].fill(T::zero());
+        }
+        let split = self.frontier.clamp(p, end);
+        let (add, set) = d.split_at(split - p);
+        for (o, v) in self.own[p - self.base..].iter_mut().zip(add) {
+            *o = *o + T::from_f64(*v);
+        }
+        for (o, v) in self.own[split - self.base..].iter_mut().zip(set) {
+            *o = T::from_f64(*v);
+        }
+        self.frontier = self.frontier.max(end);
+    }
+
+    /// Zeros where nothing was written.
+    fn finish(&mut self) {
+        let f = self.frontier - self.base;
+        self.own[f..].fill(T::zero());
+    }
+}
+
 impl<T: Element> Plan<T> {
     /// A plan with no inputs or nodes yet.
     pub(super) fn new() -> Plan<T> {
         Plan {
             inputs: Vec::new(),
             nodes: Vec::new(),
-            wanted: Vec::new(),
+            targets: Vec::new(),
         }
+    }
+
+    /// A new target: a gradient of `shape` for the inputs that name it.
+    pub(super) fn target(&mut self, shape: &[usize]) -> usize {
+        self.targets.push(shape.to_vec());
+        self.targets.len() - 1
+    }
+
+    /// A new input: `data` read from `offset` (contiguous), its gradient added into
+    /// `target`'s if given.
+    pub(super) fn input(&mut self, data: Tensor<T>, offset: usize, target: Option<usize>) -> usize {
+        self.inputs.push(Input {
+            data,
+            offset,
+            target,
+        });
+        self.inputs.len() - 1
     }
 
     /// Appends a node: `op` on `operands` (a unary op ignores the second).
@@ -237,73 +338,120 @@ impl<T: Element> Plan<T> {
         self.inputs.len() + self.nodes.len()
     }
 
-    /// The gradient of each input (`None` where not wanted) for the root's output gradient
-    /// `g`.
-    pub(super) fn run(&self, g: &Tensor<T>) -> Vec<Option<Tensor<T>>> {
-        let len = g.len();
-        let shape = g.shape().to_vec();
+    fn layouts(&self) -> Vec<Layout> {
+        self.targets
+            .iter()
+            .enumerate()
+            .map(|(t, shape)| {
+                let mut inputs: Vec<usize> = (0..self.inputs.len())
+                    .filter(|&k| self.inputs[k].target == Some(t))
+                    .collect();
+                inputs.sort_by_key(|&k| self.inputs[k].offset);
+                let offset = |k: Option<&usize>| k.map_or(0, |&k| self.inputs[k].offset);
+                Layout {
+                    len: shape.iter().product(),
+                    lo: offset(inputs.first()),
+                    hi: offset(inputs.last()),
+                    inputs,
+                }
+            })
+            .collect()
+    }
+
+    /// The gradient of each target, for the root's output gradient `g` (of the root's
+    /// `shape`, or one element: the same gradient for every element).
+    pub(super) fn run(&self, g: &Tensor<T>, shape: &[usize]) -> Vec<Tensor<T>> {
+        let len: usize = shape.iter().product();
         let g = g.data.as_standard_layout();
         let g = g.as_slice().expect("standard layout");
         let inputs: Vec<&[T]> = self
             .inputs
             .iter()
-            .map(|t| {
-                t.data
+            .map(|i| {
+                i.data
+                    .data
                     .as_slice()
                     .expect("the engine takes contiguous inputs only")
             })
             .collect();
-        let mut outs: Vec<Vec<T>> = self
-            .wanted
-            .iter()
-            .filter(|&&w| w)
-            .map(|_| buffer::scratch(len))
-            .collect();
-        if kernel::parallel(len) {
-            let mut spans: Vec<Vec<&mut [T]>> =
-                (0..len.div_ceil(SPAN)).map(|_| Vec::new()).collect();
-            for o in &mut outs {
-                for (s, c) in o.chunks_mut(SPAN).enumerate() {
-                    spans[s].push(c);
-                }
+        let layouts = self.layouts();
+        let mut outs: Vec<Vec<T>> = layouts.iter().map(|l| buffer::scratch(l.len)).collect();
+        let span = if kernel::parallel(len) {
+            SPAN
+        } else {
+            len.max(1)
+        };
+        let spans = len.div_ceil(span).max(1);
+        // Each span's sinks: target positions from span start + `hi` to the next's.
+        let mut sinks: Vec<Vec<Sink<'_, T>>> = (0..spans).map(|_| Vec::new()).collect();
+        for (out, l) in outs.iter_mut().zip(&layouts) {
+            let mut rest = &mut out[..];
+            let mut base = 0;
+            for (s, sinks) in sinks.iter_mut().enumerate() {
+                let next = if s + 1 == spans {
+                    l.len
+                } else {
+                    (s + 1) * span + l.hi
+                };
+                let (own, r) = std::mem::take(&mut rest).split_at_mut(next - base);
+                rest = r;
+                let spread = if s == 0 { 0 } else { l.hi - l.lo };
+                sinks.push(Sink {
+                    own,
+                    base,
+                    head: vec![T::zero(); spread],
+                    head_at: s * span + l.lo,
+                    frontier: base,
+                });
+                base = next;
             }
-            spans.into_par_iter().enumerate().for_each_init(
+        }
+        let run = |scratch: &mut Scratch, s: usize, sinks: &mut Vec<Sink<'_, T>>| {
+            let range = s * span..((s + 1) * span).min(len);
+            self.span(&inputs, &layouts, g, range, sinks, scratch);
+        };
+        if spans > 1 {
+            sinks.par_iter_mut().enumerate().for_each_init(
                 || Scratch::new(self.slots()),
-                |scratch, (s, mut outs)| {
-                    let start = s * SPAN;
-                    let end = (start + SPAN).min(len);
-                    self.span(&inputs, g, start..end, &mut outs, scratch);
-                },
+                |scratch, (s, sinks)| run(scratch, s, sinks),
             );
         } else {
-            let mut whole: Vec<&mut [T]> = outs.iter_mut().map(|o| &mut o[..]).collect();
             // One thread's blocks are kept for its next region (a small tensor's pass would
             // otherwise spend a good part of its time allocating them).
             let mut scratch = KEPT.with_borrow_mut(Option::take).unwrap_or_default();
             scratch.fit(self.slots());
-            self.span(&inputs, g, 0..len, &mut whole, &mut scratch);
+            run(&mut scratch, 0, &mut sinks[0]);
             KEPT.with_borrow_mut(|k| *k = Some(scratch));
         }
-        let mut outs = outs.into_iter();
-        self.wanted
-            .iter()
-            .map(|&w| {
-                w.then(|| {
-                    let v = outs.next().expect("one output per wanted input");
-                    let a = ArrayD::from_shape_vec(shape.clone(), v).expect("the root's shape");
-                    Tensor::from_data(a)
-                })
+        // The positions two spans both wrote: the later span's part added in.
+        let heads: Vec<Vec<(usize, Vec<T>)>> = sinks
+            .into_iter()
+            .map(|s| s.into_iter().map(|k| (k.head_at, k.head)).collect())
+            .collect();
+        for span_heads in heads.into_iter().skip(1) {
+            for ((at, head), out) in span_heads.into_iter().zip(&mut outs) {
+                for (o, h) in out[at..].iter_mut().zip(head) {
+                    *o = *o + h;
+                }
+            }
+        }
+        outs.into_iter()
+            .zip(&self.targets)
+            .map(|(v, shape)| {
+                Tensor::from_data(ArrayD::from_shape_vec(shape.clone(), v).expect("its shape"))
             })
             .collect()
     }
 
-    /// Elements `range` (`outs` holds those of each wanted gradient), block by block.
+    /// Elements `range` of the region, block by block, their gradients into `sinks` (one
+    /// per target).
     fn span(
         &self,
         inputs: &[&[T]],
+        layouts: &[Layout],
         g: &[T],
         range: std::ops::Range<usize>,
-        outs: &mut [&mut [T]],
+        sinks: &mut [Sink<'_, T>],
         s: &mut Scratch,
     ) {
         let (start, end) = (range.start, range.end);
@@ -318,7 +466,8 @@ impl<T: Element> Plan<T> {
             let len = BLOCK.min(end - at);
             for (k, x) in inputs.iter().enumerate() {
                 let v = &mut s.values[k * BLOCK..][..len];
-                for (v, x) in v.iter_mut().zip(&x[at..at + len]) {
+                let from = self.inputs[k].offset + at;
+                for (v, x) in v.iter_mut().zip(&x[from..from + len]) {
                     *v = x.to_f64();
                 }
             }
@@ -344,11 +493,13 @@ impl<T: Element> Plan<T> {
             // (`written`), so the blocks need no zeroing.
             s.written.fill(false);
             let root = n_in + self.nodes.len() - 1;
-            for (d, g) in s.adjoints[root * BLOCK..][..len]
-                .iter_mut()
-                .zip(&g[at..at + len])
-            {
-                *d = g.to_f64();
+            let d = &mut s.adjoints[root * BLOCK..][..len];
+            if let [g] = g {
+                d.fill(g.to_f64());
+            } else {
+                for (d, g) in d.iter_mut().zip(&g[at..at + len]) {
+                    *d = g.to_f64();
+                }
             }
             s.written[root] = true;
             for (n, (op, operands)) in self.nodes.iter().enumerate().rev() {
@@ -377,17 +528,18 @@ impl<T: Element> Plan<T> {
                     give(b, pb);
                 }
             }
-            let wanted = self.wanted.iter().enumerate().filter(|(_, w)| **w);
-            for ((k, _), out) in wanted.zip(outs.iter_mut()) {
-                let o = &mut out[at - start..][..len];
-                if s.written[k] {
-                    for (o, d) in o.iter_mut().zip(&s.adjoints[k * BLOCK..][..len]) {
-                        *o = T::from_f64(*d);
+            for (l, sink) in layouts.iter().zip(sinks.iter_mut()) {
+                for &k in &l.inputs {
+                    let d = &mut s.adjoints[k * BLOCK..][..len];
+                    if !s.written[k] {
+                        d.fill(0.0);
                     }
-                } else {
-                    o.fill(T::zero());
+                    sink.put(self.inputs[k].offset + at, d);
                 }
             }
+        }
+        for sink in sinks {
+            sink.finish();
         }
     }
 }

@@ -11,7 +11,7 @@
 //! `Send + Sync` and may be moved to other threads with their graph.
 
 use super::buffer::Buffer;
-use super::fusion::PointwiseOp;
+use super::fusion::Fusion;
 use super::{Element, Tensor};
 use ndarray::ArrayD;
 use std::cell::Cell;
@@ -46,9 +46,10 @@ pub(super) enum Node<T: Element> {
         saved: Mutex<Option<Saved<T>>>,
         /// The rule.
         backward: BackwardFn<T>,
-        /// The element-wise op, for a node whose inputs and output have one shape: the
-        /// engine can then run it with its neighbours in one fused pass (`fusion.rs`).
-        pointwise: Option<PointwiseOp>,
+        /// What the engine may fuse the node into: an element-wise op whose inputs and
+        /// output have one shape, a slice that is a run of its input's elements, or a sum of
+        /// everything (`fusion.rs`).
+        fusion: Fusion,
     },
 }
 
@@ -171,17 +172,17 @@ pub(super) fn record_shared<T: Element>(
     data: Arc<Buffer<T>>,
     backward: BackwardFn<T>,
 ) -> Tensor<T> {
-    record_node(name, inputs, data, backward, None)
+    record_node(name, inputs, data, backward, Fusion::None)
 }
 
-/// A tensor of `data` recorded as the output of `name` on `inputs` (see [`record`]), with its
-/// element-wise description if it has one.
+/// A tensor of `data` recorded as the output of `name` on `inputs` (see [`record`]), with
+/// what the engine may fuse it into.
 pub(super) fn record_node<T: Element>(
     name: &'static str,
     inputs: &[&Tensor<T>],
     data: Arc<Buffer<T>>,
     backward: BackwardFn<T>,
-    pointwise: Option<PointwiseOp>,
+    fusion: Fusion,
 ) -> Tensor<T> {
     if !is_grad_enabled() || inputs.iter().all(|t| t.node.is_none()) {
         return Tensor { data, node: None };
@@ -194,7 +195,7 @@ pub(super) fn record_node<T: Element>(
             output: data.clone(),
         })),
         backward,
-        pointwise,
+        fusion,
     };
     Tensor {
         data,

@@ -10,7 +10,7 @@
 
 use super::buffer::Buffer;
 use super::error::or_panic;
-use super::fusion::PointwiseOp;
+use super::fusion::{Fusion, PointwiseOp};
 use super::graph::{BackwardFn, is_grad_enabled, record_node};
 use super::kernel;
 use super::lanes::Lanes;
@@ -38,8 +38,8 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
 
 /// `op(x)` with values `data`, recorded with the table's rule and as an element-wise node.
 fn unary_node<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O, data: Arc<Buffer<T>>) -> Tensor<T> {
-    let pointwise = Some(PointwiseOp::Unary(op.id()));
-    record_node(op.spec().name, &[x], data, unary_rule(op), pointwise)
+    let fusion = Fusion::Pointwise(PointwiseOp::Unary(op.id()));
+    record_node(op.spec().name, &[x], data, unary_rule(op), fusion)
 }
 
 /// The backward rule of `op`: `g·op′(x, y)`. Under `create_graph` the rule needs `y` as a
@@ -87,8 +87,12 @@ fn binary_node<T: Element, O: BinaryOp>(
     data: Arc<Buffer<T>>,
 ) -> Tensor<T> {
     let same = a.shape() == data.shape() && b.shape() == data.shape();
-    let pointwise = same.then(|| PointwiseOp::Binary(op.id()));
-    record_node(op.spec().name, &[a, b], data, binary_rule(op), pointwise)
+    let fusion = if same {
+        Fusion::Pointwise(PointwiseOp::Binary(op.id()))
+    } else {
+        Fusion::None
+    };
+    record_node(op.spec().name, &[a, b], data, binary_rule(op), fusion)
 }
 
 /// The backward rule of `op`: `g·∂op`, reduced to each operand's shape; under

@@ -6,11 +6,14 @@
 //! on ties (the op table's convention for `max`/`min`); `logsumexp` is composed from table
 //! ops around the detached maximum, so it needs no rule.
 
+use super::buffer::Buffer;
 use super::error::or_panic;
-use super::graph::{is_grad_enabled, record};
+use super::fusion::Fusion;
+use super::graph::{is_grad_enabled, record_node};
 use super::{Element, Tensor, TensorError, kernel};
 use crate::Scalar;
 use ndarray::{ArrayD, Axis, Zip};
+use std::sync::Arc;
 
 #[derive(Clone, Copy)]
 enum Reduce {
@@ -96,10 +99,14 @@ impl<T: Element> Tensor<T> {
             }
         };
         let shape = self.shape().to_vec();
-        Ok(record(
+        let fusion = match (r, dim) {
+            (Reduce::Sum, None) => Fusion::SumAll,
+            _ => Fusion::None,
+        };
+        Ok(record_node(
             r.name(),
             &[self],
-            out,
+            Arc::new(Buffer::new(out)),
             Box::new(move |inputs, y, g| {
                 let x = &inputs[0];
                 // The result and its gradient with the reduced dimension(s) kept, so that they
@@ -128,6 +135,7 @@ impl<T: Element> Tensor<T> {
                     }
                 })]
             }),
+            fusion,
         ))
     }
 

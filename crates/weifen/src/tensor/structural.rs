@@ -5,10 +5,13 @@
 //! `slice` ↔ `pad` (zeros around), `cat` ↔ slices. `get`, `select`, `squeeze`, `unsqueeze`
 //! and `stack` are compositions of them and need no rule.
 
+use super::buffer::{self, Buffer};
 use super::error::or_panic;
-use super::graph::record;
-use super::{Element, Tensor, TensorError, buffer};
+use super::fusion::Fusion;
+use super::graph::{record, record_node};
+use super::{Element, Tensor, TensorError};
 use ndarray::{Axis, IxDyn, Slice};
+use std::sync::Arc;
 
 impl<T: Element> Tensor<T> {
     /// The same values in a new shape (row-major order), like `torch.reshape`.
@@ -212,11 +215,23 @@ impl<T: Element> Tensor<T> {
             });
         }
         let out = buffer::copy_of(self.data.slice_axis(Axis(dim), Slice::from(start..end)));
-        Ok(record(
+        // Along a dimension with only dimensions of length 1 before it, the slice is a run of
+        // the input's elements in row-major order: the engine can then read it in place and
+        // write its gradient into the input's (`fusion.rs`).
+        let shape = self.shape();
+        let fusion = if shape[..dim].iter().all(|&n| n == 1) {
+            Fusion::Window {
+                offset: start * shape[dim + 1..].iter().product::<usize>(),
+            }
+        } else {
+            Fusion::None
+        };
+        Ok(record_node(
             "slice",
             &[self],
-            out,
+            Arc::new(Buffer::new(out)),
             Box::new(move |_, _, g| vec![Some(g.pad(dim, start, len))]),
+            fusion,
         ))
     }
 
