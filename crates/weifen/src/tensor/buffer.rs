@@ -8,10 +8,11 @@
 //! pool is bounded (a few buffers per element type); smaller arrays use the allocator as usual.
 
 use super::Element;
+use super::lazy::Recipe;
 use ndarray::{ArrayD, IxDyn};
 use rayon::prelude::*;
 use std::ops::Deref;
-use std::sync::PoisonError;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 /// Arrays of at least this many elements are recycled.
 const MIN: usize = 1 << 14;
@@ -23,40 +24,114 @@ const KEEP: usize = 64;
 /// computation used a moment before. [`release_buffers`] gives it back.
 const KEEP_BYTES: usize = 1 << 30;
 
-/// The values of a tensor: an array whose memory returns to the pool when dropped.
-#[derive(Debug)]
-pub(super) struct Buffer<T: Element>(ArrayD<T>);
+/// The values of a tensor: an array whose memory returns to the pool when dropped, or a
+/// *pending* one, whose values are computed from its recipe (`lazy.rs`) the first time they
+/// are read. Its shape is known either way, so asking for it computes nothing.
+pub(super) struct Buffer<T: Element> {
+    shape: Vec<usize>,
+    value: OnceLock<ArrayD<T>>,
+    recipe: Mutex<Option<Recipe<T>>>,
+}
 
 impl<T: Element> Buffer<T> {
     pub(super) fn new(a: ArrayD<T>) -> Buffer<T> {
-        Buffer(a)
+        Buffer {
+            shape: a.shape().to_vec(),
+            value: OnceLock::from(a),
+            recipe: Mutex::new(None),
+        }
+    }
+
+    /// Values of `shape` to be computed by `recipe` when first read.
+    pub(super) fn pending(shape: &[usize], recipe: Recipe<T>) -> Buffer<T> {
+        Buffer {
+            shape: shape.to_vec(),
+            value: OnceLock::new(),
+            recipe: Mutex::new(Some(recipe)),
+        }
+    }
+
+    /// The recipe, if the values have not been computed yet.
+    pub(super) fn recipe(&self) -> Option<Recipe<T>> {
+        if self.value.get().is_some() {
+            return None;
+        }
+        self.recipe
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether the values are (or, pending, will be) one contiguous run in row-major order.
+    pub(super) fn contiguous(&self) -> bool {
+        self.value.get().is_none_or(|a| a.as_slice().is_some())
+    }
+
+    /// Whether the values have been computed.
+    pub(super) fn is_ready(&self) -> bool {
+        self.value.get().is_some()
+    }
+
+    pub(super) fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    pub(super) fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The array, taken out (its memory no longer returns to the pool).
     pub(super) fn into_inner(mut self) -> ArrayD<T> {
-        std::mem::replace(&mut self.0, empty())
+        let _ = &*self;
+        self.value.take().expect("computed just above")
+    }
+}
+
+impl<T: Element> std::fmt::Debug for Buffer<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", &**self)
     }
 }
 
 impl<T: Element> Clone for Buffer<T> {
     fn clone(&self) -> Self {
-        Buffer(self.0.clone())
+        Buffer::new((**self).clone())
     }
 }
 
 impl<T: Element> Deref for Buffer<T> {
     type Target = ArrayD<T>;
+    /// The values, computed first if pending.
     fn deref(&self) -> &ArrayD<T> {
-        &self.0
+        self.value.get_or_init(|| {
+            let recipe = self
+                .recipe
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+                .expect("a pending buffer keeps its recipe");
+            recipe.evaluate(&self.shape)
+        })
     }
 }
 
 impl<T: Element> Drop for Buffer<T> {
     fn drop(&mut self) {
-        if self.0.len() < MIN {
+        let Some(a) = self.value.take() else {
+            return;
+        };
+        if a.len() < MIN {
             return;
         }
-        let (v, offset) = std::mem::replace(&mut self.0, empty()).into_raw_vec_and_offset();
+        let (v, offset) = a.into_raw_vec_and_offset();
         if offset == Some(0) {
             let bytes = |b: &Vec<T>| b.capacity() * size_of::<T>();
             if bytes(&v) > KEEP_BYTES {
@@ -73,10 +148,6 @@ impl<T: Element> Drop for Buffer<T> {
             pool.push(v);
         }
     }
-}
-
-fn empty<T: Element>() -> ArrayD<T> {
-    ArrayD::from_shape_vec(IxDyn(&[0]), Vec::new()).expect("an empty array")
 }
 
 /// An empty vector with room for `len` elements, from the pool when it holds one that large
@@ -100,7 +171,7 @@ fn take_kept<T: Element>(len: usize) -> Option<Vec<T>> {
     let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
     let k = pool
         .iter()
-        .position(|v| v.capacity() >= len && v.capacity() <= 2 * len)?;
+        .rposition(|v| v.capacity() >= len && v.capacity() <= 2 * len)?;
     Some(pool.swap_remove(k))
 }
 

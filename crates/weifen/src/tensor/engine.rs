@@ -170,8 +170,11 @@ pub(super) fn run<T: Element>(
                 ready.push(j);
                 continue;
             }
-            if let Some(shape) = saved_shape(&node)
-                && shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS
+            // The output's size (its gradient's, unless broadcast) decides before its shape
+            // is looked up.
+            let size = if broadcast { usize::MAX } else { gi.len() };
+            if size >= fusion::MIN_ELEMENTS
+                && let Some(shape) = saved_shape(&node)
                 && let Some(r) = region(i, &node, &shape, &slots, broadcast)
             {
                 fused(&node, r, gi, &shape, retain, &mut slots, &mut ready);
@@ -243,12 +246,11 @@ fn sum_into_region<T: Element>(i: usize, node: &Node<T>, slots: &[Slot<T>]) -> O
     };
     let s = &slots[j];
     let below = s.node.as_deref()?;
+    if s.pending != 1 || s.grad.is_some() || !s.captures.is_empty() {
+        return None;
+    }
     let shape = saved_shape(below)?;
-    let fits = s.pending == 1
-        && s.grad.is_none()
-        && s.captures.is_empty()
-        && shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS
-        && fusable(below, &shape);
+    let fits = shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS && fusable(below, &shape);
     fits.then_some(j)
 }
 
@@ -272,7 +274,7 @@ fn fusable<T: Element>(node: &Node<T>, shape: &[usize]) -> bool {
         return false;
     };
     let saved = lock(saved);
-    let fits = |t: &Tensor<T>| t.shape() == shape && t.data.as_slice().is_some();
+    let fits = |t: &Tensor<T>| t.shape() == shape && t.data.contiguous();
     saved
         .as_ref()
         .is_some_and(|s| s.output.shape() == shape && s.inputs.iter().all(fits))
@@ -290,7 +292,7 @@ fn window<T: Element>(node: &Node<T>, shape: &[usize]) -> Option<usize> {
     };
     let saved = lock(saved);
     let s = saved.as_ref()?;
-    (s.output.shape() == shape && s.inputs[0].data.as_slice().is_some()).then_some(*offset)
+    (s.output.shape() == shape && s.inputs[0].data.contiguous()).then_some(*offset)
 }
 
 /// A node's saved inputs, taken (freed in the node) unless `retain`.

@@ -24,9 +24,9 @@ use rayon::prelude::*;
 
 /// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
 /// per input, 4 KB each.
-const BLOCK: usize = 256;
+pub(super) const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
-const SPAN: usize = 64 * BLOCK;
+pub(super) const SPAN: usize = 64 * BLOCK;
 /// The fewest elements a region is fused for. Below, the arrays are in cache and the
 /// op-by-op rules are cheaper than recomputing the region's values: the seed's gradient at
 /// 10³ points took 20.5 µs fused against 15.4 op by op; at 10⁵ they were even, at 10⁶
@@ -63,7 +63,7 @@ pub(super) enum PointwiseOp {
 
 impl PointwiseOp {
     /// The op's kernel on blocks.
-    fn kernel(self) -> Box<dyn Pointwise> {
+    pub(super) fn kernel(self) -> Box<dyn Pointwise> {
         struct Make;
         impl ops::UnaryVisitor for Make {
             type Output = Box<dyn Pointwise>;
@@ -85,7 +85,7 @@ impl PointwiseOp {
 }
 
 /// An element-wise op as the fused pass runs it: on blocks of `f64` values.
-trait Pointwise: Send + Sync {
+pub(super) trait Pointwise: Send + Sync {
     /// The number of inputs, 1 or 2.
     fn arity(&self) -> usize;
     /// `y = op(a)` or `op(a, b)` on one block (`b` empty for a unary op).

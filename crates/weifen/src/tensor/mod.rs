@@ -55,6 +55,7 @@ mod gather;
 mod graph;
 mod kernel;
 mod lanes;
+mod lazy;
 mod linalg;
 mod pointwise;
 mod reduce;

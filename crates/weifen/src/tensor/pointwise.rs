@@ -12,10 +12,10 @@ use super::buffer::Buffer;
 use super::error::or_panic;
 use super::fusion::{Fusion, PointwiseOp};
 use super::graph::{BackwardFn, is_grad_enabled, record_node};
-use super::kernel;
 use super::lanes::Lanes;
 use super::shape::broadcast_shape;
 use super::{Element, Tensor, TensorError};
+use super::{kernel, lazy};
 use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
@@ -27,6 +27,9 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
     // Decided per op type at compile time: `op.id()` folds. A small integer power gets a
     // loop of its own, in which the exponent is a known constant (the kernel's `match` on
     // it folds and the loop vectorises), as for the ops without a parameter.
+    if let Some(data) = lazy::pointwise(PointwiseOp::Unary(op.id()), &[x]) {
+        return unary_node(x, op, data);
+    }
     let out = match op.id() {
         _ if Lanes::vector(op) => kernel::map_lanes(&x.data, one, |v| v.unary(op)),
         ops::Unary::Powi(2) => power::<T, 2>(&x.data),
@@ -72,6 +75,9 @@ fn try_binary<T: Element, O: BinaryOp>(
 ) -> Result<Tensor<T>, TensorError> {
     let name = op.spec().name;
     let shape = broadcast_shape(name, a.shape(), b.shape())?;
+    if let Some(data) = lazy::pointwise(PointwiseOp::Binary(op.id()), &[a, b]) {
+        return Ok(binary_node(a, b, op, data));
+    }
     let out = kernel::zip(&a.data, &b.data, &shape, |p: T, q: T| {
         T::from_f64(op.eval(p.to_f64(), q.to_f64()))
     });

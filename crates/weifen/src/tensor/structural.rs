@@ -9,7 +9,7 @@ use super::buffer::{self, Buffer};
 use super::error::or_panic;
 use super::fusion::Fusion;
 use super::graph::{record, record_node};
-use super::{Element, Tensor, TensorError};
+use super::{Element, Tensor, TensorError, lazy};
 use ndarray::{Axis, IxDyn, Slice};
 use std::sync::Arc;
 
@@ -214,22 +214,29 @@ impl<T: Element> Tensor<T> {
                 len,
             });
         }
-        let out = buffer::copy_of(self.data.slice_axis(Axis(dim), Slice::from(start..end)));
         // Along a dimension with only dimensions of length 1 before it, the slice is a run of
-        // the input's elements in row-major order: the engine can then read it in place and
-        // write its gradient into the input's (`fusion.rs`).
+        // the input's elements in row-major order: its values can stay pending (`lazy.rs`),
+        // and the engine can read it in place and write its gradient into the input's
+        // (`fusion.rs`).
         let shape = self.shape();
-        let fusion = if shape[..dim].iter().all(|&n| n == 1) {
-            Fusion::Window {
-                offset: start * shape[dim + 1..].iter().product::<usize>(),
-            }
-        } else {
-            Fusion::None
+        let window = shape[..dim].iter().all(|&n| n == 1).then(|| {
+            let offset = start * shape[dim + 1..].iter().product::<usize>();
+            let mut out = shape.to_vec();
+            out[dim] = end - start;
+            (offset, lazy::window(self, offset, &out))
+        });
+        let (fusion, data) = match window {
+            Some((offset, data)) => (Fusion::Window { offset }, data),
+            None => (Fusion::None, None),
         };
+        let data = data.unwrap_or_else(|| {
+            let view = self.data.slice_axis(Axis(dim), Slice::from(start..end));
+            Arc::new(Buffer::new(buffer::copy_of(view)))
+        });
         Ok(record_node(
             "slice",
             &[self],
-            Arc::new(Buffer::new(out)),
+            data,
             Box::new(move |_, _, g| vec![Some(g.pad(dim, start, len))]),
             fusion,
         ))

@@ -1,0 +1,330 @@
+//! Pending values: the forward pass of element-wise ops, fused.
+//!
+//! Op by op, `f(x)` writes a full array for every intermediate, and a recorded graph keeps
+//! them all, so a large forward pass runs from memory. Instead, an element-wise op on large
+//! operands of one shape returns a tensor whose values are *pending*: its buffer keeps a
+//! [`Recipe`] — the ops from contiguous arrays (read at an offset, for a slice that is a
+//! window of its input) to the result — and computes the values the first time something
+//! reads them, in one blocked pass that keeps every intermediate in cache
+//! ([`fusion::BLOCK`] elements at a time, as the fused backward regions do). An op on a
+//! pending operand copies the operand's recipe into its own (up to [`fusion::MAX_NODES`]
+//! ops; beyond, the operand is computed and read as an array), so the values nobody reads
+//! are never written: a tensor Rosenbrock writes one array, not nine, and its backward
+//! region (which recomputes its values from its inputs) reads none of them.
+//!
+//! The values are the same as op by op: each op runs the forward pass's own kernels on the
+//! same positions (`fusion::Pointwise::forward`), an `f32` value rounded after each op as it
+//! would have been stored. What a pending tensor costs is recomputation: each read
+//! intermediate computes its own recipe from the arrays (a rule under `create_graph` reads
+//! several), which is compute on data in cache where op by op was a pass over memory.
+
+use super::buffer::{self, Buffer};
+use super::fusion::{self, BLOCK, Operand, PointwiseOp, SPAN};
+use super::{Element, Tensor, kernel};
+use ndarray::{ArrayD, IxDyn};
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How to compute a pending buffer: element-wise ops on arrays read from an offset. The last
+/// step is the result; with no step, the result is the first array itself (a window).
+#[derive(Clone)]
+pub(super) struct Recipe<T: Element> {
+    /// Arrays whose values are computed, contiguous, with the offset to read from.
+    arrays: Vec<(Arc<Buffer<T>>, usize)>,
+    steps: Vec<Step>,
+}
+
+/// One op of a recipe: what it computes, from what, and which pending buffer's result it was
+/// made for (so that a value two operands share is computed once).
+#[derive(Clone, Copy)]
+struct Step {
+    op: PointwiseOp,
+    operands: [Operand; 2],
+    id: usize,
+}
+
+/// A number for each recipe made, naming its last step.
+fn fresh_id() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Pending values of `op` on `operands`, or `None` when they should be computed now: the
+/// operands are small (below [`fusion::MIN_ELEMENTS`], where arrays are in cache and op by
+/// op is cheaper), of different shapes, or one is a strided array.
+pub(super) fn pointwise<T: Element>(
+    op: PointwiseOp,
+    operands: &[&Tensor<T>],
+) -> Option<Arc<Buffer<T>>> {
+    let shape = operands[0].shape();
+    if operands[0].len() < fusion::MIN_ELEMENTS
+        || operands
+            .iter()
+            .any(|t| t.shape() != shape || !t.data.contiguous())
+    {
+        return None;
+    }
+    let mut recipe = Recipe {
+        arrays: Vec::new(),
+        steps: Vec::new(),
+    };
+    let mut args = [Operand::Input(0); 2];
+    for (arg, t) in args.iter_mut().zip(operands) {
+        *arg = recipe.absorb(&t.data);
+    }
+    recipe.steps.push(Step {
+        op,
+        operands: args,
+        id: fresh_id(),
+    });
+    Some(Arc::new(Buffer::pending(shape, recipe)))
+}
+
+/// Pending values of the `shape` elements of `x` from `offset` (a slice that is a window of
+/// its input), or `None` when they should be copied now (small, or `x` not computed and
+/// contiguous).
+pub(super) fn window<T: Element>(
+    x: &Tensor<T>,
+    offset: usize,
+    shape: &[usize],
+) -> Option<Arc<Buffer<T>>> {
+    let len: usize = shape.iter().product();
+    if len < fusion::MIN_ELEMENTS || !x.data.is_ready() || !x.data.contiguous() {
+        return None;
+    }
+    let recipe = Recipe {
+        arrays: vec![(x.data.clone(), offset)],
+        steps: Vec::new(),
+    };
+    Some(Arc::new(Buffer::pending(shape, recipe)))
+}
+
+fn arity(op: PointwiseOp) -> usize {
+    match op {
+        PointwiseOp::Unary(_) => 1,
+        PointwiseOp::Binary(_) => 2,
+    }
+}
+
+impl<T: Element> Recipe<T> {
+    /// The operand for the values of `b`: its recipe copied in when it is pending and fits,
+    /// else the array (computed now if pending, so that a recipe's arrays are never pending
+    /// and computing one never recurses).
+    fn absorb(&mut self, b: &Arc<Buffer<T>>) -> Operand {
+        if let Some(sub) = b.recipe()
+            && self.steps.len() + sub.steps.len() < fusion::MAX_NODES
+        {
+            return self.merge(&sub);
+        }
+        let _ = &**b;
+        Operand::Input(self.array(b.clone(), 0))
+    }
+
+    /// The index of array `b` read from `offset`, added if new.
+    fn array(&mut self, b: Arc<Buffer<T>>, offset: usize) -> usize {
+        let same = |(a, o): &(Arc<Buffer<T>>, usize)| Arc::ptr_eq(a, &b) && *o == offset;
+        match self.arrays.iter().position(same) {
+            Some(k) => k,
+            None => {
+                self.arrays.push((b, offset));
+                self.arrays.len() - 1
+            }
+        }
+    }
+
+    /// `sub`'s steps appended (those already here, by id, shared), and the operand of its
+    /// result.
+    fn merge(&mut self, sub: &Recipe<T>) -> Operand {
+        let mut at = Vec::with_capacity(sub.steps.len());
+        for step in &sub.steps {
+            if let Some(i) = self.steps.iter().position(|s| s.id == step.id) {
+                at.push(i);
+                continue;
+            }
+            let mut operands = step.operands;
+            for o in &mut operands[..arity(step.op)] {
+                *o = match *o {
+                    Operand::Input(k) => {
+                        let (b, offset) = &sub.arrays[k];
+                        Operand::Input(self.array(b.clone(), *offset))
+                    }
+                    Operand::Node(n) => Operand::Node(at[n]),
+                };
+            }
+            self.steps.push(Step { operands, ..*step });
+            at.push(self.steps.len() - 1);
+        }
+        match at.last() {
+            Some(&i) => Operand::Node(i),
+            None => {
+                let (b, offset) = &sub.arrays[0];
+                Operand::Input(self.array(b.clone(), *offset))
+            }
+        }
+    }
+
+    /// The values, of `shape`, in one blocked pass (on all cores when large).
+    pub(super) fn evaluate(self, shape: &[usize]) -> ArrayD<T> {
+        #[cfg(test)]
+        EVALUATED.with(|e| e.set(e.get() + 1));
+        let len: usize = shape.iter().product();
+        let arrays: Vec<&[T]> = self
+            .arrays
+            .iter()
+            .map(|(b, _)| b.as_slice().expect("a recipe's arrays are contiguous"))
+            .collect();
+        let mut out = buffer::scratch(len);
+        if self.steps.is_empty() {
+            let from = self.arrays[0].1;
+            out.copy_from_slice(&arrays[0][from..from + len]);
+            return ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape");
+        }
+        let kernels: Vec<_> = self.steps.iter().map(|s| s.op.kernel()).collect();
+        let slots = arrays.len() + self.steps.len();
+        let run = |values: &mut Vec<f64>, start: usize, out: &mut [T]| {
+            values.resize(slots * BLOCK, 0.0);
+            for (b, out) in out.chunks_mut(BLOCK).enumerate() {
+                self.block(&arrays, &kernels, values, start + b * BLOCK, out);
+            }
+        };
+        if kernel::parallel(len) {
+            out.par_chunks_mut(SPAN)
+                .enumerate()
+                .for_each_init(Vec::new, |values, (s, out)| run(values, s * SPAN, out));
+        } else {
+            run(&mut Vec::new(), 0, &mut out);
+        }
+        ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape")
+    }
+
+    /// Elements `at..at + out.len()`: the arrays loaded, each step run, the last written.
+    fn block(
+        &self,
+        arrays: &[&[T]],
+        kernels: &[Box<dyn fusion::Pointwise>],
+        values: &mut [f64],
+        at: usize,
+        out: &mut [T],
+    ) {
+        let len = out.len();
+        let n_in = arrays.len();
+        for (k, (x, (_, offset))) in arrays.iter().zip(&self.arrays).enumerate() {
+            let from = offset + at;
+            for (v, x) in values[k * BLOCK..][..len]
+                .iter_mut()
+                .zip(&x[from..from + len])
+            {
+                *v = x.to_f64();
+            }
+        }
+        let slot = |o: Operand| match o {
+            Operand::Input(k) => k,
+            Operand::Node(n) => n_in + n,
+        };
+        let round = T::NAME != "f64";
+        for (n, (step, kernel)) in self.steps.iter().zip(kernels).enumerate() {
+            let [a, b] = step.operands.map(slot);
+            let (done, rest) = values.split_at_mut((n_in + n) * BLOCK);
+            let y = &mut rest[..len];
+            let a = &done[a * BLOCK..][..len];
+            let b = if arity(step.op) == 2 {
+                &done[b * BLOCK..][..len]
+            } else {
+                &[]
+            };
+            kernel.forward(a, b, y);
+            if round {
+                for v in y.iter_mut() {
+                    *v = T::from_f64(*v).to_f64();
+                }
+            }
+        }
+        let last = (n_in + self.steps.len() - 1) * BLOCK;
+        for (o, v) in out.iter_mut().zip(&values[last..][..len]) {
+            *o = T::from_f64(*v);
+        }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The number of recipes computed on this thread, for the tests.
+    static EVALUATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scalar;
+    use crate::tensor::{GradOptions, grad, no_grad};
+
+    /// The recipes `f` computes.
+    fn evaluations(f: impl FnOnce()) -> usize {
+        let before = EVALUATED.with(std::cell::Cell::get);
+        f();
+        EVALUATED.with(std::cell::Cell::get) - before
+    }
+
+    fn rosenbrock(x: &Tensor) -> Tensor {
+        let n = x.len();
+        let (head, tail) = (x.slice(0, 0, n - 1), x.slice(0, 1, n));
+        ((tail - head.clone().powi(2)).powi(2) * 100.0 + (1.0 - head).powi(2)).sum()
+    }
+
+    #[test]
+    fn only_what_is_read_is_computed() {
+        let x = Tensor::linspace(-1.0, 1.0, fusion::MIN_ELEMENTS + 1);
+        // The sum reads one array: the root's. The slices and six intermediates stay pending.
+        let n = evaluations(|| {
+            let _guard = no_grad();
+            rosenbrock(&x);
+        });
+        assert_eq!(n, 1);
+        // The gradient's backward region recomputes its values from x: nothing else is read.
+        let n = evaluations(|| {
+            let x = x.clone().requires_grad_(true);
+            let y = rosenbrock(&x);
+            grad(&[&y], &[&x], &[], GradOptions::default()).unwrap();
+        });
+        assert_eq!(n, 1);
+        // Under create_graph the rules read the intermediates: each is computed when read.
+        let n = evaluations(|| {
+            let x = x.clone().requires_grad_(true);
+            let y = rosenbrock(&x);
+            let recorded = GradOptions {
+                create_graph: true,
+                ..Default::default()
+            };
+            grad(&[&y], &[&x], &[], recorded).unwrap();
+        });
+        assert!(n > 1, "{n}");
+    }
+
+    #[test]
+    fn a_recipe_holds_at_most_max_nodes_steps() {
+        let x = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS);
+        // 70 ops: the 33rd and the 65th compute their operand first; reading the last
+        // computes its own six.
+        let n = evaluations(|| {
+            let y = (0..70).fold(x.clone(), |h, _| h.sin());
+            assert!(!y.data.is_ready());
+            let _ = y.to_vec();
+        });
+        assert_eq!(n, 3);
+        // Small tensors are computed at once.
+        let small = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS - 1);
+        assert!(small.sin().data.is_ready());
+    }
+
+    #[test]
+    fn a_shared_operand_is_one_step() {
+        let x = Tensor::linspace(0.0, 1.0, fusion::MIN_ELEMENTS);
+        let x2 = x.clone().powi(2);
+        let y = (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp();
+        let recipe = y.data.recipe().expect("pending");
+        // powi, ·(−2), ·4, +, +1, ·(−½), exp, ·: eight steps, x2 once; x read once.
+        assert_eq!(recipe.steps.len(), 8);
+        assert_eq!(recipe.arrays.len(), 1);
+    }
+}
