@@ -33,7 +33,9 @@ fn graph_derivative<T: Element>(x: &Tensor<T>, create_graph: bool) -> Tensor<T> 
     derivative_by(x, create_graph, f)
 }
 
-/// f′ by `grad` of `y = build(x)`, with or without `create_graph`.
+/// f′ by `grad` of `y = build(x)`, with or without `create_graph`, and f's values read (as
+/// a user plotting both does, and as PyTorch computes them: an element-wise result is
+/// pending until read).
 fn derivative_by<T: Element>(
     x: &Tensor<T>,
     create_graph: bool,
@@ -45,9 +47,12 @@ fn derivative_by<T: Element>(
         create_graph,
         ..Default::default()
     };
-    grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options)
+    let d = grad(&[&y], &[&x], &[&Tensor::ones_like(&y)], options)
         .unwrap()
-        .remove(0)
+        .remove(0);
+    black_box(y.array());
+    black_box(d.array());
+    d
 }
 
 fn seed(c: &mut Criterion) {
@@ -67,7 +72,9 @@ fn seed(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("tensor_f", n), &x, |b, x| {
             b.iter(|| {
                 let _guard = no_grad();
-                f(black_box(x).clone())
+                let y = f(black_box(x).clone());
+                black_box(y.array());
+                y
             })
         });
         group.bench_with_input(BenchmarkId::new("fused_f_and_df", n), &x, |b, x| {

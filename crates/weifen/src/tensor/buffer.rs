@@ -9,7 +9,7 @@
 
 use super::Element;
 use super::lazy::Recipe;
-use ndarray::{ArrayD, IxDyn};
+use ndarray::{ArrayD, Dimension, IxDyn};
 use rayon::prelude::*;
 use std::ops::Deref;
 use std::sync::{Mutex, OnceLock, PoisonError};
@@ -26,9 +26,18 @@ const KEEP_BYTES: usize = 1 << 30;
 
 /// The values of a tensor: an array whose memory returns to the pool when dropped, or a
 /// *pending* one, whose values are computed from its recipe (`lazy.rs`) the first time they
-/// are read. Its shape is known either way, so asking for it computes nothing.
+/// are read. Its shape is known either way, so asking for it computes nothing. A computed
+/// array is held as it is (no lock, no allocation beyond the array's), so small tensors
+/// pay nothing for the pending ones.
 pub(super) struct Buffer<T: Element> {
-    shape: Vec<usize>,
+    /// The values; an empty placeholder while pending.
+    ready: ArrayD<T>,
+    pending: Option<Box<Pending<T>>>,
+}
+
+/// A pending buffer's shape, its recipe until computed, and then its values.
+struct Pending<T: Element> {
+    shape: IxDyn,
     value: OnceLock<ArrayD<T>>,
     recipe: Mutex<Option<Recipe<T>>>,
 }
@@ -36,52 +45,66 @@ pub(super) struct Buffer<T: Element> {
 impl<T: Element> Buffer<T> {
     pub(super) fn new(a: ArrayD<T>) -> Buffer<T> {
         Buffer {
-            shape: a.shape().to_vec(),
-            value: OnceLock::from(a),
-            recipe: Mutex::new(None),
+            ready: a,
+            pending: None,
         }
     }
 
     /// Values of `shape` to be computed by `recipe` when first read.
     pub(super) fn pending(shape: &[usize], recipe: Recipe<T>) -> Buffer<T> {
         Buffer {
-            shape: shape.to_vec(),
-            value: OnceLock::new(),
-            recipe: Mutex::new(Some(recipe)),
+            ready: empty(),
+            pending: Some(Box::new(Pending {
+                shape: IxDyn(shape),
+                value: OnceLock::new(),
+                recipe: Mutex::new(Some(recipe)),
+            })),
         }
     }
 
     /// The recipe, if the values have not been computed yet.
     pub(super) fn recipe(&self) -> Option<Recipe<T>> {
-        if self.value.get().is_some() {
+        let p = self.pending.as_deref()?;
+        if p.value.get().is_some() {
             return None;
         }
-        self.recipe
+        p.recipe
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
+    /// The values if computed.
+    fn computed(&self) -> Option<&ArrayD<T>> {
+        match self.pending.as_deref() {
+            None => Some(&self.ready),
+            Some(p) => p.value.get(),
+        }
+    }
+
     /// Whether the values are (or, pending, will be) one contiguous run in row-major order.
     pub(super) fn contiguous(&self) -> bool {
-        self.value.get().is_none_or(|a| a.as_slice().is_some())
+        self.computed().is_none_or(|a| a.as_slice().is_some())
     }
 
     /// Whether the values have been computed.
     pub(super) fn is_ready(&self) -> bool {
-        self.value.get().is_some()
+        self.computed().is_some()
     }
 
     pub(super) fn shape(&self) -> &[usize] {
-        &self.shape
+        match self.pending.as_deref() {
+            None => self.ready.shape(),
+            Some(p) => p.shape.slice(),
+        }
     }
 
     pub(super) fn len(&self) -> usize {
-        self.shape.iter().product()
+        self.shape().iter().product()
     }
 
     pub(super) fn ndim(&self) -> usize {
-        self.shape.len()
+        self.shape().len()
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -91,7 +114,10 @@ impl<T: Element> Buffer<T> {
     /// The array, taken out (its memory no longer returns to the pool).
     pub(super) fn into_inner(mut self) -> ArrayD<T> {
         let _ = &*self;
-        self.value.take().expect("computed just above")
+        match self.pending.as_deref_mut() {
+            None => std::mem::replace(&mut self.ready, empty()),
+            Some(p) => p.value.take().expect("computed just above"),
+        }
     }
 }
 
@@ -111,26 +137,34 @@ impl<T: Element> Deref for Buffer<T> {
     type Target = ArrayD<T>;
     /// The values, computed first if pending.
     fn deref(&self) -> &ArrayD<T> {
-        self.value.get_or_init(|| {
-            let recipe = self
+        let Some(p) = self.pending.as_deref() else {
+            return &self.ready;
+        };
+        p.value.get_or_init(|| {
+            let recipe = p
                 .recipe
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take()
                 .expect("a pending buffer keeps its recipe");
-            recipe.evaluate(&self.shape)
+            recipe.evaluate(p.shape.slice())
         })
     }
 }
 
 impl<T: Element> Drop for Buffer<T> {
     fn drop(&mut self) {
-        let Some(a) = self.value.take() else {
-            return;
-        };
-        if a.len() < MIN {
+        // Small arrays are left to the allocator, before any work.
+        if self.len() < MIN {
             return;
         }
+        let a = match self.pending.as_deref_mut() {
+            None => std::mem::replace(&mut self.ready, empty()),
+            Some(p) => match p.value.take() {
+                Some(a) => a,
+                None => return,
+            },
+        };
         let (v, offset) = a.into_raw_vec_and_offset();
         if offset == Some(0) {
             let bytes = |b: &Vec<T>| b.capacity() * size_of::<T>();
@@ -148,6 +182,10 @@ impl<T: Element> Drop for Buffer<T> {
             pool.push(v);
         }
     }
+}
+
+fn empty<T: Element>() -> ArrayD<T> {
+    ArrayD::from_shape_vec(IxDyn(&[0]), Vec::new()).expect("an empty array")
 }
 
 /// An empty vector with room for `len` elements, from the pool when it holds one that large

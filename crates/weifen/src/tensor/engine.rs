@@ -249,6 +249,12 @@ fn sum_into_region<T: Element>(i: usize, node: &Node<T>, slots: &[Slot<T>]) -> O
     if s.pending != 1 || s.grad.is_some() || !s.captures.is_empty() {
         return None;
     }
+    let Node::Op { saved, .. } = below else {
+        return None;
+    };
+    if lock(saved).as_ref()?.output.len() < fusion::MIN_ELEMENTS {
+        return None;
+    }
     let shape = saved_shape(below)?;
     let fits = shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS && fusable(below, &shape);
     fits.then_some(j)

@@ -44,6 +44,10 @@ struct Step {
     id: usize,
 }
 
+/// The fewest elements whose values are left pending: below, arrays are in cache and op by
+/// op is cheaper (the same size from which the backward regions fuse).
+pub(super) const MIN_ELEMENTS: usize = fusion::MIN_ELEMENTS;
+
 /// A number for each recipe made, naming its last step.
 fn fresh_id() -> usize {
     static NEXT: AtomicUsize = AtomicUsize::new(0);

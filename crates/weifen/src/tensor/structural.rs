@@ -220,10 +220,13 @@ impl<T: Element> Tensor<T> {
         // (`fusion.rs`).
         let shape = self.shape();
         let window = shape[..dim].iter().all(|&n| n == 1).then(|| {
-            let offset = start * shape[dim + 1..].iter().product::<usize>();
-            let mut out = shape.to_vec();
-            out[dim] = end - start;
-            (offset, lazy::window(self, offset, &out))
+            let inner = shape[dim + 1..].iter().product::<usize>();
+            let pending = ((end - start) * inner >= lazy::MIN_ELEMENTS).then(|| {
+                let mut out = shape.to_vec();
+                out[dim] = end - start;
+                lazy::window(self, start * inner, &out)
+            });
+            (start * inner, pending.flatten())
         });
         let (fusion, data) = match window {
             Some((offset, data)) => (Fusion::Window { offset }, data),
