@@ -90,9 +90,17 @@ pub(super) trait Pointwise: Send + Sync {
     fn arity(&self) -> usize;
     /// `y = op(a)` or `op(a, b)` on one block (`b` empty for a unary op).
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]);
-    /// `pa = g·∂y/∂a` and `pb = g·∂y/∂b` on one block, from the inputs and the output `y`
-    /// (`b` and `pb` empty for a unary op).
-    fn backward(&self, a: &[f64], b: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], pb: &mut [f64]);
+    /// `pa = g·∂y/∂a` and `pb = g·∂y/∂b` (`out`) on one block, from the inputs and the
+    /// output (`x = [a, b, y]`; `b` and `pb` empty for a unary op); each added to what is
+    /// there instead where its flag in `add` is set.
+    fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]);
+}
+
+/// `g·d` written to (or, with `add`, added to) four elements of `p`.
+#[inline(always)]
+fn put(p: &mut [f64], g: Lanes, d: Lanes, add: bool) {
+    let v = if add { lanes(p) + g * d } else { g * d };
+    p.copy_from_slice(&v.to_array());
 }
 
 /// Four values as lanes.
@@ -122,13 +130,18 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         }
     }
 
-    fn backward(&self, a: &[f64], _: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], _: &mut [f64]) {
+    fn backward(
+        &self,
+        [a, _, y]: [&[f64]; 3],
+        g: &[f64],
+        [pa, _]: [&mut [f64]; 2],
+        add: [bool; 2],
+    ) {
         let op = self.0;
         let (mut ac, mut yc, mut gc) = (a.chunks_exact(4), y.chunks_exact(4), g.chunks_exact(4));
         let mut pc = pa.chunks_exact_mut(4);
         for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
-            let d = op.derivative(&lanes(a), &lanes(y));
-            p.copy_from_slice(&(lanes(g) * d).to_array());
+            put(p, lanes(g), op.derivative(&lanes(a), &lanes(y)), add[0]);
         }
         let rest = ac
             .remainder()
@@ -136,7 +149,8 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
             .zip(yc.remainder())
             .zip(gc.remainder());
         for (((a, y), g), p) in rest.zip(pc.into_remainder()) {
-            *p = g * op.derivative(a, y);
+            let v = g * op.derivative(a, y);
+            *p = if add[0] { *p + v } else { v };
         }
     }
 }
@@ -156,7 +170,13 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
         }
     }
 
-    fn backward(&self, a: &[f64], b: &[f64], y: &[f64], g: &[f64], pa: &mut [f64], pb: &mut [f64]) {
+    fn backward(
+        &self,
+        [a, b, y]: [&[f64]; 3],
+        g: &[f64],
+        [pa, pb]: [&mut [f64]; 2],
+        add: [bool; 2],
+    ) {
         let op = self.0;
         let (mut ac, mut bc) = (a.chunks_exact(4), b.chunks_exact(4));
         let (mut yc, mut gc) = (y.chunks_exact(4), g.chunks_exact(4));
@@ -169,8 +189,8 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
             .zip(&mut pbc)
         {
             let (da, db) = op.partials(&lanes(a), &lanes(b), &lanes(y));
-            pa.copy_from_slice(&(lanes(g) * da).to_array());
-            pb.copy_from_slice(&(lanes(g) * db).to_array());
+            put(pa, lanes(g), da, add[0]);
+            put(pb, lanes(g), db, add[1]);
         }
         let rest = ac.remainder().iter().zip(bc.remainder());
         let rest = rest.zip(yc.remainder()).zip(gc.remainder());
@@ -178,7 +198,9 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
             rest.zip(pac.into_remainder().iter_mut().zip(pbc.into_remainder()))
         {
             let (da, db) = op.partials(a, b, y);
-            (*pa, *pb) = (g * da, g * db);
+            let (va, vb) = (g * da, g * db);
+            *pa = if add[0] { *pa + va } else { va };
+            *pb = if add[1] { *pb + vb } else { vb };
         }
     }
 }
@@ -211,7 +233,7 @@ pub(super) struct Plan<T: Element> {
 }
 
 /// How one target is written: its length, its inputs by increasing offset, and the least
-/// and greatest offset (their difference is at most [`MAX_SPREAD`]).
+/// Per-thread blocks: the values and adjoints of every slot, and one spare partial.
 struct Layout {
     len: usize,
     inputs: Vec<usize>,
@@ -228,7 +250,7 @@ pub(super) const MAX_SPREAD: usize = BLOCK;
 struct Scratch {
     values: Vec<f64>,
     adjoints: Vec<f64>,
-    pa: Vec<f64>,
+    /// A second partial when a node's two operands are one slot.
     pb: Vec<f64>,
     /// Whether each slot's adjoint has been written in the current block.
     written: Vec<bool>,
@@ -245,7 +267,6 @@ impl Scratch {
     fn fit(&mut self, slots: usize) {
         self.values.resize(slots * BLOCK, 0.0);
         self.adjoints.resize(slots * BLOCK, 0.0);
-        self.pa.resize(BLOCK, 0.0);
         self.pb.resize(BLOCK, 0.0);
         self.written.resize(slots, false);
     }
@@ -503,30 +524,39 @@ impl<T: Element> Plan<T> {
             }
             s.written[root] = true;
             for (n, (op, operands)) in self.nodes.iter().enumerate().rev() {
+                // The partials go straight into the operands' adjoints (slots below this
+                // node's own), written by the first contribution and added to after.
                 let [a, b] = operands.map(slot);
                 let own = (n_in + n) * BLOCK;
                 let two = op.arity() == 2;
-                let (pa, pb) = (&mut s.pa[..len], &mut s.pb[..if two { len } else { 0 }]);
                 let va = &s.values[a * BLOCK..][..len];
                 let vb = if two {
                     &s.values[b * BLOCK..][..len]
                 } else {
                     &[]
                 };
-                let (y, g) = (&s.values[own..][..len], &s.adjoints[own..][..len]);
-                op.backward(va, vb, y, g, pa, pb);
-                let mut give = |k: usize, p: &[f64]| {
-                    let d = &mut s.adjoints[k * BLOCK..][..len];
-                    if std::mem::replace(&mut s.written[k], true) {
-                        d.iter_mut().zip(p).for_each(|(d, p)| *d += p);
-                    } else {
-                        d.copy_from_slice(p);
-                    }
-                };
-                give(a, pa);
-                if two {
-                    give(b, pb);
+                let y = &s.values[own..][..len];
+                let (below, above) = s.adjoints.split_at_mut(own);
+                let g = &above[..len];
+                let add = [s.written[a], two && s.written[b]];
+                if !two {
+                    let pa = &mut below[a * BLOCK..][..len];
+                    op.backward([va, vb, y], g, [pa, &mut []], add);
+                } else if a != b {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    let (first, second) = below.split_at_mut(hi * BLOCK);
+                    let (plo, phi) = (&mut first[lo * BLOCK..][..len], &mut second[..len]);
+                    let (pa, pb) = if a < b { (plo, phi) } else { (phi, plo) };
+                    op.backward([va, vb, y], g, [pa, pb], add);
+                    s.written[b] = true;
+                } else {
+                    // The same operand twice (`a·a`): the second partial through scratch.
+                    let pa = &mut below[a * BLOCK..][..len];
+                    let pb = &mut s.pb[..len];
+                    op.backward([va, vb, y], g, [pa, pb], [add[0], false]);
+                    pa.iter_mut().zip(pb.iter()).for_each(|(d, p)| *d += p);
                 }
+                s.written[a] = true;
             }
             for (l, sink) in layouts.iter().zip(sinks.iter_mut()) {
                 for &k in &l.inputs {
