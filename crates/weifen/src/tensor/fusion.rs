@@ -323,6 +323,51 @@ impl<T: Element> Sink<'_, T> {
     }
 }
 
+/// Fills the value blocks of elements `at..at + len`: each input (an array and the offset
+/// to read it from) widened into its slot, then each node's value by its forward kernel, an
+/// `f32` value rounded after each op as the forward pass stored it. The slots are the
+/// inputs', then the nodes', [`BLOCK`] values each. Shared by a region's pass and a pending
+/// buffer's (`lazy.rs`).
+pub(super) fn forward_block<T: Element>(
+    inputs: &[(&[T], usize)],
+    nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
+    values: &mut [f64],
+    at: usize,
+    len: usize,
+) {
+    let n_in = inputs.len();
+    for (k, (x, offset)) in inputs.iter().enumerate() {
+        let from = offset + at;
+        for (v, x) in values[k * BLOCK..][..len]
+            .iter_mut()
+            .zip(&x[from..from + len])
+        {
+            *v = x.to_f64();
+        }
+    }
+    let slot = |o: Operand| match o {
+        Operand::Input(k) => k,
+        Operand::Node(n) => n_in + n,
+    };
+    for (n, (op, operands)) in nodes.iter().enumerate() {
+        let [a, b] = operands.map(slot);
+        let (done, rest) = values.split_at_mut((n_in + n) * BLOCK);
+        let y = &mut rest[..len];
+        let a = &done[a * BLOCK..][..len];
+        let b = if op.arity() == 2 {
+            &done[b * BLOCK..][..len]
+        } else {
+            &[]
+        };
+        op.forward(a, b, y);
+        if T::NAME != "f64" {
+            for v in y.iter_mut() {
+                *v = T::from_f64(*v).to_f64();
+            }
+        }
+    }
+}
+
 impl<T: Element> Plan<T> {
     /// A plan with no inputs or nodes yet.
     pub(super) fn new() -> Plan<T> {
@@ -385,14 +430,15 @@ impl<T: Element> Plan<T> {
         let len: usize = shape.iter().product();
         let g = g.data.as_standard_layout();
         let g = g.as_slice().expect("standard layout");
-        let inputs: Vec<&[T]> = self
+        let inputs: Vec<(&[T], usize)> = self
             .inputs
             .iter()
             .map(|i| {
-                i.data
-                    .data
-                    .as_slice()
-                    .expect("the engine takes contiguous inputs only")
+                let data = i.data.data.as_slice();
+                (
+                    data.expect("the engine takes contiguous inputs only"),
+                    i.offset,
+                )
             })
             .collect();
         let layouts = self.layouts();
@@ -468,7 +514,7 @@ impl<T: Element> Plan<T> {
     /// per target).
     fn span(
         &self,
-        inputs: &[&[T]],
+        inputs: &[(&[T], usize)],
         layouts: &[Layout],
         g: &[T],
         range: std::ops::Range<usize>,
@@ -482,34 +528,9 @@ impl<T: Element> Plan<T> {
             Operand::Input(k) => k,
             Operand::Node(n) => n_in + n,
         };
-        let round = T::NAME != "f64";
         for at in (start..end).step_by(BLOCK) {
             let len = BLOCK.min(end - at);
-            for (k, x) in inputs.iter().enumerate() {
-                let v = &mut s.values[k * BLOCK..][..len];
-                let from = self.inputs[k].offset + at;
-                for (v, x) in v.iter_mut().zip(&x[from..from + len]) {
-                    *v = x.to_f64();
-                }
-            }
-            for (n, (op, operands)) in self.nodes.iter().enumerate() {
-                let [a, b] = operands.map(slot);
-                let (done, rest) = s.values.split_at_mut((n_in + n) * BLOCK);
-                let y = &mut rest[..len];
-                let a = &done[a * BLOCK..][..len];
-                let b = if op.arity() == 2 {
-                    &done[b * BLOCK..][..len]
-                } else {
-                    &[]
-                };
-                op.forward(a, b, y);
-                if round {
-                    // The forward pass stored each op's value rounded to the element type.
-                    for v in y.iter_mut() {
-                        *v = T::from_f64(*v).to_f64();
-                    }
-                }
-            }
+            forward_block(inputs, &self.nodes, &mut s.values, at, len);
             // An adjoint is written by its first contribution and added to by the others
             // (`written`), so the blocks need no zeroing.
             s.written.fill(false);

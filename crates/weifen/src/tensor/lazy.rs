@@ -184,12 +184,26 @@ impl<T: Element> Recipe<T> {
             out.copy_from_slice(&arrays[0][from..from + len]);
             return ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape");
         }
-        let kernels: Vec<_> = self.steps.iter().map(|s| s.op.kernel()).collect();
-        let slots = arrays.len() + self.steps.len();
+        let nodes: Vec<_> = self
+            .steps
+            .iter()
+            .map(|s| (s.op.kernel(), s.operands))
+            .collect();
+        let inputs: Vec<(&[T], usize)> = arrays
+            .iter()
+            .zip(&self.arrays)
+            .map(|(a, (_, o))| (*a, *o))
+            .collect();
+        let slots = inputs.len() + nodes.len();
+        let last = (slots - 1) * BLOCK;
         let run = |values: &mut Vec<f64>, start: usize, out: &mut [T]| {
             values.resize(slots * BLOCK, 0.0);
             for (b, out) in out.chunks_mut(BLOCK).enumerate() {
-                self.block(&arrays, &kernels, values, start + b * BLOCK, out);
+                let len = out.len();
+                fusion::forward_block(&inputs, &nodes, values, start + b * BLOCK, len);
+                for (o, v) in out.iter_mut().zip(&values[last..][..len]) {
+                    *o = T::from_f64(*v);
+                }
             }
         };
         if kernel::parallel(len) {
@@ -200,54 +214,6 @@ impl<T: Element> Recipe<T> {
             run(&mut Vec::new(), 0, &mut out);
         }
         ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape")
-    }
-
-    /// Elements `at..at + out.len()`: the arrays loaded, each step run, the last written.
-    fn block(
-        &self,
-        arrays: &[&[T]],
-        kernels: &[Box<dyn fusion::Pointwise>],
-        values: &mut [f64],
-        at: usize,
-        out: &mut [T],
-    ) {
-        let len = out.len();
-        let n_in = arrays.len();
-        for (k, (x, (_, offset))) in arrays.iter().zip(&self.arrays).enumerate() {
-            let from = offset + at;
-            for (v, x) in values[k * BLOCK..][..len]
-                .iter_mut()
-                .zip(&x[from..from + len])
-            {
-                *v = x.to_f64();
-            }
-        }
-        let slot = |o: Operand| match o {
-            Operand::Input(k) => k,
-            Operand::Node(n) => n_in + n,
-        };
-        let round = T::NAME != "f64";
-        for (n, (step, kernel)) in self.steps.iter().zip(kernels).enumerate() {
-            let [a, b] = step.operands.map(slot);
-            let (done, rest) = values.split_at_mut((n_in + n) * BLOCK);
-            let y = &mut rest[..len];
-            let a = &done[a * BLOCK..][..len];
-            let b = if arity(step.op) == 2 {
-                &done[b * BLOCK..][..len]
-            } else {
-                &[]
-            };
-            kernel.forward(a, b, y);
-            if round {
-                for v in y.iter_mut() {
-                    *v = T::from_f64(*v).to_f64();
-                }
-            }
-        }
-        let last = (n_in + self.steps.len() - 1) * BLOCK;
-        for (o, v) in out.iter_mut().zip(&values[last..][..len]) {
-            *o = T::from_f64(*v);
-        }
     }
 }
 
