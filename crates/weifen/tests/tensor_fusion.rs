@@ -239,12 +239,15 @@ fn windows_under_a_sum_give_the_op_by_op_gradient_and_the_closed_form() {
     }
 }
 
+/// A function of the test's inputs.
+type Builder<'a> = Box<dyn Fn(&[Tensor]) -> Tensor + 'a>;
+
 #[test]
 fn windows_with_gaps_several_offsets_and_other_layouts() {
     let n = 70_003;
     let x = Tensor::linspace(-1.0, 2.0, n);
     let z = Tensor::linspace(0.3, 0.9, n - 5);
-    let cases: Vec<(&str, Box<dyn Fn(&[Tensor]) -> Tensor>)> = vec![
+    let cases: Vec<(&str, Builder)> = vec![
         // One window: zeros before and after it.
         (
             "one window",
