@@ -6,6 +6,9 @@
 //! graph path's time (perf). Reusing the buffers of the temporaries the previous pass freed
 //! removes them, as PyTorch's caching allocator (or glibc told to keep freed memory) does. The
 //! pool is bounded (a few buffers per element type); smaller arrays use the allocator as usual.
+//!
+//! A buffer may also be pending: its values are computed from a recipe when first read
+//! (`lazy.rs`).
 
 use super::Element;
 use super::lazy::Recipe;
