@@ -252,12 +252,12 @@ fn sum_into_region<T: Element>(i: usize, node: &Node<T>, slots: &[Slot<T>]) -> O
     let Node::Op { saved, .. } = below else {
         return None;
     };
+    // The size first: a small sum costs no shape.
     if lock(saved).as_ref()?.output.len() < fusion::MIN_ELEMENTS {
         return None;
     }
     let shape = saved_shape(below)?;
-    let fits = shape.iter().product::<usize>() >= fusion::MIN_ELEMENTS && fusable(below, &shape);
-    fits.then_some(j)
+    fusable(below, &shape).then_some(j)
 }
 
 /// The shape of a node's saved output, if its saved values are still there.

@@ -10,7 +10,9 @@
 //! kernels as the forward pass (the op table's `f64` kernels, on SIMD lanes where the forward
 //! pass used them, at the same positions, so the values are the same), then its adjoints are
 //! swept back with the table's rules evaluated on those values. One pass reads the region's
-//! inputs and the output gradient and writes one gradient per input.
+//! inputs (a slice's input in place, at the slice's offset) and the output gradient (or a
+//! sum's, broadcast) and writes one gradient per *target*: an input's, or the sum of the
+//! gradients of the slices of one array, each at its offset.
 //!
 //! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
 //! tensor ops, so that the gradient is a graph of its own.
@@ -23,7 +25,7 @@ use ndarray::ArrayD;
 use rayon::prelude::*;
 
 /// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
-/// per input, 4 KB each.
+/// per input, 2 KB each.
 pub(super) const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
 pub(super) const SPAN: usize = 64 * BLOCK;
@@ -62,6 +64,14 @@ pub(super) enum PointwiseOp {
 }
 
 impl PointwiseOp {
+    /// The number of operands, 1 or 2.
+    pub(super) fn arity(self) -> usize {
+        match self {
+            PointwiseOp::Unary(_) => 1,
+            PointwiseOp::Binary(_) => 2,
+        }
+    }
+
     /// The op's kernel on blocks.
     pub(super) fn kernel(self) -> Box<dyn Pointwise> {
         struct Make;
@@ -233,7 +243,7 @@ pub(super) struct Plan<T: Element> {
 }
 
 /// How one target is written: its length, its inputs by increasing offset, and the least
-/// Per-thread blocks: the values and adjoints of every slot, and one spare partial.
+/// and greatest offset (at most [`MAX_SPREAD`] apart).
 struct Layout {
     len: usize,
     inputs: Vec<usize>,
@@ -245,7 +255,7 @@ struct Layout {
 /// leading elements that its predecessor also writes are kept apart and added after).
 pub(super) const MAX_SPREAD: usize = BLOCK;
 
-/// Per-thread blocks: the values and adjoints of every slot, and two partials.
+/// Per-thread blocks: the values and adjoints of every slot, and one spare partial.
 #[derive(Default)]
 struct Scratch {
     values: Vec<f64>,

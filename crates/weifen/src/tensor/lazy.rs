@@ -21,7 +21,7 @@
 use super::buffer::{self, Buffer};
 use super::fusion::{self, BLOCK, Operand, PointwiseOp, SPAN};
 use super::{Element, Tensor, kernel};
-use ndarray::{ArrayD, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,7 +46,7 @@ struct Step {
 
 /// The fewest elements whose values are left pending: below, arrays are in cache and op by
 /// op is cheaper (the same size from which the backward regions fuse).
-pub(super) const MIN_ELEMENTS: usize = fusion::MIN_ELEMENTS;
+const MIN_ELEMENTS: usize = fusion::MIN_ELEMENTS;
 
 /// A number for each recipe made, naming its last step.
 fn fresh_id() -> usize {
@@ -55,14 +55,14 @@ fn fresh_id() -> usize {
 }
 
 /// Pending values of `op` on `operands`, or `None` when they should be computed now: the
-/// operands are small (below [`fusion::MIN_ELEMENTS`], where arrays are in cache and op by
-/// op is cheaper), of different shapes, or one is a strided array.
+/// operands are small (below [`MIN_ELEMENTS`]), of different shapes, or one is a strided
+/// array.
 pub(super) fn pointwise<T: Element>(
     op: PointwiseOp,
     operands: &[&Tensor<T>],
 ) -> Option<Arc<Buffer<T>>> {
     let shape = operands[0].shape();
-    if operands[0].len() < fusion::MIN_ELEMENTS
+    if operands[0].len() < MIN_ELEMENTS
         || operands
             .iter()
             .any(|t| t.shape() != shape || !t.data.contiguous())
@@ -85,30 +85,26 @@ pub(super) fn pointwise<T: Element>(
     Some(Arc::new(Buffer::pending(shape, recipe)))
 }
 
-/// Pending values of the `shape` elements of `x` from `offset` (a slice that is a window of
-/// its input), or `None` when they should be copied now (small, or `x` not computed and
-/// contiguous).
+/// Pending values of `x`'s elements from `offset` taking `n` along `dim` (a slice that is a
+/// window of its input), or `None` when they should be copied now (small, or `x` not
+/// computed and contiguous).
 pub(super) fn window<T: Element>(
     x: &Tensor<T>,
     offset: usize,
-    shape: &[usize],
+    dim: usize,
+    n: usize,
 ) -> Option<Arc<Buffer<T>>> {
-    let len: usize = shape.iter().product();
-    if len < fusion::MIN_ELEMENTS || !x.data.is_ready() || !x.data.contiguous() {
+    let len = n * x.shape()[dim + 1..].iter().product::<usize>();
+    if len < MIN_ELEMENTS || !x.data.is_ready() || !x.data.contiguous() {
         return None;
     }
+    let mut shape = x.shape().to_vec();
+    shape[dim] = n;
     let recipe = Recipe {
         arrays: vec![(x.data.clone(), offset)],
         steps: Vec::new(),
     };
-    Some(Arc::new(Buffer::pending(shape, recipe)))
-}
-
-fn arity(op: PointwiseOp) -> usize {
-    match op {
-        PointwiseOp::Unary(_) => 1,
-        PointwiseOp::Binary(_) => 2,
-    }
+    Some(Arc::new(Buffer::pending(&shape, recipe)))
 }
 
 impl<T: Element> Recipe<T> {
@@ -147,7 +143,7 @@ impl<T: Element> Recipe<T> {
                 continue;
             }
             let mut operands = step.operands;
-            for o in &mut operands[..arity(step.op)] {
+            for o in &mut operands[..step.op.arity()] {
                 *o = match *o {
                     Operand::Input(k) => {
                         let (b, offset) = &sub.arrays[k];
@@ -173,26 +169,21 @@ impl<T: Element> Recipe<T> {
         #[cfg(test)]
         EVALUATED.with(|e| e.set(e.get() + 1));
         let len: usize = shape.iter().product();
-        let arrays: Vec<&[T]> = self
+        let inputs: Vec<(&[T], usize)> = self
             .arrays
             .iter()
-            .map(|(b, _)| b.as_slice().expect("a recipe's arrays are contiguous"))
+            .map(|(b, o)| (b.as_slice().expect("a recipe's arrays are contiguous"), *o))
             .collect();
-        let mut out = buffer::scratch(len);
         if self.steps.is_empty() {
-            let from = self.arrays[0].1;
-            out.copy_from_slice(&arrays[0][from..from + len]);
-            return ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape");
+            let (x, from) = inputs[0];
+            let view = ArrayViewD::from_shape(IxDyn(shape), &x[from..from + len]);
+            return buffer::copy_of(view.expect("the length of the shape"));
         }
+        let mut out = buffer::scratch(len);
         let nodes: Vec<_> = self
             .steps
             .iter()
             .map(|s| (s.op.kernel(), s.operands))
-            .collect();
-        let inputs: Vec<(&[T], usize)> = arrays
-            .iter()
-            .zip(&self.arrays)
-            .map(|(a, (_, o))| (*a, *o))
             .collect();
         let slots = inputs.len() + nodes.len();
         let last = (slots - 1) * BLOCK;

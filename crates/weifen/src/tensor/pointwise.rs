@@ -23,13 +23,13 @@ use std::sync::Arc;
 
 /// `op(x)` element-wise, recorded with the table's rule.
 fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
+    if let Some(data) = lazy::pointwise(PointwiseOp::Unary(op.id()), &[x]) {
+        return unary_node(x, op, data);
+    }
     let one = move |v: T| T::from_f64(op.eval(v.to_f64()));
     // Decided per op type at compile time: `op.id()` folds. A small integer power gets a
     // loop of its own, in which the exponent is a known constant (the kernel's `match` on
     // it folds and the loop vectorises), as for the ops without a parameter.
-    if let Some(data) = lazy::pointwise(PointwiseOp::Unary(op.id()), &[x]) {
-        return unary_node(x, op, data);
-    }
     let out = match op.id() {
         _ if Lanes::vector(op) => kernel::map_lanes(&x.data, one, |v| v.unary(op)),
         ops::Unary::Powi(2) => power::<T, 2>(&x.data),

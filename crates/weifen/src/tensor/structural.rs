@@ -219,17 +219,13 @@ impl<T: Element> Tensor<T> {
         // and the engine can read it in place and write its gradient into the input's
         // (`fusion.rs`).
         let shape = self.shape();
-        let window = shape[..dim].iter().all(|&n| n == 1).then(|| {
-            let inner = shape[dim + 1..].iter().product::<usize>();
-            let pending = ((end - start) * inner >= lazy::MIN_ELEMENTS).then(|| {
-                let mut out = shape.to_vec();
-                out[dim] = end - start;
-                lazy::window(self, start * inner, &out)
-            });
-            (start * inner, pending.flatten())
-        });
-        let (fusion, data) = match window {
-            Some((offset, data)) => (Fusion::Window { offset }, data),
+        let offset = (shape[..dim].iter().all(|&n| n == 1))
+            .then(|| start * shape[dim + 1..].iter().product::<usize>());
+        let (fusion, data) = match offset {
+            Some(offset) => (
+                Fusion::Window { offset },
+                lazy::window(self, offset, dim, end - start),
+            ),
             None => (Fusion::None, None),
         };
         let data = data.unwrap_or_else(|| {
