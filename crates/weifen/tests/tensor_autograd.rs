@@ -217,6 +217,20 @@ fn shape_mismatch_names_the_op_and_both_shapes() {
             .contains("dimension 2")
     );
     assert!(a.try_get(5).unwrap_err().to_string().contains("index 5"));
+    let err = a.try_select(1, 3).unwrap_err().to_string();
+    assert!(err.contains("index 3") && err.contains("length 3"), "{err}");
+    let err = Tensor::try_stack(&[&a, &b], 0).unwrap_err();
+    assert_eq!(err.to_string(), "stack: shapes [2, 3] and [4] do not match");
+    let err = Tensor::try_stack(&[&a, &a], 3).unwrap_err().to_string();
+    assert!(
+        err.starts_with("stack:") && err.contains("dimension 3"),
+        "{err}"
+    );
+    let err = Tensor::<f64>::try_stack(&[], 0).unwrap_err().to_string();
+    assert!(
+        err.starts_with("stack:") && err.contains("no tensors"),
+        "{err}"
+    );
     let err = a.try_item().unwrap_err().to_string();
     assert!(
         err.contains("[2, 3]") && err.contains("exactly one element"),

@@ -220,6 +220,20 @@ fn reductions_second_derivatives_match_central_differences() {
 }
 
 #[test]
+fn select_and_stack_second_derivatives_match_central_differences() {
+    // Their rules (`place`, and `select` for `stack`) are recorded under `create_graph`.
+    let x = points(Domain::REAL, &[2, 3], 10);
+    gradgradcheck(
+        "select·stack",
+        &|xs| {
+            let t = &xs[0];
+            Tensor::stack(&[&t.select(1, 2), &t.select(1, 0).sin()], 1).powi(3)
+        },
+        &[x],
+    );
+}
+
+#[test]
 fn structural_ops_match_central_differences() {
     let x = points(Domain::REAL, &[2, 3], 8);
     let y = points(Domain::REAL, &[2, 3], 9);
@@ -248,6 +262,10 @@ fn structural_ops_match_central_differences() {
     };
     pair("cat", &|a, b| Tensor::cat(&[a, b], 1).exp());
     pair("stack", &|a, b| Tensor::stack(&[a, b], 2).exp());
+    pair("stack first", &|a, b| Tensor::stack(&[a, b, a], 0).exp());
+    pair("select", &|a, b| {
+        a.select(1, 2) * b.select(0, 1).slice(0, 0, 2)
+    });
     pair("where_", &|a, b| {
         Tensor::where_(&a.gt(b), &(a.clone() * 2.0), &b.clone().sin())
     });

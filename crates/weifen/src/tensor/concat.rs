@@ -1,6 +1,5 @@
-//! Concatenation: `cat` along an existing dimension, and `stack` along a new one (a
-//! composition of `unsqueeze` and `cat`). The rule of `cat` hands each input its slice of the
-//! gradient.
+//! Concatenation: `cat` along an existing dimension, and `stack` along a new one. The rule
+//! of `cat` hands each input its slice of the gradient, that of `stack` its index.
 
 use super::error::or_panic;
 use super::graph::record;
@@ -82,10 +81,26 @@ impl<T: Element> Tensor<T> {
                 rhs: t.shape().to_vec(),
             });
         }
-        let parts = tensors
-            .iter()
-            .map(|t| t.try_unsqueeze(dim))
-            .collect::<Result<Vec<_>, _>>()?;
-        Tensor::try_cat(&parts.iter().collect::<Vec<_>>(), dim)
+        let Some(first) = tensors.first() else {
+            return Err(TensorError::InvalidArgument {
+                op: "stack",
+                reason: "no tensors to stack".into(),
+            });
+        };
+        first.dim_in_range("stack", dim, first.ndim() + 1)?;
+        // One node, not an unsqueeze per tensor and a `cat`: its rule selects each
+        // tensor's gradient.
+        let views: Vec<_> = tensors.iter().map(|t| t.data.view()).collect();
+        let out = ndarray::stack(Axis(dim), &views).expect("shapes checked above");
+        Ok(record(
+            "stack",
+            tensors,
+            out,
+            Box::new(move |inputs, _, g| {
+                (0..inputs.len())
+                    .map(|k| inputs[k].requires_grad().then(|| g.select(dim, k)))
+                    .collect()
+            }),
+        ))
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Each moves values without arithmetic, and its rule moves the gradient back the other way,
 //! written in these same ops: `reshape` ↔ `reshape`, `permute` ↔ the inverse permutation,
-//! `slice` ↔ `pad` (zeros around), `cat` ↔ slices. `get`, `select`, `squeeze`, `unsqueeze`
-//! and `stack` are compositions of them and need no rule.
+//! `slice` ↔ `pad` (zeros around), `select` ↔ `place` (zeros around one index), `cat` ↔
+//! slices, `stack` ↔ selects. `get`, `squeeze` and `unsqueeze` are compositions of them and
+//! need no rule.
 
 use super::buffer::{self, Buffer};
 use super::error::or_panic;
@@ -280,7 +281,7 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::DimOutOfRange`] for a 0-d tensor, [`TensorError::IndexOutOfRange`].
     pub fn try_get(&self, i: usize) -> Result<Tensor<T>, TensorError> {
-        self.try_select(0, i)
+        self.select_as("get", 0, i)
     }
 
     /// Element `i` along `dim`, that dimension removed.
@@ -288,14 +289,54 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// [`TensorError::DimOutOfRange`], [`TensorError::IndexOutOfRange`].
     pub fn try_select(&self, dim: usize, i: usize) -> Result<Tensor<T>, TensorError> {
-        self.dim_in_range("get", dim, self.ndim())?;
+        self.select_as("select", dim, i)
+    }
+
+    /// [`try_select`](Tensor::try_select), its errors naming `op`.
+    fn select_as(&self, op: &'static str, dim: usize, i: usize) -> Result<Tensor<T>, TensorError> {
+        self.dim_in_range(op, dim, self.ndim())?;
         if i >= self.shape()[dim] {
             return Err(TensorError::IndexOutOfRange {
-                op: "get",
+                op,
                 index: i,
                 len: self.shape()[dim],
             });
         }
-        self.try_slice(dim, i, i + 1)?.try_squeeze(dim)
+        // One node, not a slice and a squeeze: the rule places the gradient in zeros.
+        let data = buffer::copy_of(self.data.index_axis(Axis(dim), i));
+        let len = self.shape()[dim];
+        Ok(record(
+            "select",
+            &[self],
+            data,
+            Box::new(move |_, _, g| vec![Some(g.place(dim, i, len))]),
+        ))
+    }
+
+    /// Zeros with one more dimension, of length `len`, at `dim`, and `self` at index `i`
+    /// along it: the adjoint of [`select`](Tensor::try_select).
+    fn place(&self, dim: usize, i: usize, len: usize) -> Tensor<T> {
+        let mut shape = self.shape().to_vec();
+        shape.insert(dim, len);
+        let mut out = buffer::scratch_array(&shape);
+        if !buffer::is_zeroed(&out) {
+            out.fill(T::zero());
+        }
+        out.index_axis_mut(Axis(dim), i).assign(&self.data);
+        record(
+            "place",
+            &[self],
+            out,
+            Box::new(move |_, _, g| vec![Some(g.select(dim, i))]),
+        )
+    }
+
+    /// Element `i` along `dim`, that dimension removed (`torch.select`).
+    ///
+    /// # Panics
+    /// As [`try_select`](Tensor::try_select) errs.
+    #[track_caller]
+    pub fn select(&self, dim: usize, i: usize) -> Tensor<T> {
+        or_panic(self.try_select(dim, i))
     }
 }
