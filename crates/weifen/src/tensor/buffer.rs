@@ -191,6 +191,11 @@ fn empty<T: Element>() -> ArrayD<T> {
     ArrayD::from_shape_vec(IxDyn(&[0]), Vec::new()).expect("an empty array")
 }
 
+/// Whether arrays of `len` elements come from the pool (smaller ones from the allocator).
+pub(super) fn from_pool(len: usize) -> bool {
+    len >= MIN
+}
+
 /// An empty vector with room for `len` elements, from the pool when it holds one that large
 /// (its pages are already mapped), to be filled by the caller.
 pub(super) fn reuse<T: Element>(len: usize) -> Vec<T> {

@@ -111,8 +111,9 @@ pub(super) fn run<T: Element>(
     let retain = options.retain_graph || options.create_graph;
     let _mode = set_grad_enabled(options.create_graph);
 
-    let mut index = Index::default();
-    let mut slots: Vec<Slot<T>> = Vec::new();
+    // Sized for a small graph at once, so that one does not grow the table step by step.
+    let mut index = Index::with_capacity_and_hasher(64, Default::default());
+    let mut slots: Vec<Slot<T>> = Vec::with_capacity(64);
     let mut stack = Vec::new();
     for (node, g) in roots {
         let i = slot_of(&node, &mut index, &mut slots, &mut stack);
@@ -198,20 +199,19 @@ pub(super) fn run<T: Element>(
                 ..
             } => {
                 if let Some(g) = g {
-                    let (saved_inputs, output) = {
-                        let mut slot = lock(saved);
-                        let s = if retain { None } else { slot.take() };
-                        match (s, slot.as_ref()) {
-                            (Some(s), _) => (s.inputs, s.output),
-                            (None, Some(s)) => (s.inputs.clone(), s.output.clone()),
-                            (None, None) => return Err(TensorError::BuffersFreed { op: name }),
-                        }
+                    // Kept saved values are lent to the rule, under the node's lock (no rule
+                    // touches its own node); freed ones are moved out first.
+                    let mut slot = lock(saved);
+                    let taken = if retain { None } else { slot.take() };
+                    let Some(s) = taken.as_ref().or(slot.as_ref()) else {
+                        return Err(TensorError::BuffersFreed { op: name });
                     };
                     let output = Tensor {
-                        data: output,
+                        data: s.output.clone(),
                         node: None,
                     };
-                    let input_grads = backward(&saved_inputs, &output, &g);
+                    let input_grads = backward(&s.inputs, &output, &g);
+                    drop(slot);
                     for (j, gi) in inputs.iter().zip(input_grads) {
                         if let (Some(j), Some(gi)) = (j, gi) {
                             add_into(&mut slots[*j].grad, gi);

@@ -19,6 +19,7 @@ use super::{kernel, lazy};
 use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// `op(x)` element-wise, recorded with the table's rule.
@@ -73,8 +74,12 @@ fn try_binary<T: Element, O: BinaryOp>(
     op: O,
     b: &Tensor<T>,
 ) -> Result<Tensor<T>, TensorError> {
-    let name = op.spec().name;
-    let shape = broadcast_shape(name, a.shape(), b.shape())?;
+    // Operands of one shape (the common case) need no broadcast shape built.
+    let shape = if a.shape() == b.shape() {
+        Cow::Borrowed(a.shape())
+    } else {
+        Cow::Owned(broadcast_shape(op.spec().name, a.shape(), b.shape())?)
+    };
     if let Some(data) = lazy::pointwise(PointwiseOp::Binary(op.id()), &[a, b]) {
         return Ok(binary_node(a, b, op, data));
     }
