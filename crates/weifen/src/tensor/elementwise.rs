@@ -73,7 +73,7 @@ impl<F: ElementwiseFn> ElementwiseFn for Derivative<F> {
 /// `(f(x), f′(x))` for four elements.
 #[inline(always)]
 fn four<F: ElementwiseFn, T: Element>(f: &F, x: &[T]) -> ([T; 4], [T; 4]) {
-    let y = f.eval(Dual::variable(load(x)));
+    let y = f.eval(Dual::variable(load::<T, Lanes>(x)));
     (store(y.v), store(y.d))
 }
 

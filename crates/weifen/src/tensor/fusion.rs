@@ -17,12 +17,28 @@
 //! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
 //! tensor ops, so that the gradient is a graph of its own.
 
-use super::lanes::Lanes;
+use super::lanes::{self as simd_lanes, Lane, Lanes};
 use super::{Element, Tensor, buffer, kernel};
-use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
 use rayon::prelude::*;
+
+/// `$f(args)` on AVX2 lanes when the CPU has them (`on_avx2::$f`), else on the baseline
+/// lanes: the same values either way.
+macro_rules! simd {
+    ($f:ident($($a:expr),*)) => {{
+        #[cfg(target_arch = "x86_64")]
+        if simd_lanes::avx2() {
+            #[allow(unsafe_code)]
+            // SAFETY: the CPU has AVX2.
+            unsafe {
+                on_avx2::$f($($a),*)
+            };
+            return;
+        }
+        $f::<_, Lanes>($($a),*)
+    }};
+}
 
 /// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
 /// per input, 2 KB each.
@@ -108,15 +124,15 @@ pub(super) trait Pointwise: Send + Sync {
 
 /// `g·d` written to (or, with `add`, added to) four elements of `p`.
 #[inline(always)]
-fn put(p: &mut [f64], g: Lanes, d: Lanes, add: bool) {
-    let v = if add { lanes(p) + g * d } else { g * d };
+fn put<L: Lane>(p: &mut [f64], g: L, d: L, add: bool) {
+    let v = if add { lanes::<L>(p) + g * d } else { g * d };
     p.copy_from_slice(&v.to_array());
 }
 
 /// Four values as lanes.
 #[inline(always)]
-fn lanes(v: &[f64]) -> Lanes {
-    Lanes::new([v[0], v[1], v[2], v[3]])
+fn lanes<L: Lane>(v: &[f64]) -> L {
+    L::new([v[0], v[1], v[2], v[3]])
 }
 
 /// A unary op of the table.
@@ -132,36 +148,52 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         // As the forward kernel: lanes for the ops it runs on lanes, in fours from the
         // start of the array (blocks start at multiples of 4), the rest one by one.
         if Lanes::vector(op) {
-            kernel::map_slice(a, y, &|v| op.eval(v), &|v| v.unary(op));
+            kernel::op_slice(a, y, op);
         } else {
-            for (a, y) in a.iter().zip(y) {
-                *y = op.eval(*a);
-            }
+            simd!(unary_plain(op, a, y));
         }
     }
 
-    fn backward(
-        &self,
-        [a, _, y]: [&[f64]; 3],
-        g: &[f64],
-        [pa, _]: [&mut [f64]; 2],
-        add: [bool; 2],
-    ) {
-        let op = self.0;
-        let (mut ac, mut yc, mut gc) = (a.chunks_exact(4), y.chunks_exact(4), g.chunks_exact(4));
-        let mut pc = pa.chunks_exact_mut(4);
-        for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
-            put(p, lanes(g), op.derivative(&lanes(a), &lanes(y)), add[0]);
-        }
-        let rest = ac
-            .remainder()
-            .iter()
-            .zip(yc.remainder())
-            .zip(gc.remainder());
-        for (((a, y), g), p) in rest.zip(pc.into_remainder()) {
-            let v = g * op.derivative(a, y);
-            *p = if add[0] { *p + v } else { v };
-        }
+    fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
+        simd!(unary_backward(self.0, x, g, out, add));
+    }
+}
+
+/// `y = op(a)` by the op's `f64` kernel, a plain loop (vectorised by the compiler).
+#[inline(always)]
+fn unary_plain<O: UnaryOp, L: Lane>(op: O, a: &[f64], y: &mut [f64]) {
+    for (a, y) in a.iter().zip(y) {
+        *y = op.eval(*a);
+    }
+}
+
+/// [`Pointwise::backward`] of a unary op on lanes `L`.
+#[inline(always)]
+fn unary_backward<O: UnaryOp, L: Lane>(
+    op: O,
+    [a, _, y]: [&[f64]; 3],
+    g: &[f64],
+    [pa, _]: [&mut [f64]; 2],
+    add: [bool; 2],
+) {
+    let (mut ac, mut yc, mut gc) = (a.chunks_exact(4), y.chunks_exact(4), g.chunks_exact(4));
+    let mut pc = pa.chunks_exact_mut(4);
+    for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
+        put(
+            p,
+            lanes::<L>(g),
+            op.derivative(&lanes(a), &lanes(y)),
+            add[0],
+        );
+    }
+    let rest = ac
+        .remainder()
+        .iter()
+        .zip(yc.remainder())
+        .zip(gc.remainder());
+    for (((a, y), g), p) in rest.zip(pc.into_remainder()) {
+        let v = g * op.derivative(a, y);
+        *p = if add[0] { *p + v } else { v };
     }
 }
 
@@ -174,44 +206,106 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
-        let op = self.0;
-        for ((a, b), y) in a.iter().zip(b).zip(y) {
-            *y = op.eval(*a, *b);
-        }
+        simd!(binary_plain(self.0, a, b, y));
     }
 
-    fn backward(
-        &self,
-        [a, b, y]: [&[f64]; 3],
+    fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
+        simd!(binary_backward(self.0, x, g, out, add));
+    }
+}
+
+/// `y = op(a, b)` by the op's `f64` kernel, a plain loop (vectorised by the compiler).
+#[inline(always)]
+fn binary_plain<O: BinaryOp, L: Lane>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
+    for ((a, b), y) in a.iter().zip(b).zip(y) {
+        *y = op.eval(*a, *b);
+    }
+}
+
+/// [`Pointwise::backward`] of a binary op on lanes `L`.
+#[inline(always)]
+fn binary_backward<O: BinaryOp, L: Lane>(
+    op: O,
+    [a, b, y]: [&[f64]; 3],
+    g: &[f64],
+    [pa, pb]: [&mut [f64]; 2],
+    add: [bool; 2],
+) {
+    let (mut ac, mut bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (mut yc, mut gc) = (y.chunks_exact(4), g.chunks_exact(4));
+    let (mut pac, mut pbc) = (pa.chunks_exact_mut(4), pb.chunks_exact_mut(4));
+    for (((((a, b), y), g), pa), pb) in (&mut ac)
+        .zip(&mut bc)
+        .zip(&mut yc)
+        .zip(&mut gc)
+        .zip(&mut pac)
+        .zip(&mut pbc)
+    {
+        let (da, db) = op.partials(&lanes::<L>(a), &lanes(b), &lanes(y));
+        put(pa, lanes(g), da, add[0]);
+        put(pb, lanes(g), db, add[1]);
+    }
+    let rest = ac.remainder().iter().zip(bc.remainder());
+    let rest = rest.zip(yc.remainder()).zip(gc.remainder());
+    for ((((a, b), y), g), (pa, pb)) in
+        rest.zip(pac.into_remainder().iter_mut().zip(pbc.into_remainder()))
+    {
+        let (da, db) = op.partials(a, b, y);
+        let (va, vb) = (g * da, g * db);
+        *pa = if add[0] { *pa + va } else { va };
+        *pb = if add[1] { *pb + vb } else { vb };
+    }
+}
+
+/// The block kernels on AVX2 lanes (`avx.rs`): each is its generic kernel compiled with
+/// AVX2 enabled, so that the lanes' intrinsics and the compiler's own vectors are 256-bit.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod on_avx2 {
+    use super::super::avx::Avx;
+    use super::{BinaryOp, Element, Operand, Pointwise, UnaryOp};
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn forward_block<T: Element>(
+        inputs: &[(&[T], usize)],
+        nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
+        values: &mut [f64],
+        at: usize,
+        len: usize,
+    ) {
+        super::forward_block_on(inputs, nodes, values, at, len);
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
+        super::unary_plain::<O, Avx>(op, a, y);
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn unary_backward<O: UnaryOp>(
+        op: O,
+        x: [&[f64]; 3],
         g: &[f64],
-        [pa, pb]: [&mut [f64]; 2],
+        out: [&mut [f64]; 2],
         add: [bool; 2],
     ) {
-        let op = self.0;
-        let (mut ac, mut bc) = (a.chunks_exact(4), b.chunks_exact(4));
-        let (mut yc, mut gc) = (y.chunks_exact(4), g.chunks_exact(4));
-        let (mut pac, mut pbc) = (pa.chunks_exact_mut(4), pb.chunks_exact_mut(4));
-        for (((((a, b), y), g), pa), pb) in (&mut ac)
-            .zip(&mut bc)
-            .zip(&mut yc)
-            .zip(&mut gc)
-            .zip(&mut pac)
-            .zip(&mut pbc)
-        {
-            let (da, db) = op.partials(&lanes(a), &lanes(b), &lanes(y));
-            put(pa, lanes(g), da, add[0]);
-            put(pb, lanes(g), db, add[1]);
-        }
-        let rest = ac.remainder().iter().zip(bc.remainder());
-        let rest = rest.zip(yc.remainder()).zip(gc.remainder());
-        for ((((a, b), y), g), (pa, pb)) in
-            rest.zip(pac.into_remainder().iter_mut().zip(pbc.into_remainder()))
-        {
-            let (da, db) = op.partials(a, b, y);
-            let (va, vb) = (g * da, g * db);
-            *pa = if add[0] { *pa + va } else { va };
-            *pb = if add[1] { *pb + vb } else { vb };
-        }
+        super::unary_backward::<O, Avx>(op, x, g, out, add);
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
+        super::binary_plain::<O, Avx>(op, a, b, y);
+    }
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn binary_backward<O: BinaryOp>(
+        op: O,
+        x: [&[f64]; 3],
+        g: &[f64],
+        out: [&mut [f64]; 2],
+        add: [bool; 2],
+    ) {
+        super::binary_backward::<O, Avx>(op, x, g, out, add);
     }
 }
 
@@ -338,7 +432,26 @@ impl<T: Element> Sink<'_, T> {
 /// `f32` value rounded after each op as the forward pass stored it. The slots are the
 /// inputs', then the nodes', [`BLOCK`] values each. Shared by a region's pass and a pending
 /// buffer's (`lazy.rs`).
+#[allow(unsafe_code)]
 pub(super) fn forward_block<T: Element>(
+    inputs: &[(&[T], usize)],
+    nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
+    values: &mut [f64],
+    at: usize,
+    len: usize,
+) {
+    // The widening and rounding loops in 256-bit instructions where the CPU has them.
+    #[cfg(target_arch = "x86_64")]
+    if simd_lanes::avx2() {
+        // SAFETY: the CPU has AVX2.
+        unsafe { on_avx2::forward_block(inputs, nodes, values, at, len) };
+        return;
+    }
+    forward_block_on(inputs, nodes, values, at, len);
+}
+
+#[inline(always)]
+fn forward_block_on<T: Element>(
     inputs: &[(&[T], usize)],
     nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
     values: &mut [f64],

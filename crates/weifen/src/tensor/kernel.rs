@@ -3,14 +3,16 @@
 //! its own loop with the op resolved at compile time: no per-element dispatch.
 //!
 //! A unary op of the op table that is not plain arithmetic (`Lanes::vector`) runs on four
-//! elements at a time ([`Lanes`], SIMD) in the contiguous case (`map_lanes`); the last
+//! elements at a time in the contiguous case ([`map_op`]: on AVX2 lanes when the CPU has
+//! them, else on [`Lanes`]; a user's function through `map_lanes`, on `Lanes`); the last
 //! `len mod 4` elements and strided operands take the one-element function. The arithmetic
 //! ops (unary and binary) and the other binary ops run their `f64` kernel through [`map`] or
 //! [`zip`], whose plain loops LLVM vectorises itself (measured faster than lanes for
 //! arithmetic at 10⁶ elements).
 
-use super::lanes::Lanes;
+use super::lanes::{self, Lane, Lanes};
 use super::{Element, buffer};
+use crate::ops::UnaryOp;
 use ndarray::{ArrayD, IxDyn, Zip};
 use rayon::prelude::*;
 
@@ -67,19 +69,19 @@ pub(super) fn parallel(len: usize) -> bool {
 
 /// Four elements widened to `f64` lanes.
 #[inline(always)]
-pub(super) fn load<T: Element>(c: &[T]) -> Lanes {
-    Lanes::new([c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()])
+pub(super) fn load<T: Element, L: Lane>(c: &[T]) -> L {
+    L::new([c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()])
 }
 
 /// The lanes rounded to `T`.
 #[inline(always)]
-pub(super) fn store<T: Element>(y: Lanes) -> [T; 4] {
+pub(super) fn store<T: Element, L: Lane>(y: L) -> [T; 4] {
     y.to_array().map(T::from_f64)
 }
 
 /// The lanes rounded to `T`, written to the four elements of `o`.
 #[inline(always)]
-fn store_into<T: Element>(y: Lanes, o: &mut [T]) {
+fn store_into<T: Element, L: Lane>(y: L, o: &mut [T]) {
     let y = y.to_array();
     o[0] = T::from_f64(y[0]);
     o[1] = T::from_f64(y[1]);
@@ -90,11 +92,11 @@ fn store_into<T: Element>(y: Lanes, o: &mut [T]) {
 /// `o = one(s)` element-wise (`s` and `o` of one length), four at a time through `lanes`;
 /// the last `len mod 4` elements through `one`, straight into `o`.
 #[inline(always)]
-pub(super) fn map_slice<T: Element>(
+pub(super) fn map_slice<T: Element, L: Lane>(
     s: &[T],
     o: &mut [T],
     one: &impl Fn(T) -> T,
-    lanes: &impl Fn(Lanes) -> Lanes,
+    lanes: &impl Fn(L) -> L,
 ) {
     let (mut w, mut t) = (s.chunks_exact(4), o.chunks_exact_mut(4));
     for (c, o) in (&mut w).zip(&mut t) {
@@ -103,6 +105,50 @@ pub(super) fn map_slice<T: Element>(
     for (a, o) in w.remainder().iter().zip(t.into_remainder()) {
         *o = one(*a);
     }
+}
+
+/// `o = op(s)` element-wise for a unary op of the table, on AVX2 lanes when the CPU has
+/// them (`avx.rs`) and on the baseline lanes otherwise: the same values either way.
+#[inline]
+#[allow(unsafe_code)]
+pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
+    #[cfg(target_arch = "x86_64")]
+    if lanes::avx2() {
+        // SAFETY: the CPU has AVX2.
+        unsafe { op_slice_avx2(s, o, op) };
+        return;
+    }
+    op_slice_on::<T, O, Lanes>(s, o, op);
+}
+
+#[inline(always)]
+fn op_slice_on<T: Element, O: UnaryOp, L: Lane>(s: &[T], o: &mut [T], op: O) {
+    let one = |v: T| T::from_f64(op.eval(v.to_f64()));
+    map_slice(s, o, &one, &|v: L| v.unary(op));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn op_slice_avx2<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
+    op_slice_on::<T, O, super::avx::Avx>(s, o, op);
+}
+
+/// `op(x)` element-wise for a unary op of the table that runs on lanes (`Lanes::vector`):
+/// [`op_slice`] over the array (in blocks on all cores when large); a strided array takes
+/// the plain loop.
+pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> {
+    let Some(s) = x.as_slice() else {
+        return map(x, |v: T| T::from_f64(op.eval(v.to_f64())));
+    };
+    let mut v = buffer::scratch(s.len());
+    if parallel(s.len()) {
+        s.par_chunks(BLOCK)
+            .zip(v.par_chunks_mut(BLOCK))
+            .for_each(|(s, v)| op_slice(s, v, op));
+    } else {
+        op_slice(s, &mut v, op);
+    }
+    ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape")
 }
 
 /// Elements staged on the stack between the plain loops and the output vector in the

@@ -14,6 +14,9 @@
 //!
 //! Derivatives are not written here: a dual number over `Lanes` evaluates the table's rules
 //! on lanes like on any other scalar.
+//!
+//! [`Lane`] is what the kernels need of four lanes; `avx.rs` has the same lanes in one AVX
+//! register, which the op table's kernels take at run time when the CPU has AVX2 ([`avx2`]).
 
 use crate::Scalar;
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
@@ -22,6 +25,41 @@ use wide::f64x4;
 /// Four `f64` values processed together.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lanes(pub(super) f64x4);
+
+/// Four `f64` lanes as a scalar of the op table: [`Lanes`] (the build's target, SSE2 on the
+/// x86-64 baseline) or, chosen at run time, `Avx` (`avx.rs`, one 256-bit register). Both give
+/// the same bits for every op: the same instructions' IEEE results, in the same order.
+pub(super) trait Lane: Scalar + Copy {
+    /// The lanes `[a₀, a₁, a₂, a₃]`.
+    fn new(a: [f64; 4]) -> Self;
+    /// The lanes as an array.
+    fn to_array(self) -> [f64; 4];
+}
+
+impl Lane for Lanes {
+    #[inline(always)]
+    fn new(a: [f64; 4]) -> Lanes {
+        Lanes::new(a)
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f64; 4] {
+        Lanes::to_array(self)
+    }
+}
+
+/// Whether the kernels of the op table's ops run on AVX2 lanes (`avx.rs`): the CPU has
+/// them (checked once; the standard library caches it).
+#[inline(always)]
+pub(super) fn avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
 
 impl Lanes {
     /// The lanes `[a₀, a₁, a₂, a₃]`.
@@ -120,8 +158,16 @@ impl Scalar for Lanes {
 
 scalar_operators!([] Lanes);
 
+/// `1.5·2⁵²`: added to a value below 2⁵¹ in magnitude, it rounds it to an integer, held in
+/// the low bits.
+pub(super) const SHIFT: f64 = 6_755_399_441_055_744.0;
+/// ln 2 = LN2_HI + LN2_LO to 85 bits: LN2_HI is ln 2 to 32 significant bits and LN2_LO the
+/// rest rounded to 53 (from a 200-bit ln 2; `LN_2 − LN2_HI` would keep only 21).
+pub(super) const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+pub(super) const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
+
 /// `1/n!` for `n = 2, …, 13`: the Taylor coefficients of `eʳ − 1 − r`.
-const EXP_TAYLOR: [f64; 12] = {
+pub(super) const EXP_TAYLOR: [f64; 12] = {
     let mut c = [0.0; 12];
     let (mut i, mut f) = (0, 2.0);
     while i < 12 {
@@ -149,11 +195,6 @@ fn exp(x: f64x4) -> f64x4 {
     if !x.abs().simd_le(splat(708.0)).all() {
         return Lanes(x).each(f64::exp).0;
     }
-    const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5·2⁵²
-    // ln 2 = LN2_HI + LN2_LO to 85 bits: LN2_HI is ln 2 to 32 significant bits and LN2_LO
-    // the rest rounded to 53 (from a 200-bit ln 2; `LN_2 − LN2_HI` would keep only 21).
-    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
     let t = x * splat(std::f64::consts::LOG2_E) + splat(SHIFT);
     let k = t - splat(SHIFT);
     let r = (x - k * splat(LN2_HI)) - k * splat(LN2_LO);

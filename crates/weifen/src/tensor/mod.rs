@@ -39,6 +39,8 @@
 //! ```
 
 mod activation;
+#[cfg(target_arch = "x86_64")]
+mod avx;
 mod backward;
 mod buffer;
 mod concat;

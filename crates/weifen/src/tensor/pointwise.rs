@@ -32,7 +32,7 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
     // loop of its own, in which the exponent is a known constant (the kernel's `match` on
     // it folds and the loop vectorises), as for the ops without a parameter.
     let out = match op.id() {
-        _ if Lanes::vector(op) => kernel::map_lanes(&x.data, one, |v| v.unary(op)),
+        _ if Lanes::vector(op) => kernel::map_op(&x.data, op),
         ops::Unary::Powi(2) => power::<T, 2>(&x.data),
         ops::Unary::Powi(3) => power::<T, 3>(&x.data),
         _ => kernel::map(&x.data, one),
