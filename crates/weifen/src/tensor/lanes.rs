@@ -34,6 +34,10 @@ pub(super) trait Lane: Scalar + Copy {
     fn new(a: [f64; 4]) -> Self;
     /// The lanes as an array.
     fn to_array(self) -> [f64; 4];
+    /// Whether `|aᵢ| ≤ bound` in every lane (false for NaN).
+    fn all_within(self, bound: f64) -> bool;
+    /// `2ᵏ` in each lane, `k` held in the low bits of `t` (two's complement; [`exp`]).
+    fn pow2(t: Self) -> Self;
 }
 
 impl Lane for Lanes {
@@ -45,6 +49,37 @@ impl Lane for Lanes {
     fn to_array(self) -> [f64; 4] {
         Lanes::to_array(self)
     }
+    #[inline(always)]
+    fn all_within(self, bound: f64) -> bool {
+        self.0.abs().simd_le(f64x4::splat(bound)).all()
+    }
+    #[inline(always)]
+    fn pow2(t: Lanes) -> Lanes {
+        use wide::u64x4;
+        let bits: u64x4 = wide::bytemuck::cast(t.0);
+        Lanes(wide::bytemuck::cast((bits + u64x4::splat(1023)) << 52))
+    }
+}
+
+/// `op` by its `f64` kernel on each lane (written out: an array's `map` of a closure was
+/// left out of line in the AVX2 kernels).
+#[inline(always)]
+pub(super) fn each_unary<L: Lane, O: UnaryOp>(x: L, op: O) -> L {
+    let [a, b, c, d] = x.to_array();
+    L::new([op.eval(a), op.eval(b), op.eval(c), op.eval(d)])
+}
+
+/// `op` by its `f64` kernel on each pair of lanes.
+#[inline(always)]
+pub(super) fn each_binary<L: Lane, O: BinaryOp>(x: L, op: O, y: L) -> L {
+    let ([a, b, c, d], [p, q, r, s]) = (x.to_array(), y.to_array());
+    L::new([op.eval(a, p), op.eval(b, q), op.eval(c, r), op.eval(d, s)])
+}
+
+/// Whether every lane is zero (what `f64` answers, for all four lanes at once).
+#[inline(always)]
+pub(super) fn all_zero<L: Lane>(x: L) -> bool {
+    x.to_array().iter().all(|&v| v == 0.0)
 }
 
 /// Whether the kernels of the op table's ops run on AVX2 lanes (`avx.rs`): the CPU has
@@ -96,13 +131,6 @@ impl Lanes {
                 | Unary::Powi(_)
         )
     }
-
-    /// `f` on each lane.
-    #[inline(always)]
-    fn each(self, f: impl Fn(f64) -> f64) -> Lanes {
-        let [a, b, c, d] = self.to_array();
-        Lanes::new([f(a), f(b), f(c), f(d)])
-    }
 }
 
 impl Scalar for Lanes {
@@ -126,11 +154,11 @@ impl Scalar for Lanes {
             Unary::Sqrt => x.sqrt(),
             Unary::Abs => x.abs(),
             Unary::Ln1p => x.ln_1p(),
-            Unary::Exp => exp(x),
+            Unary::Exp => return exp(self),
             // The kernel's own sequence of products (`x·x·x`, left to right).
             Unary::Powi(2) => x * x,
             Unary::Powi(3) => x * x * x,
-            _ => return self.each(|v| op.eval(v)),
+            _ => return each_unary(self, op),
         })
     }
 
@@ -142,17 +170,13 @@ impl Scalar for Lanes {
             Binary::Sub => a - b,
             Binary::Mul => a * b,
             Binary::Div => a / b,
-            _ => {
-                let (p, q) = (self.to_array(), rhs.to_array());
-                return Lanes::new(std::array::from_fn(|i| op.eval(p[i], q[i])));
-            }
+            _ => return each_binary(self, op, rhs),
         })
     }
 
-    /// Whether every lane is zero (what `f64` answers, for all four lanes at once).
     #[inline(always)]
     fn is_zero(&self) -> bool {
-        self.to_array().iter().all(|&v| v == 0.0)
+        all_zero(*self)
     }
 }
 
@@ -160,14 +184,14 @@ scalar_operators!([] Lanes);
 
 /// `1.5·2⁵²`: added to a value below 2⁵¹ in magnitude, it rounds it to an integer, held in
 /// the low bits.
-pub(super) const SHIFT: f64 = 6_755_399_441_055_744.0;
+const SHIFT: f64 = 6_755_399_441_055_744.0;
 /// ln 2 = LN2_HI + LN2_LO to 85 bits: LN2_HI is ln 2 to 32 significant bits and LN2_LO the
 /// rest rounded to 53 (from a 200-bit ln 2; `LN_2 − LN2_HI` would keep only 21).
-pub(super) const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
-pub(super) const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
+const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76);
 
 /// `1/n!` for `n = 2, …, 13`: the Taylor coefficients of `eʳ − 1 − r`.
-pub(super) const EXP_TAYLOR: [f64; 12] = {
+const EXP_TAYLOR: [f64; 12] = {
     let mut c = [0.0; 12];
     let (mut i, mut f) = (0, 2.0);
     while i < 12 {
@@ -186,20 +210,24 @@ pub(super) const EXP_TAYLOR: [f64; 12] = {
 /// whose low bits are then `k`) and `|r| ≤ ln 2 / 2` (`ln 2` in two parts, so that `k·ln2_hi`
 /// is exact); `eʳ` is its Taylor polynomial to degree 13 (the remainder is below 10⁻¹⁷),
 /// evaluated by Estrin's scheme for short dependency chains; `2ᵏ` is built in the exponent
-/// bits. Every step is an SSE2 instruction on two lanes, where `wide`'s `exp` converts to
-/// integers the long way and `f64::exp` is one call per element.
+/// bits. Every step is one instruction on the lanes (on the baseline, SSE2 on two lanes),
+/// where `wide`'s `exp` converts to integers the long way and `f64::exp` is one call per
+/// element.
+/// The steps are the same on every kind of lanes ([`Lane`]), so the AVX2 lanes give the
+/// same bits.
 #[inline(always)]
-fn exp(x: f64x4) -> f64x4 {
-    use wide::u64x4;
-    let splat = f64x4::splat;
-    if !x.abs().simd_le(splat(708.0)).all() {
-        return Lanes(x).each(f64::exp).0;
+pub(super) fn exp<L: Lane>(x: L) -> L {
+    if !x.all_within(708.0) {
+        return each_unary(x, crate::ops::Exp);
     }
-    let t = x * splat(std::f64::consts::LOG2_E) + splat(SHIFT);
-    let k = t - splat(SHIFT);
-    let r = (x - k * splat(LN2_HI)) - k * splat(LN2_LO);
-    let c = EXP_TAYLOR.map(splat);
-    let (r2, pair) = (r * r, |i: usize| c[i] + c[i + 1] * r);
+    // Each constant made where it is used (an array of them built by a closure was a call
+    // out of line per element in the AVX2 kernels).
+    let c = L::constant;
+    let t = x * c(std::f64::consts::LOG2_E) + c(SHIFT);
+    let k = t - c(SHIFT);
+    let r = (x - k * c(LN2_HI)) - k * c(LN2_LO);
+    let a = |i: usize| c(EXP_TAYLOR[i]);
+    let (r2, pair) = (r * r, |i: usize| a(i) + a(i + 1) * r);
     let r4 = r2 * r2;
     let (b0, b1, b2) = (
         pair(0) + r2 * pair(2),
@@ -207,15 +235,12 @@ fn exp(x: f64x4) -> f64x4 {
         pair(8) + r2 * pair(10),
     );
     let p = r2 * (b0 + r4 * (b1 + r4 * b2));
-    let y = splat(1.0) + (r + p);
-    // The low bits of `t` hold k (two's complement); k + 1023 in the exponent field is 2ᵏ.
-    let bits: u64x4 = wide::bytemuck::cast(t);
-    let scale: f64x4 = wide::bytemuck::cast((bits + u64x4::splat(1023)) << 52);
-    y * scale
+    let y = c(1.0) + (r + p);
+    y * L::pow2(t)
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The largest distance, in units in the last place, allowed between a `wide` function
@@ -241,7 +266,7 @@ mod tests {
 
     /// Edge values, a logarithmic sweep of both signs from 10⁻³⁰⁸ to 10³⁰⁸ (subnormals
     /// included), a dense sweep of [−800, 800] and random bit patterns.
-    fn sweep() -> Vec<f64> {
+    pub(in crate::tensor) fn sweep() -> Vec<f64> {
         let mut v = vec![
             0.0,
             -0.0,
@@ -303,7 +328,7 @@ mod tests {
 
     #[test]
     fn the_vector_exp_is_within_one_ulp_of_the_f64_kernel() {
-        let w = worst(exp, f64::exp);
+        let w = worst(|x| exp(Lanes(x)).0, f64::exp);
         assert!(w.0 <= 1, "exp: {} ulp at x = {:e}", w.0, w.1);
         // The Taylor coefficients are 1/n!.
         assert_eq!(EXP_TAYLOR[0], 0.5);
