@@ -24,8 +24,8 @@ use std::time::Instant;
 /// A function `ℝ → ℝ` written once over [`Scalar`], applied element by element.
 ///
 /// Mark `eval` `#[inline(always)]`: on a CPU with AVX2 the fused kernels can then compile
-/// it into their AVX2 copy (the seed's value and derivative at 10⁶ points: 3.0–3.2 ms on one
-/// thread, against 4.9 without the attribute). Without it the compiler keeps `eval` as a
+/// it into their AVX2 copy (the seed's value and derivative at 10⁶ points: 2.0 ms on one
+/// thread, against 4.0 without the attribute). Without it the compiler keeps `eval` as a
 /// function of its own, which runs on the baseline lanes; the kernel tells the two apart
 /// by timing one block each way, the first time (the values are the same bits either way).
 ///
