@@ -17,6 +17,7 @@ use super::kernel::{self, BLOCK, load, store};
 use super::lanes::{Lane, Lanes};
 use super::{Element, Tensor, buffer};
 use crate::Scalar;
+use ndarray::ArrayD;
 use rayon::prelude::*;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -140,33 +141,31 @@ fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T],
 /// share a choice, which changes the speed, never the values).
 static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 
-/// Whether `f`'s fused kernel runs on AVX2 lanes. Both lanes give the same bits, so this is
-/// a matter of speed only: AVX2 lanes are faster when the compiler inlines `f.eval` into
-/// the kernel (1.6× for the seed marked `#[inline(always)]`) and much slower when it does
+/// Whether the kernel `K` of `f` runs on AVX2 lanes. Both lanes give the same bits, so this
+/// is a matter of speed only: AVX2 lanes are faster when the compiler inlines `f.eval` into
+/// the kernel (2× for the seed marked `#[inline(always)]`) and much slower when it does
 /// not. Which one happened is not visible to the program, so the first time a type of
-/// function comes with enough elements (`x`, at least [`TRIAL`] of them) and the CPU has
-/// AVX2, one block of `x` is timed each way, twice, alternating; AVX2 is kept if its best
-/// time is below 0.9 of the baseline's. Until then (fewer elements), the baseline lanes.
-#[allow(unsafe_code)]
-fn on_avx2<F: ElementwiseFn, T: Element>(f: &F, x: &[T]) -> bool {
+/// function comes with enough elements (`len`, at least [`TRIAL`]) and the CPU has AVX2,
+/// `trial` runs one block each way (its argument: on AVX2), twice, alternating, timed;
+/// AVX2 is kept if its best time is below 0.9 of the baseline's. Until then (fewer
+/// elements), the baseline lanes.
+fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
     if !super::lanes::avx2() {
         return false;
     }
-    let name = std::any::type_name::<(F, T)>();
+    let name = std::any::type_name::<(K, F, T)>();
     let lock = || CHOICES.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(&(_, c)) = lock().iter().find(|(n, _)| *n == name) {
         return c;
     }
-    if x.len() < TRIAL {
+    if len < TRIAL {
         return false;
     }
-    let x = &x[..BLOCK];
-    let (mut v, mut d) = (vec![T::zero(); BLOCK], vec![T::zero(); BLOCK]);
     let mut best = [f64::INFINITY; 2];
     for _ in 0..2 {
         for (k, avx) in [false, true].into_iter().enumerate() {
             let start = Instant::now();
-            block(f, x, &mut v, &mut d, avx);
+            trial(avx);
             best[k] = best[k].min(start.elapsed().as_secs_f64());
         }
     }
@@ -174,6 +173,11 @@ fn on_avx2<F: ElementwiseFn, T: Element>(f: &F, x: &[T]) -> bool {
     lock().push((name, avx));
     avx
 }
+
+/// The kernel of [`values_and_derivatives`], for [`on_avx2`].
+struct Both;
+/// The kernel of [`map`], for [`on_avx2`].
+struct Value;
 
 /// The fewest elements for which a function's lanes are chosen by timing ([`on_avx2`]): the
 /// trial's four blocks are then a small part of the work.
@@ -184,7 +188,10 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     f: &F,
     x: &[T],
 ) -> (Vec<T>, Vec<T>) {
-    let avx = on_avx2(f, x);
+    let avx = on_avx2::<Both, F, T>(x.len(), |avx| {
+        let (mut v, mut d) = (vec![T::zero(); BLOCK], vec![T::zero(); BLOCK]);
+        block(f, &x[..BLOCK], &mut v, &mut d, avx);
+    });
     // Written once into recycled vectors, no zeroing pass.
     let (mut value, mut derivative) = (buffer::scratch(x.len()), buffer::scratch(x.len()));
     if kernel::parallel(x.len()) {
@@ -224,13 +231,52 @@ pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
     (shaped(value), shaped(derivative))
 }
 
-/// `f(xᵢ)` for every element, in one pass (no graph), four elements at a time on SIMD lanes.
+/// `f(xᵢ)` for every element, in one pass (no graph), four elements at a time on SIMD lanes
+/// (AVX2 lanes when `f.eval` is inlined into the kernel, as for
+/// [`value_and_derivative`]).
 pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
-    Tensor::from_data(kernel::map_lanes(
-        &x.data,
-        |v| T::from_f64(f.eval(v.to_f64())),
-        |v: Lanes| f.eval(v),
-    ))
+    let Some(s) = x.data.as_slice() else {
+        let one = |v: T| T::from_f64(f.eval(v.to_f64()));
+        return Tensor::from_data(kernel::map(&x.data, one));
+    };
+    let avx = on_avx2::<Value, F, T>(s.len(), |avx| {
+        map_block(f, &s[..BLOCK], &mut [T::zero(); BLOCK], avx);
+    });
+    let mut out = buffer::scratch(s.len());
+    if kernel::parallel(s.len()) {
+        s.par_chunks(BLOCK)
+            .zip(out.par_chunks_mut(BLOCK))
+            .for_each(|(s, o)| map_block(f, s, o, avx));
+    } else {
+        map_block(f, s, &mut out, avx);
+    }
+    Tensor::from_data(ArrayD::from_shape_vec(x.data.raw_dim(), out).expect("the input's shape"))
+}
+
+/// `o = f(s)` element-wise on the chosen lanes ([`on_avx2`]).
+#[inline]
+#[allow(unsafe_code)]
+fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], avx: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if avx {
+        // SAFETY: `avx` comes from `on_avx2`, true only if the CPU has AVX2.
+        unsafe { map_block_avx2(f, s, o) };
+        return;
+    }
+    let _ = avx;
+    map_block_on::<F, T, Lanes>(f, s, o);
+}
+
+#[inline(always)]
+fn map_block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, s: &[T], o: &mut [T]) {
+    let one = |v: T| T::from_f64(f.eval(v.to_f64()));
+    kernel::map_slice(s, o, &one, &|v: L| f.eval(v));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn map_block_avx2<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
+    map_block_on::<F, T, super::avx::Avx>(f, s, o);
 }
 
 #[cfg(test)]
@@ -286,6 +332,12 @@ mod tests {
             "{}",
             std::any::type_name::<F>()
         );
+        // `map` (the value alone) likewise, on both lanes and whole.
+        let (mut m, mut ma) = (vec![T::zero(); n], vec![T::zero(); n]);
+        map_block(f, x, &mut m, false);
+        map_block(f, x, &mut ma, super::super::lanes::avx2());
+        let whole = map(f, &Tensor::from(x.to_vec())).to_vec();
+        assert!(same(&m, &v) && same(&ma, &v) && same(&whole, &v));
     }
 
     #[test]

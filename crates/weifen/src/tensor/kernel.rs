@@ -4,7 +4,7 @@
 //!
 //! A unary op of the op table that is not plain arithmetic (`Lanes::vector`) runs on four
 //! elements at a time in the contiguous case ([`map_op`]: on AVX2 lanes when the CPU has
-//! them, else on [`Lanes`]; a user's function through `map_lanes`, on `Lanes`); the last
+//! them, else on [`Lanes`]; a user's function the same way, see `elementwise`); the last
 //! `len mod 4` elements and strided operands take the one-element function. The arithmetic
 //! ops (unary and binary) and the other binary ops run their `f64` kernel through [`map`] or
 //! [`zip`], whose plain loops LLVM vectorises itself (measured faster than lanes for
@@ -156,39 +156,6 @@ pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> 
 /// L1).
 const STAGE: usize = 512;
 
-/// `one` applied to every element of `x`, where `lanes` is the same function on four
-/// elements at a time. For functions that are not plain arithmetic (see `Lanes::vector`)
-/// and whole functions on dual numbers: arithmetic that LLVM vectorises by itself is faster
-/// through [`map`]. One thread appends four elements at a time to the output (measured
-/// faster, for functions that call out per element, than staging them as [`map`] does).
-#[inline(always)]
-pub(super) fn map_lanes<T: Element>(
-    x: &ArrayD<T>,
-    one: impl Fn(T) -> T + Sync + Send,
-    lanes: impl Fn(Lanes) -> Lanes + Sync + Send,
-) -> ArrayD<T> {
-    let Some(s) = x.as_slice() else {
-        return map(x, one);
-    };
-    let out = if parallel(s.len()) {
-        let mut v = buffer::scratch(s.len());
-        s.par_chunks(BLOCK)
-            .zip(v.par_chunks_mut(BLOCK))
-            .for_each(|(s, v)| map_slice(s, v, &one, &lanes));
-        v
-    } else {
-        let mut v = buffer::reuse(s.len());
-        let w = s.chunks_exact(4);
-        let rest = w.remainder();
-        for c in w {
-            v.extend_from_slice(&store(lanes(load(c))));
-        }
-        v.extend(rest.iter().map(|&a| one(a)));
-        v
-    };
-    ArrayD::from_shape_vec(x.raw_dim(), out).expect("the input's shape")
-}
-
 /// `f(a, b)` element-wise over `a` and `b` broadcast to `shape` (which the caller checked).
 #[inline(always)]
 pub(super) fn zip<T: Element, R: Element>(
@@ -283,7 +250,8 @@ mod tests {
             assert_eq!(got.into_raw_vec_and_offset().0, want);
 
             // The lanes and the one-element function are told apart by their results.
-            let got = map_lanes(&a, |v| v + 0.5, |v| v * 2.0);
+            let mut got = vec![0.0; n];
+            map_slice(&x, &mut got, &|v| v + 0.5, &|v: Lanes| v * 2.0);
             let lanes = n - n % 4;
             for (i, (g, v)) in got.iter().zip(&x).enumerate() {
                 let want = if i < lanes { v * 2.0 } else { v + 0.5 };
