@@ -146,9 +146,11 @@ static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 /// the kernel (2× for the seed marked `#[inline(always)]`) and much slower when it does
 /// not. Which one happened is not visible to the program, so the first time a type of
 /// function comes with enough elements (`len`, at least [`TRIAL`]) and the CPU has AVX2,
-/// `trial` runs one block each way (its argument: on AVX2), twice, alternating, timed;
-/// AVX2 is kept if its best time is below 0.9 of the baseline's. Until then (fewer
-/// elements), the baseline lanes.
+/// `trial` runs one block each way (its argument: on AVX2), three times, alternating,
+/// timed; AVX2 is kept if its best time is below 0.9 of the baseline's. A best time is
+/// wrong only if all three runs were slowed (the thread descheduled): a function out of line
+/// would run 13× slower on AVX2, so its AVX2 runs cannot win while one baseline run is
+/// clean. Until then (fewer elements), the baseline lanes.
 fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
     if !super::lanes::avx2() {
         return false;
@@ -162,7 +164,7 @@ fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bo
         return false;
     }
     let mut best = [f64::INFINITY; 2];
-    for _ in 0..2 {
+    for _ in 0..3 {
         for (k, avx) in [false, true].into_iter().enumerate() {
             let start = Instant::now();
             trial(avx);
@@ -180,7 +182,7 @@ struct Both;
 struct Value;
 
 /// The fewest elements for which a function's lanes are chosen by timing ([`on_avx2`]): the
-/// trial's four blocks are then a small part of the work.
+/// trial's six blocks are then a small part of the work.
 const TRIAL: usize = 16 * BLOCK;
 
 /// `(f(xᵢ), f′(xᵢ))` for every element of `x` (contiguous), as two vectors.
