@@ -158,7 +158,7 @@ impl<T: Element> Deref for Buffer<T> {
 impl<T: Element> Drop for Buffer<T> {
     fn drop(&mut self) {
         // Small arrays are left to the allocator, before any work.
-        if self.len() < MIN {
+        if !from_pool(self.len()) {
             return;
         }
         let a = match self.pending.as_deref_mut() {
@@ -211,7 +211,7 @@ pub(super) fn reuse<T: Element>(len: usize) -> Vec<T> {
 /// A kept buffer with room for `len` elements but not more than twice that, taken out of the
 /// pool, if there is one (and `len` is large enough to be pooled).
 fn take_kept<T: Element>(len: usize) -> Option<Vec<T>> {
-    if len < MIN {
+    if !from_pool(len) {
         return None;
     }
     let mut pool = T::pool().lock().unwrap_or_else(PoisonError::into_inner);
@@ -235,7 +235,7 @@ pub(super) fn copy_of<T: Element>(view: ndarray::ArrayViewD<'_, T>) -> ArrayD<T>
 /// Whether an array from [`scratch_array`] is known to be zeros: one too small to come from
 /// the pool is a fresh zeroed allocation.
 pub(super) fn is_zeroed<T: Element>(a: &ArrayD<T>) -> bool {
-    a.len() < MIN
+    !from_pool(a.len())
 }
 
 /// An array of `shape` whose values are unspecified, for a caller that overwrites every

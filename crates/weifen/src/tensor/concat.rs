@@ -74,19 +74,19 @@ impl<T: Element> Tensor<T> {
     /// # Errors
     /// As [`try_cat`](Tensor::try_cat), and [`TensorError::DimOutOfRange`] if `dim > ndim`.
     pub fn try_stack(tensors: &[&Tensor<T>], dim: usize) -> Result<Tensor<T>, TensorError> {
-        if let Some(t) = tensors.iter().find(|t| t.shape() != tensors[0].shape()) {
-            return Err(TensorError::ShapeMismatch {
-                op: "stack",
-                lhs: tensors[0].shape().to_vec(),
-                rhs: t.shape().to_vec(),
-            });
-        }
         let Some(first) = tensors.first() else {
             return Err(TensorError::InvalidArgument {
                 op: "stack",
                 reason: "no tensors to stack".into(),
             });
         };
+        if let Some(t) = tensors.iter().find(|t| t.shape() != first.shape()) {
+            return Err(TensorError::ShapeMismatch {
+                op: "stack",
+                lhs: first.shape().to_vec(),
+                rhs: t.shape().to_vec(),
+            });
+        }
         first.dim_in_range("stack", dim, first.ndim() + 1)?;
         // One node, not an unsqueeze per tensor and a `cat`: its rule selects each
         // tensor's gradient.

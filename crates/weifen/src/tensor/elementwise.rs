@@ -114,27 +114,29 @@ fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], 
     }
 }
 
-/// [`block_on`] on AVX2 lanes. Fast only if the compiler inlines `f.eval` here: compiled
-/// on its own, `eval` calls each of the lanes' intrinsics out of line (13× slower than the
-/// baseline lanes for the seed, measured) — hence [`on_avx2`].
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn block_avx2<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
-    block_on::<F, T, super::avx::Avx>(f, x, v, d);
+/// [`block_on`] on the lanes chosen for `f` (`avx`, from [`on_avx2`]).
+#[inline]
+fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], avx: bool) {
+    simd!(avx, block_on::<F, T, Lanes>(f, x, v, d));
 }
 
-/// [`block_on`] on the lanes chosen for `f` ([`on_avx2`]).
-#[inline]
-#[allow(unsafe_code)]
-fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], avx: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if avx {
-        // SAFETY: `avx` comes from `on_avx2`, true only if the CPU has AVX2.
-        unsafe { block_avx2(f, x, v, d) };
-        return;
+/// The kernels on AVX2 lanes. Fast only if the compiler inlines `f.eval` into them:
+/// compiled on its own, `eval` calls each of the lanes' intrinsics out of line (13× slower
+/// than the baseline lanes for the seed, measured) — hence [`on_avx2`].
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::super::avx::Avx;
+    use super::{Element, ElementwiseFn};
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn block_on<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
+        super::block_on::<F, T, Avx>(f, x, v, d);
     }
-    let _ = avx;
-    block_on::<F, T, Lanes>(f, x, v, d);
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn map_block_on<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
+        super::map_block_on::<F, T, Avx>(f, s, o);
+    }
 }
 
 /// The choice made for each function type (by its type name: two types of one name would
@@ -244,41 +246,20 @@ pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
     let avx = on_avx2::<Value, F, T>(s.len(), |avx| {
         map_block(f, &s[..BLOCK], &mut [T::zero(); BLOCK], avx);
     });
-    let mut out = buffer::scratch(s.len());
-    if kernel::parallel(s.len()) {
-        s.par_chunks(BLOCK)
-            .zip(out.par_chunks_mut(BLOCK))
-            .for_each(|(s, o)| map_block(f, s, o, avx));
-    } else {
-        map_block(f, s, &mut out, avx);
-    }
+    let out = kernel::blocks(s, |s, o| map_block(f, s, o, avx));
     Tensor::from_data(ArrayD::from_shape_vec(x.data.raw_dim(), out).expect("the input's shape"))
 }
 
-/// `o = f(s)` element-wise on the chosen lanes ([`on_avx2`]).
+/// `o = f(s)` element-wise on the lanes chosen for `f` (`avx`, from [`on_avx2`]).
 #[inline]
-#[allow(unsafe_code)]
 fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], avx: bool) {
-    #[cfg(target_arch = "x86_64")]
-    if avx {
-        // SAFETY: `avx` comes from `on_avx2`, true only if the CPU has AVX2.
-        unsafe { map_block_avx2(f, s, o) };
-        return;
-    }
-    let _ = avx;
-    map_block_on::<F, T, Lanes>(f, s, o);
+    simd!(avx, map_block_on::<F, T, Lanes>(f, s, o));
 }
 
 #[inline(always)]
 fn map_block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, s: &[T], o: &mut [T]) {
     let one = |v: T| T::from_f64(f.eval(v.to_f64()));
     kernel::map_slice(s, o, &one, &|v: L| f.eval(v));
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn map_block_avx2<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
-    map_block_on::<F, T, super::avx::Avx>(f, s, o);
 }
 
 #[cfg(test)]

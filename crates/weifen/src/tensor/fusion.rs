@@ -23,23 +23,6 @@ use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
 use rayon::prelude::*;
 
-/// `$f(args)` on AVX2 lanes when the CPU has them (`on_avx2::$f`), else on the baseline
-/// lanes: the same values either way.
-macro_rules! simd {
-    ($f:ident($($a:expr),*)) => {{
-        #[cfg(target_arch = "x86_64")]
-        if simd_lanes::avx2() {
-            #[allow(unsafe_code)]
-            // SAFETY: the CPU has AVX2.
-            unsafe {
-                on_avx2::$f($($a),*)
-            };
-            return;
-        }
-        $f::<_, Lanes>($($a),*)
-    }};
-}
-
 /// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
 /// per input, 2 KB each.
 pub(super) const BLOCK: usize = 256;
@@ -150,18 +133,21 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         if Lanes::vector(op) {
             kernel::op_slice(a, y, op);
         } else {
-            simd!(unary_plain(op, a, y));
+            simd!(simd_lanes::avx2(), unary_plain(op, a, y));
         }
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
-        simd!(unary_backward(self.0, x, g, out, add));
+        simd!(
+            simd_lanes::avx2(),
+            unary_backward::<O, Lanes>(self.0, x, g, out, add)
+        );
     }
 }
 
 /// `y = op(a)` by the op's `f64` kernel, a plain loop (vectorised by the compiler).
 #[inline(always)]
-fn unary_plain<O: UnaryOp, L: Lane>(op: O, a: &[f64], y: &mut [f64]) {
+fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
     for (a, y) in a.iter().zip(y) {
         *y = op.eval(*a);
     }
@@ -206,17 +192,20 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
-        simd!(binary_plain(self.0, a, b, y));
+        simd!(simd_lanes::avx2(), binary_plain(self.0, a, b, y));
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
-        simd!(binary_backward(self.0, x, g, out, add));
+        simd!(
+            simd_lanes::avx2(),
+            binary_backward::<O, Lanes>(self.0, x, g, out, add)
+        );
     }
 }
 
 /// `y = op(a, b)` by the op's `f64` kernel, a plain loop (vectorised by the compiler).
 #[inline(always)]
-fn binary_plain<O: BinaryOp, L: Lane>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
+fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
     for ((a, b), y) in a.iter().zip(b).zip(y) {
         *y = op.eval(*a, *b);
     }
@@ -260,13 +249,12 @@ fn binary_backward<O: BinaryOp, L: Lane>(
 /// The block kernels on AVX2 lanes (`avx.rs`): each is its generic kernel compiled with
 /// AVX2 enabled, so that the lanes' intrinsics and the compiler's own vectors are 256-bit.
 #[cfg(target_arch = "x86_64")]
-#[allow(unsafe_code)]
-mod on_avx2 {
+mod avx2 {
     use super::super::avx::Avx;
     use super::{BinaryOp, Element, Operand, Pointwise, UnaryOp};
 
     #[target_feature(enable = "avx2")]
-    pub(super) fn forward_block<T: Element>(
+    pub(super) fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
         nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
         values: &mut [f64],
@@ -278,7 +266,7 @@ mod on_avx2 {
 
     #[target_feature(enable = "avx2")]
     pub(super) fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
-        super::unary_plain::<O, Avx>(op, a, y);
+        super::unary_plain(op, a, y);
     }
 
     #[target_feature(enable = "avx2")]
@@ -294,7 +282,7 @@ mod on_avx2 {
 
     #[target_feature(enable = "avx2")]
     pub(super) fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
-        super::binary_plain::<O, Avx>(op, a, b, y);
+        super::binary_plain(op, a, b, y);
     }
 
     #[target_feature(enable = "avx2")]
@@ -314,6 +302,16 @@ mod on_avx2 {
 pub(super) enum Operand {
     Input(usize),
     Node(usize),
+}
+
+impl Operand {
+    /// Its slot among a block's values: the `n_in` inputs', then the nodes'.
+    fn slot(self, n_in: usize) -> usize {
+        match self {
+            Operand::Input(k) => k,
+            Operand::Node(n) => n_in + n,
+        }
+    }
 }
 
 /// One of a region's inputs: the region's number of elements read from a contiguous array
@@ -432,7 +430,6 @@ impl<T: Element> Sink<'_, T> {
 /// `f32` value rounded after each op as the forward pass stored it. The slots are the
 /// inputs', then the nodes', [`BLOCK`] values each. Shared by a region's pass and a pending
 /// buffer's (`lazy.rs`).
-#[allow(unsafe_code)]
 pub(super) fn forward_block<T: Element>(
     inputs: &[(&[T], usize)],
     nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
@@ -441,13 +438,10 @@ pub(super) fn forward_block<T: Element>(
     len: usize,
 ) {
     // The widening and rounding loops in 256-bit instructions where the CPU has them.
-    #[cfg(target_arch = "x86_64")]
-    if simd_lanes::avx2() {
-        // SAFETY: the CPU has AVX2.
-        unsafe { on_avx2::forward_block(inputs, nodes, values, at, len) };
-        return;
-    }
-    forward_block_on(inputs, nodes, values, at, len);
+    simd!(
+        simd_lanes::avx2(),
+        forward_block_on(inputs, nodes, values, at, len)
+    );
 }
 
 #[inline(always)]
@@ -468,12 +462,8 @@ fn forward_block_on<T: Element>(
             *v = x.to_f64();
         }
     }
-    let slot = |o: Operand| match o {
-        Operand::Input(k) => k,
-        Operand::Node(n) => n_in + n,
-    };
     for (n, (op, operands)) in nodes.iter().enumerate() {
-        let [a, b] = operands.map(slot);
+        let [a, b] = operands.map(|o| o.slot(n_in));
         let (done, rest) = values.split_at_mut((n_in + n) * BLOCK);
         let y = &mut rest[..len];
         let a = &done[a * BLOCK..][..len];
@@ -646,11 +636,6 @@ impl<T: Element> Plan<T> {
     ) {
         let (start, end) = (range.start, range.end);
         let n_in = inputs.len();
-        // A block's slots: the inputs', then the nodes'.
-        let slot = |o: Operand| match o {
-            Operand::Input(k) => k,
-            Operand::Node(n) => n_in + n,
-        };
         for at in (start..end).step_by(BLOCK) {
             let len = BLOCK.min(end - at);
             forward_block(inputs, &self.nodes, &mut s.values, at, len);
@@ -670,7 +655,7 @@ impl<T: Element> Plan<T> {
             for (n, (op, operands)) in self.nodes.iter().enumerate().rev() {
                 // The partials go straight into the operands' adjoints (slots below this
                 // node's own), written by the first contribution and added to after.
-                let [a, b] = operands.map(slot);
+                let [a, b] = operands.map(|o| o.slot(n_in));
                 let own = (n_in + n) * BLOCK;
                 let two = op.arity() == 2;
                 let va = &s.values[a * BLOCK..][..len];

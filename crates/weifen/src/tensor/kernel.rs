@@ -110,27 +110,30 @@ pub(super) fn map_slice<T: Element, L: Lane>(
 /// `o = op(s)` element-wise for a unary op of the table, on AVX2 lanes when the CPU has
 /// them (`avx.rs`) and on the baseline lanes otherwise: the same values either way.
 #[inline]
-#[allow(unsafe_code)]
 pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
-    #[cfg(target_arch = "x86_64")]
-    if lanes::avx2() {
-        // SAFETY: the CPU has AVX2.
-        unsafe { op_slice_avx2(s, o, op) };
-        return;
-    }
-    op_slice_on::<T, O, Lanes>(s, o, op);
+    simd!(lanes::avx2(), op_slice_on::<T, O, Lanes>(s, o, op));
 }
 
 #[inline(always)]
 fn op_slice_on<T: Element, O: UnaryOp, L: Lane>(s: &[T], o: &mut [T], op: O) {
-    let one = |v: T| T::from_f64(op.eval(v.to_f64()));
-    map_slice(s, o, &one, &|v: L| v.unary(op));
+    map_slice(s, o, &one(op), &|v: L| v.unary(op));
 }
 
+/// `op` on one element: its `f64` kernel, the result rounded to `T`.
+#[inline(always)]
+pub(super) fn one<T: Element, O: UnaryOp>(op: O) -> impl Fn(T) -> T + Copy + Send + Sync {
+    move |v: T| T::from_f64(op.eval(v.to_f64()))
+}
+
+/// [`op_slice`] on AVX2 lanes.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn op_slice_avx2<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
-    op_slice_on::<T, O, super::avx::Avx>(s, o, op);
+mod avx2 {
+    use super::{Element, UnaryOp};
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn op_slice_on<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
+        super::op_slice_on::<T, O, crate::tensor::avx::Avx>(s, o, op);
+    }
 }
 
 /// `op(x)` element-wise for a unary op of the table that runs on lanes (`Lanes::vector`):
@@ -138,17 +141,25 @@ fn op_slice_avx2<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
 /// the plain loop.
 pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> {
     let Some(s) = x.as_slice() else {
-        return map(x, |v: T| T::from_f64(op.eval(v.to_f64())));
+        return map(x, one(op));
     };
-    let mut v = buffer::scratch(s.len());
+    let v = blocks(s, |s, o| op_slice(s, o, op));
+    ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape")
+}
+
+/// `kernel(s, o)` over `s` and a new output of its length (recycled, not zeroed: the kernel
+/// writes every element): in blocks of [`BLOCK`] on all cores when large, else at once.
+#[inline(always)]
+pub(super) fn blocks<T: Element>(s: &[T], kernel: impl Fn(&[T], &mut [T]) + Sync) -> Vec<T> {
+    let mut out = buffer::scratch(s.len());
     if parallel(s.len()) {
         s.par_chunks(BLOCK)
-            .zip(v.par_chunks_mut(BLOCK))
-            .for_each(|(s, v)| op_slice(s, v, op));
+            .zip(out.par_chunks_mut(BLOCK))
+            .for_each(|(s, o)| kernel(s, o));
     } else {
-        op_slice(s, &mut v, op);
+        kernel(s, &mut out);
     }
-    ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape")
+    out
 }
 
 /// Elements staged on the stack between the plain loops and the output vector in the

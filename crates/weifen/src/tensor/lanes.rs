@@ -213,6 +213,7 @@ const EXP_TAYLOR: [f64; 12] = {
 /// bits. Every step is one instruction on the lanes (on the baseline, SSE2 on two lanes),
 /// where `wide`'s `exp` converts to integers the long way and `f64::exp` is one call per
 /// element.
+///
 /// The steps are the same on every kind of lanes ([`Lane`]), so the AVX2 lanes give the
 /// same bits.
 #[inline(always)]

@@ -38,6 +38,27 @@
 //! assert!(dydx.requires_grad()); // create_graph: f″ is one more grad away
 //! ```
 
+/// Runs a lane-generic kernel on AVX2 lanes or on the baseline lanes:
+/// `simd!(on, f::<…, Lanes>(args))` calls `avx2::f(args)` (the caller's module's copy of `f`
+/// compiled with AVX2 enabled, on `Avx` lanes) and returns when `on`, which must hold only
+/// if the CPU has AVX2, and otherwise goes on to the baseline call as written.
+macro_rules! simd {
+    ($on:expr, $f:ident $(::<$($g:ty),*>)? ($($a:expr),*)) => {{
+        #[cfg(target_arch = "x86_64")]
+        if $on {
+            #[allow(unsafe_code)]
+            // SAFETY: `$on` holds only if the CPU has AVX2, which `avx2::$f` needs.
+            unsafe {
+                avx2::$f($($a),*)
+            };
+            return;
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = $on;
+        $f $(::<$($g),*>)? ($($a),*)
+    }};
+}
+
 mod activation;
 #[cfg(target_arch = "x86_64")]
 mod avx;

@@ -27,7 +27,6 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
     if let Some(data) = lazy::pointwise(PointwiseOp::Unary(op.id()), &[x]) {
         return unary_node(x, op, data);
     }
-    let one = move |v: T| T::from_f64(op.eval(v.to_f64()));
     // Decided per op type at compile time: `op.id()` folds. A small integer power gets a
     // loop of its own, in which the exponent is a known constant (the kernel's `match` on
     // it folds and the loop vectorises), as for the ops without a parameter.
@@ -35,7 +34,7 @@ fn unary<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O) -> Tensor<T> {
         _ if Lanes::vector(op) => kernel::map_op(&x.data, op),
         ops::Unary::Powi(2) => power::<T, 2>(&x.data),
         ops::Unary::Powi(3) => power::<T, 3>(&x.data),
-        _ => kernel::map(&x.data, one),
+        _ => kernel::map(&x.data, kernel::one(op)),
     };
     unary_node(x, op, Arc::new(Buffer::new(out)))
 }
