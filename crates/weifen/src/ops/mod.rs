@@ -203,7 +203,7 @@ pub fn times<S: Scalar>(t: S, d: S) -> S {
 /// NaN like its value (`ln(−1)` and `ln′(−1)`), where the bare formula (`1/x`) would give a
 /// number. `sign(y)·0` is ±0 for every non-NaN `y`, infinities included, so it changes nothing
 /// inside the domain.
-#[inline]
+#[inline(always)]
 pub(crate) fn nan_where_nan<S: Scalar>(d: S, y: S) -> S {
     d + y.sign() * 0.0
 }

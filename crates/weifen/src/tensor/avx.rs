@@ -23,10 +23,10 @@ use super::lanes::{Lane, all_zero, each_binary, each_unary};
 use crate::Scalar;
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
 use std::arch::x86_64::{
-    __m256d, _CMP_LE_OQ, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd, _mm256_castpd_si256,
-    _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_div_pd, _mm256_loadu_pd, _mm256_movemask_pd,
-    _mm256_mul_pd, _mm256_set1_epi64x, _mm256_set1_pd, _mm256_slli_epi64, _mm256_sqrt_pd,
-    _mm256_storeu_pd, _mm256_sub_pd, _mm256_xor_pd,
+    __m256d, _CMP_EQ_OQ, _CMP_LE_OQ, _mm256_add_epi64, _mm256_add_pd, _mm256_and_pd,
+    _mm256_blendv_pd, _mm256_castpd_si256, _mm256_castsi256_pd, _mm256_cmp_pd, _mm256_div_pd,
+    _mm256_loadu_pd, _mm256_movemask_pd, _mm256_mul_pd, _mm256_set1_epi64x, _mm256_set1_pd,
+    _mm256_slli_epi64, _mm256_sqrt_pd, _mm256_storeu_pd, _mm256_sub_pd, _mm256_xor_pd,
 };
 
 /// Four `f64` values in one AVX register.
@@ -40,18 +40,21 @@ fn splat(c: f64) -> __m256d {
 }
 
 impl Lane for Avx {
+    const N: usize = 4;
+    type Four = Avx;
+
     #[inline(always)]
-    fn new(a: [f64; 4]) -> Avx {
+    fn load(a: &[f64]) -> Avx {
+        let a = &a[..4];
         // SAFETY: AVX2 is present (module note); the load reads the four values of `a`.
         Avx(unsafe { _mm256_loadu_pd(a.as_ptr()) })
     }
 
     #[inline(always)]
-    fn to_array(self) -> [f64; 4] {
-        let mut a = [0.0; 4];
-        // SAFETY: AVX2 is present (module note); the store writes the four values of `a`.
-        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), self.0) };
-        a
+    fn store(self, o: &mut [f64]) {
+        let o = &mut o[..4];
+        // SAFETY: AVX2 is present (module note); the store writes the four values of `o`.
+        unsafe { _mm256_storeu_pd(o.as_mut_ptr(), self.0) };
     }
 
     #[inline(always)]
@@ -97,8 +100,9 @@ impl Scalar for Avx {
                 Unary::Abs => _mm256_and_pd(x, splat(f64::from_bits(i64::MAX as u64))),
                 // `wide`'s kernel, as on the baseline lanes (SSE2 instructions here too).
                 Unary::Ln1p => {
-                    let y = wide::f64x4::new(self.to_array()).ln_1p();
-                    return Avx::new(y.to_array());
+                    let mut a = [0.0; 4];
+                    self.store(&mut a);
+                    return Avx::load(&wide::f64x4::new(a).ln_1p().to_array());
                 }
                 Unary::Exp => return super::lanes::exp(self),
                 Unary::Powi(2) => _mm256_mul_pd(x, x),
@@ -127,29 +131,61 @@ impl Scalar for Avx {
     fn is_zero(&self) -> bool {
         all_zero(*self)
     }
+
+    /// As `Lanes::scale_by`.
+    #[inline(always)]
+    fn scale_by(self, d: Avx) -> Avx {
+        // SAFETY: AVX2 is present (module note).
+        unsafe {
+            let zero = _mm256_cmp_pd::<_CMP_EQ_OQ>(self.0, splat(0.0));
+            Avx(_mm256_blendv_pd(_mm256_mul_pd(self.0, d.0), self.0, zero))
+        }
+    }
 }
 
 scalar_operators!([] Avx);
 
 #[cfg(test)]
 mod tests {
-    use super::super::lanes::tests::sweep;
-    use super::super::lanes::{Lane, Lanes, avx2};
+    use super::super::lanes::tests::{
+        assert_same_as_f64_times, same_bits_as_the_baseline_lanes, tangent_products,
+    };
+    use super::super::lanes::{Lane, avx2};
     use super::*;
     use crate::ops::{Binary, Unary};
 
-    fn same(a: [f64; 4], b: [f64; 4]) -> bool {
-        a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits())
+    #[target_feature(enable = "avx2")]
+    fn unary_on_avx(op: Unary, a: &[f64]) -> Vec<f64> {
+        let mut o = [0.0; 4];
+        Avx::load(a).unary(op).store(&mut o);
+        o.to_vec()
     }
 
     #[target_feature(enable = "avx2")]
-    fn unary_on_avx(op: Unary, a: [f64; 4]) -> [f64; 4] {
-        Avx::new(a).unary(op).to_array()
+    fn binary_on_avx(op: Binary, a: &[f64], b: &[f64]) -> Vec<f64> {
+        let mut o = [0.0; 4];
+        Avx::load(a).binary(op, Avx::load(b)).store(&mut o);
+        o.to_vec()
     }
 
     #[target_feature(enable = "avx2")]
-    fn binary_on_avx(op: Binary, a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
-        Avx::new(a).binary(op, Avx::new(b)).to_array()
+    fn times_on_avx(t: &[f64], d: &[f64]) -> Vec<f64> {
+        let mut o = [0.0; 4];
+        crate::ops::times(Avx::load(t), Avx::load(d)).store(&mut o);
+        o.to_vec()
+    }
+
+    #[test]
+    fn a_tangent_product_skips_the_zero_lanes_as_f64_does() {
+        if !avx2() {
+            return;
+        }
+        let (t, d) = tangent_products(4);
+        for (t, d) in t.chunks_exact(4).zip(d.chunks_exact(4)) {
+            // SAFETY: AVX2 checked above.
+            let got = unsafe { times_on_avx(t, d) };
+            assert_same_as_f64_times(t, d, &got);
+        }
     }
 
     #[test]
@@ -157,27 +193,11 @@ mod tests {
         if !avx2() {
             return; // nothing to compare on this CPU: the kernels use the baseline lanes
         }
-        let xs = sweep();
-        // The table's samples, and the powers the lanes square and cube themselves.
-        let mut ops = Unary::all();
-        ops.extend([Unary::Powi(2), Unary::Powi(3)]);
-        for op in ops {
-            for c in xs.chunks_exact(4) {
-                let a: [f64; 4] = c.try_into().unwrap();
-                // SAFETY: AVX2 checked above.
-                let got = unsafe { unary_on_avx(op, a) };
-                let want = Lane::to_array(Lanes::new(a).unary(op));
-                assert!(same(got, want), "{op:?}({a:?}): {got:?} against {want:?}");
-            }
-        }
-        for op in Binary::all() {
-            for (p, q) in xs.chunks_exact(4).zip(xs.chunks_exact(4).rev()).step_by(7) {
-                let (a, b): ([f64; 4], [f64; 4]) = (p.try_into().unwrap(), q.try_into().unwrap());
-                // SAFETY: AVX2 checked above.
-                let got = unsafe { binary_on_avx(op, a, b) };
-                let want = Lanes::new(a).binary(op, Lanes::new(b)).to_array();
-                assert!(same(got, want), "{op:?}({a:?}, {b:?})");
-            }
-        }
+        same_bits_as_the_baseline_lanes(
+            4,
+            // SAFETY: AVX2 checked above.
+            |op, a| unsafe { unary_on_avx(op, a) },
+            |op, a, b| unsafe { binary_on_avx(op, a, b) },
+        );
     }
 }

@@ -80,11 +80,12 @@ impl<F: ElementwiseFn> ElementwiseFn for Derivative<F> {
     }
 }
 
-/// `(f(x), f′(x))` for four elements, on lanes `L`.
+/// `(f(x), f′(x))` for the `L::N` elements of `x`, into `v` and `d`.
 #[inline(always)]
-fn four<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T]) -> ([T; 4], [T; 4]) {
+fn lanes<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
     let y = f.eval(Dual::variable(load::<T, L>(x)));
-    (store(y.v), store(y.d))
+    store(y.v, v);
+    store(y.d, d);
 }
 
 /// `(f(x), f′(x))` for one element.
@@ -94,19 +95,26 @@ fn one<F: ElementwiseFn, T: Element>(f: &F, x: T) -> (T, T) {
     (T::from_f64(y.v), T::from_f64(y.d))
 }
 
-/// Values into `v` and derivatives into `d` (each of `x`'s length), four elements at a time
-/// on lanes `L`, the last `len mod 4` one by one.
+/// Values into `v` and derivatives into `d` (each of `x`'s length), `L::N` elements at a
+/// time on lanes `L`, then four at a time, the last `len mod 4` one by one (the same
+/// elements through lanes whatever their width, as in `kernel::map_slice`).
 #[inline(always)]
 fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
     let (mut w, mut vs, mut ds) = (
-        x.chunks_exact(4),
-        v.chunks_exact_mut(4),
-        d.chunks_exact_mut(4),
+        x.chunks_exact(L::N),
+        v.chunks_exact_mut(L::N),
+        d.chunks_exact_mut(L::N),
     );
     for ((x, v), d) in (&mut w).zip(&mut vs).zip(&mut ds) {
-        let (a, b) = four::<F, T, L>(f, x);
-        v.copy_from_slice(&a);
-        d.copy_from_slice(&b);
+        lanes::<F, T, L>(f, x, v, d);
+    }
+    let (mut w, mut vs, mut ds) = (
+        w.remainder().chunks_exact(4),
+        vs.into_remainder().chunks_exact_mut(4),
+        ds.into_remainder().chunks_exact_mut(4),
+    );
+    for ((x, v), d) in (&mut w).zip(&mut vs).zip(&mut ds) {
+        lanes::<F, T, L::Four>(f, x, v, d);
     }
     let rest = w.remainder().iter().zip(vs.into_remainder());
     for ((&x, v), d) in rest.zip(ds.into_remainder()) {
@@ -120,22 +128,16 @@ fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T],
     simd!(avx, block_on::<F, T, Lanes>(f, x, v, d));
 }
 
-/// The kernels on AVX2 lanes. Fast only if the compiler inlines `f.eval` into them:
-/// compiled on its own, `eval` calls each of the lanes' intrinsics out of line (13× slower
-/// than the baseline lanes for the seed, measured) — hence [`on_avx2`].
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::super::avx::Avx;
-    use super::{Element, ElementwiseFn};
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn block_on<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
-        super::block_on::<F, T, Avx>(f, x, v, d);
+// The kernels on wide lanes (AVX2 or AVX-512). Fast only if the compiler inlines `f.eval`
+// into them: compiled on its own, `eval` calls each of the lanes' intrinsics out of line
+// (13× slower than the baseline lanes for the seed, measured) — hence [`on_avx2`].
+simd_copies! {
+    fn block_on<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
+        super::block_on::<F, T, Wide>(f, x, v, d);
     }
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn map_block_on<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
-        super::map_block_on::<F, T, Avx>(f, s, o);
+    fn map_block_on<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
+        super::map_block_on::<F, T, Wide>(f, s, o);
     }
 }
 
@@ -259,7 +261,7 @@ fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], avx: boo
 #[inline(always)]
 fn map_block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, s: &[T], o: &mut [T]) {
     let one = |v: T| T::from_f64(f.eval(v.to_f64()));
-    kernel::map_slice(s, o, &one, &|v: L| f.eval(v));
+    kernel::map_slice(s, o, &one, &|v: L| f.eval(v), &|v: L::Four| f.eval(v));
 }
 
 #[cfg(test)]

@@ -105,17 +105,17 @@ pub(super) trait Pointwise: Send + Sync {
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]);
 }
 
-/// `g·d` written to (or, with `add`, added to) four elements of `p`.
+/// `g·d` written to (or, with `add`, added to) the `L::N` elements of `p`.
 #[inline(always)]
 fn put<L: Lane>(p: &mut [f64], g: L, d: L, add: bool) {
-    let v = if add { lanes::<L>(p) + g * d } else { g * d };
-    p.copy_from_slice(&v.to_array());
+    let v = if add { L::load(p) + g * d } else { g * d };
+    v.store(p);
 }
 
-/// Four values as lanes.
+/// `L::N` values as lanes.
 #[inline(always)]
 fn lanes<L: Lane>(v: &[f64]) -> L {
-    L::new([v[0], v[1], v[2], v[3]])
+    L::load(v)
 }
 
 /// A unary op of the table.
@@ -246,52 +246,45 @@ fn binary_backward<O: BinaryOp, L: Lane>(
     }
 }
 
-/// The block kernels on AVX2 lanes (`avx.rs`): each is its generic kernel compiled with
-/// AVX2 enabled, so that the lanes' intrinsics and the compiler's own vectors are 256-bit.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::super::avx::Avx;
-    use super::{BinaryOp, Element, Operand, Pointwise, UnaryOp};
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn forward_block_on<T: Element>(
+// The block kernels on wide lanes: each is its generic kernel compiled with AVX2 or
+// AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
+// The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
+// block, so the same elements go through lanes whatever the machine.
+simd_copies! {
+    fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
         nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
         values: &mut [f64],
         at: usize,
-        len: usize,
+        len: usize
     ) {
         super::forward_block_on(inputs, nodes, values, at, len);
     }
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
+    fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
         super::unary_plain(op, a, y);
     }
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn unary_backward<O: UnaryOp>(
+    fn unary_backward<O: UnaryOp>(
         op: O,
         x: [&[f64]; 3],
         g: &[f64],
         out: [&mut [f64]; 2],
-        add: [bool; 2],
+        add: [bool; 2]
     ) {
         super::unary_backward::<O, Avx>(op, x, g, out, add);
     }
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
+    fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
         super::binary_plain(op, a, b, y);
     }
 
-    #[target_feature(enable = "avx2")]
-    pub(super) fn binary_backward<O: BinaryOp>(
+    fn binary_backward<O: BinaryOp>(
         op: O,
         x: [&[f64]; 3],
         g: &[f64],
         out: [&mut [f64]; 2],
-        add: [bool; 2],
+        add: [bool; 2]
     ) {
         super::binary_backward::<O, Avx>(op, x, g, out, add);
     }

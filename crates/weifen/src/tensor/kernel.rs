@@ -2,16 +2,17 @@
 //! (rayon) above it. The element function is a generic closure, so each call site compiles to
 //! its own loop with the op resolved at compile time: no per-element dispatch.
 //!
-//! A unary op of the op table that is not plain arithmetic (`Lanes::vector`) runs on four
-//! elements at a time in the contiguous case ([`map_op`]: on AVX2 lanes when the CPU has
-//! them, else on [`Lanes`]; a user's function the same way, see `elementwise`); the last
-//! `len mod 4` elements and strided operands take the one-element function. The arithmetic
-//! ops (unary and binary) and the other binary ops run their `f64` kernel through [`map`] or
-//! [`zip`], whose plain loops LLVM vectorises itself (measured faster than lanes for
-//! arithmetic at 10⁶ elements).
+//! A unary op of the op table that is not plain arithmetic (`Lanes::vector`) runs on lanes
+//! in the contiguous case ([`map_op`]: eight at a time on AVX-512 lanes or four on AVX2
+//! lanes when the CPU has them, else four on [`Lanes`]; a user's function the same way, see
+//! `elementwise`); the last `len mod 4` elements and strided operands take the one-element
+//! function. The arithmetic ops (unary and binary) and the other binary ops run their `f64`
+//! kernel through [`map`] or [`zip`], whose plain loops LLVM vectorises itself (measured
+//! faster than lanes for arithmetic at 10⁶ elements).
 
 use super::lanes::{self, Lane, Lanes};
 use super::{Element, buffer};
+use crate::Scalar;
 use crate::ops::UnaryOp;
 use ndarray::{ArrayD, IxDyn, Zip};
 use rayon::prelude::*;
@@ -67,48 +68,56 @@ pub(super) fn parallel(len: usize) -> bool {
     len >= PARALLEL_MIN && rayon::current_num_threads() > 1
 }
 
-/// Four elements widened to `f64` lanes.
+/// `L::N` elements widened to `f64` lanes.
 #[inline(always)]
 pub(super) fn load<T: Element, L: Lane>(c: &[T]) -> L {
-    L::new([c[0].to_f64(), c[1].to_f64(), c[2].to_f64(), c[3].to_f64()])
+    let mut a = [0.0; 8];
+    for (a, c) in a.iter_mut().zip(&c[..L::N]) {
+        *a = c.to_f64();
+    }
+    L::load(&a)
 }
 
-/// The lanes rounded to `T`.
+/// The lanes rounded to `T`, written to the first `L::N` elements of `o`.
 #[inline(always)]
-pub(super) fn store<T: Element, L: Lane>(y: L) -> [T; 4] {
-    y.to_array().map(T::from_f64)
+pub(super) fn store<T: Element, L: Lane>(y: L, o: &mut [T]) {
+    let mut a = [0.0; 8];
+    y.store(&mut a);
+    for (o, a) in o[..L::N].iter_mut().zip(&a) {
+        *o = T::from_f64(*a);
+    }
 }
 
-/// The lanes rounded to `T`, written to the four elements of `o`.
-#[inline(always)]
-fn store_into<T: Element, L: Lane>(y: L, o: &mut [T]) {
-    let y = y.to_array();
-    o[0] = T::from_f64(y[0]);
-    o[1] = T::from_f64(y[1]);
-    o[2] = T::from_f64(y[2]);
-    o[3] = T::from_f64(y[3]);
-}
-
-/// `o = one(s)` element-wise (`s` and `o` of one length), four at a time through `lanes`;
-/// the last `len mod 4` elements through `one`, straight into `o`.
+/// `o = one(s)` element-wise (`s` and `o` of one length), `L::N` at a time through
+/// `lanes`, then (when `L` has eight) four at a time through `fours`, the last `len mod 4`
+/// elements through `one`. So the elements that go through lanes are the same whatever
+/// their width, as are the results: a result does not depend on the machine.
 #[inline(always)]
 pub(super) fn map_slice<T: Element, L: Lane>(
     s: &[T],
     o: &mut [T],
     one: &impl Fn(T) -> T,
     lanes: &impl Fn(L) -> L,
+    fours: &impl Fn(L::Four) -> L::Four,
 ) {
-    let (mut w, mut t) = (s.chunks_exact(4), o.chunks_exact_mut(4));
+    let (mut w, mut t) = (s.chunks_exact(L::N), o.chunks_exact_mut(L::N));
     for (c, o) in (&mut w).zip(&mut t) {
-        store_into(lanes(load(c)), o);
+        store(lanes(load(c)), o);
+    }
+    let (mut w, mut t) = (
+        w.remainder().chunks_exact(4),
+        t.into_remainder().chunks_exact_mut(4),
+    );
+    for (c, o) in (&mut w).zip(&mut t) {
+        store(fours(load(c)), o);
     }
     for (a, o) in w.remainder().iter().zip(t.into_remainder()) {
         *o = one(*a);
     }
 }
 
-/// `o = op(s)` element-wise for a unary op of the table, on AVX2 lanes when the CPU has
-/// them (`avx.rs`) and on the baseline lanes otherwise: the same values either way.
+/// `o = op(s)` element-wise for a unary op of the table, on the widest lanes the CPU has
+/// (`avx512.rs`, `avx.rs`) or on the baseline lanes: the same values either way.
 #[inline]
 pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
     simd!(lanes::avx2(), op_slice_on::<T, O, Lanes>(s, o, op));
@@ -116,7 +125,9 @@ pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
 
 #[inline(always)]
 fn op_slice_on<T: Element, O: UnaryOp, L: Lane>(s: &[T], o: &mut [T], op: O) {
-    map_slice(s, o, &one(op), &|v: L| v.unary(op));
+    map_slice(s, o, &one(op), &|v: L| v.unary(op), &|v: L::Four| {
+        v.unary(op)
+    });
 }
 
 /// `op` on one element: its `f64` kernel, the result rounded to `T`.
@@ -125,14 +136,10 @@ pub(super) fn one<T: Element, O: UnaryOp>(op: O) -> impl Fn(T) -> T + Copy + Sen
     move |v: T| T::from_f64(op.eval(v.to_f64()))
 }
 
-/// [`op_slice`] on AVX2 lanes.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::{Element, UnaryOp};
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn op_slice_on<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
-        super::op_slice_on::<T, O, crate::tensor::avx::Avx>(s, o, op);
+// [`op_slice`] on wide lanes.
+simd_copies! {
+    fn op_slice_on<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
+        super::op_slice_on::<T, O, Wide>(s, o, op);
     }
 }
 
@@ -244,7 +251,7 @@ mod tests {
         ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("a vector")
     }
 
-    // Lengths around the stage (512) and the lane width (4), and one above the parallel
+    // Lengths around the stage (512) and the lane widths (4, 8), and one above the parallel
     // threshold: every element is written once, by its own function, in place.
     #[test]
     fn the_loops_give_each_element_its_function_at_every_length() {
@@ -262,12 +269,40 @@ mod tests {
 
             // The lanes and the one-element function are told apart by their results.
             let mut got = vec![0.0; n];
-            map_slice(&x, &mut got, &|v| v + 0.5, &|v: Lanes| v * 2.0);
+            map_slice(&x, &mut got, &|v| v + 0.5, &|v: Lanes| v * 2.0, &|v| {
+                v * 3.0
+            });
             let lanes = n - n % 4;
             for (i, (g, v)) in got.iter().zip(&x).enumerate() {
                 let want = if i < lanes { v * 2.0 } else { v + 0.5 };
                 assert_eq!(g.to_bits(), want.to_bits(), "n = {n}, i = {i}");
             }
+            // On eight lanes: eights, then one four, then one by one, so that the same
+            // elements as on four lanes go through lanes.
+            #[cfg(target_arch = "x86_64")]
+            if lanes::avx512() {
+                #[allow(unsafe_code)]
+                // SAFETY: AVX-512F checked.
+                unsafe {
+                    on_avx512(&x, &mut got)
+                };
+                let eights = n - n % 8;
+                for (i, (g, v)) in got.iter().zip(&x).enumerate() {
+                    let want = match i {
+                        _ if i < eights => v * 2.0,
+                        _ if i < lanes => v * 3.0,
+                        _ => v + 0.5,
+                    };
+                    assert_eq!(g.to_bits(), want.to_bits(), "n = {n}, i = {i}");
+                }
+            }
         }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn on_avx512(x: &[f64], o: &mut [f64]) {
+        use crate::tensor::{avx::Avx, avx512::Avx512};
+        map_slice(x, o, &|v| v + 0.5, &|v: Avx512| v * 2.0, &|v: Avx| v * 3.0);
     }
 }

@@ -26,14 +26,22 @@ use wide::f64x4;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lanes(pub(super) f64x4);
 
-/// Four `f64` lanes as a scalar of the op table: [`Lanes`] (the build's target, SSE2 on the
-/// x86-64 baseline) or, chosen at run time, `Avx` (`avx.rs`, one 256-bit register). Both give
-/// the same bits for every op: the same instructions' IEEE results, in the same order.
+/// `f64` lanes as a scalar of the op table: four in [`Lanes`] (the build's target, SSE2 on the
+/// x86-64 baseline) or, chosen at run time, four in `Avx` (`avx.rs`, one 256-bit register)
+/// or eight in `Avx512` (`avx512.rs`, one 512-bit register). All give the same bits for
+/// every op: the same instructions' IEEE results, in the same order.
 pub(super) trait Lane: Scalar + Copy {
-    /// The lanes `[a₀, a₁, a₂, a₃]`.
-    fn new(a: [f64; 4]) -> Self;
-    /// The lanes as an array.
-    fn to_array(self) -> [f64; 4];
+    /// The number of lanes, 4 or 8.
+    const N: usize;
+    /// Lanes of the same kind four at a time (`Self` when `N` is 4). A kernel on eight lanes
+    /// takes its last elements four at a time, so that the same elements go through lanes as
+    /// in a kernel on four (`kernel::map_slice`): a lane's result can differ from the `f64`
+    /// kernel's in the last place (`exp`), and must not depend on the machine.
+    type Four: Lane;
+    /// The lanes `a[0..N]`.
+    fn load(a: &[f64]) -> Self;
+    /// The lanes written to `o[0..N]`.
+    fn store(self, o: &mut [f64]);
     /// Whether `|aᵢ| ≤ bound` in every lane (false for NaN).
     fn all_within(self, bound: f64) -> bool;
     /// `2ᵏ` in each lane, `k` held in the low bits of `t` (two's complement; [`exp`]).
@@ -41,13 +49,15 @@ pub(super) trait Lane: Scalar + Copy {
 }
 
 impl Lane for Lanes {
+    const N: usize = 4;
+    type Four = Lanes;
     #[inline(always)]
-    fn new(a: [f64; 4]) -> Lanes {
-        Lanes::new(a)
+    fn load(a: &[f64]) -> Lanes {
+        Lanes::new([a[0], a[1], a[2], a[3]])
     }
     #[inline(always)]
-    fn to_array(self) -> [f64; 4] {
-        Lanes::to_array(self)
+    fn store(self, o: &mut [f64]) {
+        o[..4].copy_from_slice(&self.to_array());
     }
     #[inline(always)]
     fn all_within(self, bound: f64) -> bool {
@@ -61,25 +71,39 @@ impl Lane for Lanes {
     }
 }
 
-/// `op` by its `f64` kernel on each lane (written out: an array's `map` of a closure was
-/// left out of line in the AVX2 kernels).
+/// The most lanes of any [`Lane`]: the size of the arrays the helpers below go through.
+const MAX_N: usize = 8;
+
+/// `op` by its `f64` kernel on each lane (a loop over an array: an array's `map` of a
+/// closure was left out of line in the AVX2 kernels).
 #[inline(always)]
 pub(super) fn each_unary<L: Lane, O: UnaryOp>(x: L, op: O) -> L {
-    let [a, b, c, d] = x.to_array();
-    L::new([op.eval(a), op.eval(b), op.eval(c), op.eval(d)])
+    let mut a = [0.0; MAX_N];
+    x.store(&mut a);
+    for v in &mut a[..L::N] {
+        *v = op.eval(*v);
+    }
+    L::load(&a)
 }
 
 /// `op` by its `f64` kernel on each pair of lanes.
 #[inline(always)]
 pub(super) fn each_binary<L: Lane, O: BinaryOp>(x: L, op: O, y: L) -> L {
-    let ([a, b, c, d], [p, q, r, s]) = (x.to_array(), y.to_array());
-    L::new([op.eval(a, p), op.eval(b, q), op.eval(c, r), op.eval(d, s)])
+    let (mut a, mut b) = ([0.0; MAX_N], [0.0; MAX_N]);
+    x.store(&mut a);
+    y.store(&mut b);
+    for (v, w) in a[..L::N].iter_mut().zip(&b) {
+        *v = op.eval(*v, *w);
+    }
+    L::load(&a)
 }
 
-/// Whether every lane is zero (what `f64` answers, for all four lanes at once).
+/// Whether every lane is zero (what `f64` answers, for all the lanes at once).
 #[inline(always)]
 pub(super) fn all_zero<L: Lane>(x: L) -> bool {
-    x.to_array().iter().all(|&v| v == 0.0)
+    let mut a = [0.0; MAX_N];
+    x.store(&mut a);
+    a[..L::N].iter().all(|&v| v == 0.0)
 }
 
 /// Whether the kernels of the op table's ops run on AVX2 lanes (`avx.rs`): the CPU has
@@ -89,6 +113,21 @@ pub(super) fn avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Whether the kernels run on AVX-512 lanes (`avx512.rs`, eight at a time) where they would
+/// run on AVX2 lanes: the CPU has AVX-512F (and so AVX2). Checked once; the standard library
+/// caches it.
+#[inline(always)]
+pub(super) fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx512f") && avx2()
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -176,7 +215,24 @@ impl Scalar for Lanes {
 
     #[inline(always)]
     fn is_zero(&self) -> bool {
-        all_zero(*self)
+        self.0.simd_eq(f64x4::splat(0.0)).all()
+    }
+
+    /// `self·d`, but `self` in the lanes where it is zero: what `times` does on `f64`, lane
+    /// by lane (`times` skips the product only when every lane is zero, `is_zero`). So a lane
+    /// of a dual number's tangent gives the bits of the one-element dual number, whatever
+    /// the other lanes hold (`0·∞` stays 0, `0·(−1)` stays +0), and the result does not
+    /// depend on how elements are grouped into lanes.
+    #[inline(always)]
+    fn scale_by(self, d: Lanes) -> Lanes {
+        let zero = self.0.simd_eq(f64x4::splat(0.0));
+        // Without SSE4.1's blend a select is three instructions per half: skipped when no
+        // lane is zero (the seed's f and f′ at 10³: 4.35 µs with the select always, 3.6
+        // before there was one).
+        if zero.none() {
+            return Lanes(self.0 * d.0);
+        }
+        Lanes(zero.bitselect(self.0, self.0 * d.0))
     }
 }
 
@@ -202,7 +258,7 @@ const EXP_TAYLOR: [f64; 12] = {
     c
 };
 
-/// `eˣ` on four lanes in vector instructions, for lanes in `[−708, 708]` (normal results,
+/// `eˣ` on lanes in vector instructions, for lanes in `[−708, 708]` (normal results,
 /// within 1 unit in the last place of the `f64` kernel: the tests below); when a lane is
 /// outside (overflow, subnormal results) or NaN, the `f64` kernel on each lane.
 ///
@@ -214,13 +270,34 @@ const EXP_TAYLOR: [f64; 12] = {
 /// where `wide`'s `exp` converts to integers the long way and `f64::exp` is one call per
 /// element.
 ///
-/// The steps are the same on every kind of lanes ([`Lane`]), so the AVX2 lanes give the
-/// same bits.
+/// The steps are the same on every kind of lanes ([`Lane`]), so the AVX2 and AVX-512 lanes
+/// give the same bits. Which lanes take the `f64` kernel is decided four at a time on every
+/// kind, so that on eight lanes a value out of range sends only its own four there.
 #[inline(always)]
 pub(super) fn exp<L: Lane>(x: L) -> L {
-    if !x.all_within(708.0) {
+    if x.all_within(708.0) {
+        return exp_within(x);
+    }
+    if L::N == 4 {
         return each_unary(x, crate::ops::Exp);
     }
+    let mut a = [0.0; MAX_N];
+    x.store(&mut a);
+    for q in a[..L::N].chunks_exact_mut(4) {
+        let four = L::Four::load(q);
+        let y = if four.all_within(708.0) {
+            exp_within(four)
+        } else {
+            each_unary(four, crate::ops::Exp)
+        };
+        y.store(q);
+    }
+    L::load(&a)
+}
+
+/// [`exp`] for lanes all in `[−708, 708]`.
+#[inline(always)]
+fn exp_within<L: Lane>(x: L) -> L {
     // Each constant made where it is used (an array of them built by a closure was a call
     // out of line per element in the AVX2 kernels).
     let c = L::constant;
@@ -307,6 +384,91 @@ pub(super) mod tests {
             v.push(f64::from_bits(s));
         }
         v
+    }
+
+    /// Tangents and partials for `times` on lanes of `n`: zero tangents (±0) alone, in
+    /// groups and everywhere, against partials that are negative, infinite or NaN.
+    pub(in crate::tensor) fn tangent_products(n: usize) -> (Vec<f64>, Vec<f64>) {
+        let partials = [
+            -1.0,
+            f64::INFINITY,
+            2.0,
+            f64::NAN,
+            -3.0,
+            f64::NEG_INFINITY,
+            0.5,
+            -0.0,
+        ];
+        let mut t = Vec::new();
+        for zeros in 0u32..256 {
+            // Lane `i` of the group is zero where bit `i` of `zeros` is set.
+            t.extend((0..n).map(|i| match zeros >> (i % 8) & 1 {
+                1 if i % 3 == 0 => -0.0,
+                1 => 0.0,
+                _ => 1.5 + i as f64,
+            }));
+        }
+        let d = (0..t.len())
+            .map(|i| partials[(i * 5 + i / n) % 8])
+            .collect();
+        (t, d)
+    }
+
+    /// Asserts that `got` (`times` on lanes) has the bits of `times` on each `f64`.
+    pub(in crate::tensor) fn assert_same_as_f64_times(t: &[f64], d: &[f64], got: &[f64]) {
+        for ((t, d), g) in t.iter().zip(d).zip(got) {
+            let want = crate::ops::times(*t, *d);
+            assert_eq!(
+                g.to_bits(),
+                want.to_bits(),
+                "{t:e}·{d:e}: {g:e} against {want:e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tangent_product_skips_the_zero_lanes_as_f64_does() {
+        let (t, d) = tangent_products(4);
+        for (t, d) in t.chunks_exact(4).zip(d.chunks_exact(4)) {
+            let mut got = [0.0; 4];
+            crate::ops::times(Lanes::load(t), Lanes::load(d)).store(&mut got);
+            assert_same_as_f64_times(t, d, &got);
+        }
+    }
+
+    /// Asserts that lanes of `n` give the bits of [`Lanes`] for every op of the table (and
+    /// the powers the lanes square and cube themselves) over [`sweep`]: `unary(op, a)` and
+    /// `binary(op, a, b)` are the ops on the lanes `a[0..n]` (and `b[0..n]`).
+    pub(in crate::tensor) fn same_bits_as_the_baseline_lanes(
+        n: usize,
+        unary: impl Fn(Unary, &[f64]) -> Vec<f64>,
+        binary: impl Fn(Binary, &[f64], &[f64]) -> Vec<f64>,
+    ) {
+        let on_fours = |f: &dyn Fn(&[f64], &[f64]) -> Lanes, a: &[f64], b: &[f64]| {
+            let mut o = vec![0.0; n];
+            for (k, o) in o.chunks_exact_mut(4).enumerate() {
+                f(&a[4 * k..], &b[4 * k..]).store(o);
+            }
+            o
+        };
+        let same = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+        let xs = sweep();
+        let mut ops = Unary::all();
+        ops.extend([Unary::Powi(2), Unary::Powi(3)]);
+        for op in ops {
+            for a in xs.chunks_exact(n) {
+                let got = unary(op, a);
+                let want = on_fours(&|a, _| Lanes::load(a).unary(op), a, a);
+                assert!(same(&got, &want), "{op:?}({a:?}): {got:?} against {want:?}");
+            }
+        }
+        for op in Binary::all() {
+            for (a, b) in xs.chunks_exact(n).zip(xs.chunks_exact(n).rev()).step_by(7) {
+                let got = binary(op, a, b);
+                let want = on_fours(&|a, b| Lanes::load(a).binary(op, Lanes::load(b)), a, b);
+                assert!(same(&got, &want), "{op:?}({a:?}, {b:?})");
+            }
+        }
     }
 
     /// The largest ulp distance between `fast` on lanes and `exact` per value over the sweep.

@@ -38,18 +38,24 @@
 //! assert!(dydx.requires_grad()); // create_graph: f″ is one more grad away
 //! ```
 
-/// Runs a lane-generic kernel on AVX2 lanes or on the baseline lanes:
-/// `simd!(on, f::<…, Lanes>(args))` calls `avx2::f(args)` (the caller's module's copy of `f`
-/// compiled with AVX2 enabled, on `Avx` lanes) and returns when `on`, which must hold only
-/// if the CPU has AVX2, and otherwise goes on to the baseline call as written.
+/// Runs a lane-generic kernel on wide lanes or on the baseline lanes:
+/// `simd!(on, f::<…, Lanes>(args))`, when `on` (which must hold only if the CPU has AVX2),
+/// calls the caller's module's copy of `f` for the widest instructions the CPU has
+/// (`avx512::f` or `avx2::f`, made by [`simd_copies!`]) and returns; otherwise it goes on
+/// to the baseline call as written.
 macro_rules! simd {
     ($on:expr, $f:ident $(::<$($g:ty),*>)? ($($a:expr),*)) => {{
         #[cfg(target_arch = "x86_64")]
         if $on {
             #[allow(unsafe_code)]
-            // SAFETY: `$on` holds only if the CPU has AVX2, which `avx2::$f` needs.
+            // SAFETY: `$on` holds only if the CPU has AVX2, which `avx2::$f` needs, and
+            // `avx512()` only if it has AVX-512F, which `avx512::$f` needs.
             unsafe {
-                avx2::$f($($a),*)
+                if $crate::tensor::lanes::avx512() {
+                    avx512::$f($($a),*)
+                } else {
+                    avx2::$f($($a),*)
+                }
             };
             return;
         }
@@ -59,9 +65,47 @@ macro_rules! simd {
     }};
 }
 
+/// The copies of a module's lane-generic kernels that [`simd!`] calls: for each
+/// `fn f<…>(args) { body }`, `avx2::f` compiled with AVX2 enabled and `avx512::f` with
+/// AVX-512F enabled (the compiler's own vectors in those widths too). In `body`, `Wide` is
+/// the widest lanes of the copy (`Avx`, `Avx512`) and `Avx` the four-lane ones; each copy
+/// sees the module's items (`super::*`).
+macro_rules! simd_copies {
+    ($(fn $f:ident <$($g:ident : $b:path),*> ($($a:ident : $t:ty),*) $body:block)*) => {
+        #[cfg(target_arch = "x86_64")]
+        mod avx2 {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::tensor::avx::Avx;
+            #[allow(dead_code)]
+            type Wide = $crate::tensor::avx::Avx;
+            $(
+                #[target_feature(enable = "avx2")]
+                pub(super) fn $f<$($g: $b),*>($($a: $t),*) $body
+            )*
+        }
+        #[cfg(target_arch = "x86_64")]
+        mod avx512 {
+            #[allow(unused_imports)]
+            use super::*;
+            #[allow(unused_imports)]
+            use $crate::tensor::avx::Avx;
+            #[allow(dead_code)]
+            type Wide = $crate::tensor::avx512::Avx512;
+            $(
+                #[target_feature(enable = "avx512f")]
+                pub(super) fn $f<$($g: $b),*>($($a: $t),*) $body
+            )*
+        }
+    };
+}
+
 mod activation;
 #[cfg(target_arch = "x86_64")]
 mod avx;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod backward;
 mod buffer;
 mod concat;
