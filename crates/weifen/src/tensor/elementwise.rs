@@ -7,9 +7,9 @@
 //! a size threshold. The function is generic over [`Scalar`], so it is given as a type
 //! implementing [`ElementwiseFn`] (a Rust closure cannot be generic).
 //!
-//! Four elements go through `f` at a time: the dual number's parts are SIMD lanes, so each
-//! op of `f` (its kernel and the table's rule) runs on four values per instruction; the last
-//! `len mod 4` elements take the one-element dual. [`Derivative`] is `f′` as a function of its
+//! Four or eight elements go through `f` at a time: the dual number's parts are SIMD lanes,
+//! so each op of `f` (its kernel and the table's rule) runs on four or eight values per
+//! instruction; the last `len mod 4` elements take the one-element dual. [`Derivative`] is `f′` as a function of its
 //! own, from the same dual number, so derivatives of any order need no code of their own.
 
 use super::dual::Dual;
@@ -24,9 +24,9 @@ use std::time::Instant;
 
 /// A function `ℝ → ℝ` written once over [`Scalar`], applied element by element.
 ///
-/// Mark `eval` `#[inline(always)]`: on a CPU with AVX2 the fused kernels can then compile
-/// it into their AVX2 copy (the seed's value and derivative at 10⁶ points: 2.0 ms on one
-/// thread, against 4.0 without the attribute). Without it the compiler keeps `eval` as a
+/// Mark `eval` `#[inline(always)]`: on a CPU with AVX2 or AVX-512 the fused kernels can
+/// then compile it into their copy for those instructions (the seed's value and derivative
+/// at 10⁶ points: 2.0 ms on one thread on AVX2, against 4.0 without the attribute). Without it the compiler keeps `eval` as a
 /// function of its own, which runs on the baseline lanes; the kernel tells the two apart
 /// by timing one block each way, the first time (the values are the same bits either way).
 ///
@@ -145,16 +145,16 @@ simd_copies! {
 /// share a choice, which changes the speed, never the values).
 static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 
-/// Whether the kernel `K` of `f` runs on AVX2 lanes. Both lanes give the same bits, so this
-/// is a matter of speed only: AVX2 lanes are faster when the compiler inlines `f.eval` into
-/// the kernel (2× for the seed marked `#[inline(always)]`) and much slower when it does
-/// not. Which one happened is not visible to the program, so the first time a type of
-/// function comes with enough elements (`len`, at least [`TRIAL`]) and the CPU has AVX2,
-/// `trial` runs one block each way (its argument: on AVX2), three times, alternating,
-/// timed; AVX2 is kept if its best time is below 0.9 of the baseline's. A best time is
-/// wrong only if all three runs were slowed (the thread descheduled): a function out of line
-/// would run 13× slower on AVX2, so its AVX2 runs cannot win while one baseline run is
-/// clean. Until then (fewer elements), the baseline lanes.
+/// Whether the kernel `K` of `f` runs on wide lanes (AVX-512 where the CPU has it, else
+/// AVX2: `simd!`). Both lanes give the same bits, so this is a matter of speed only: wide
+/// lanes are faster when the compiler inlines `f.eval` into the kernel (2× for the seed
+/// marked `#[inline(always)]`) and much slower when it does not. Which one happened is not
+/// visible to the program, so the first time a type of function comes with enough elements
+/// (`len`, at least [`TRIAL`]) and the CPU has AVX2, `trial` runs one block each way (its
+/// argument: on wide lanes), three times, alternating, timed; the wide lanes are kept if
+/// their best time is below 0.9 of the baseline's. A best time is wrong only if all three
+/// runs were slowed (the thread descheduled): a function out of line would run 13× slower
+/// on wide lanes, so their runs cannot win while one baseline run is clean. Until then (fewer elements), the baseline lanes.
 fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
     if !super::lanes::avx2() {
         return false;
@@ -238,7 +238,7 @@ pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
 }
 
 /// `f(xᵢ)` for every element, in one pass (no graph), four elements at a time on SIMD lanes
-/// (AVX2 lanes when `f.eval` is inlined into the kernel, as for
+/// (wide lanes when `f.eval` is inlined into the kernel, as for
 /// [`value_and_derivative`]).
 pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
     let Some(s) = x.data.as_slice() else {

@@ -15,8 +15,9 @@
 //! Derivatives are not written here: a dual number over `Lanes` evaluates the table's rules
 //! on lanes like on any other scalar.
 //!
-//! [`Lane`] is what the kernels need of four lanes; `avx.rs` has the same lanes in one AVX
-//! register, which the op table's kernels take at run time when the CPU has AVX2 ([`avx2`]).
+//! [`Lane`] is what the kernels need of lanes; `avx.rs` has the same four lanes in one AVX
+//! register and `avx512.rs` eight in one AVX-512 register, which the op table's kernels take
+//! at run time when the CPU has them ([`avx2`], [`avx512`]).
 
 use crate::Scalar;
 use crate::ops::{Binary, BinaryOp, Unary, UnaryOp};
