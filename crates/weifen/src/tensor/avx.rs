@@ -147,57 +147,7 @@ scalar_operators!([] Avx);
 
 #[cfg(test)]
 mod tests {
-    use super::super::lanes::tests::{
-        assert_same_as_f64_times, same_bits_as_the_baseline_lanes, tangent_products,
-    };
-    use super::super::lanes::{Lane, avx2};
     use super::*;
-    use crate::ops::{Binary, Unary};
 
-    #[target_feature(enable = "avx2")]
-    fn unary_on_avx(op: Unary, a: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 4];
-        Avx::load(a).unary(op).store(&mut o);
-        o.to_vec()
-    }
-
-    #[target_feature(enable = "avx2")]
-    fn binary_on_avx(op: Binary, a: &[f64], b: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 4];
-        Avx::load(a).binary(op, Avx::load(b)).store(&mut o);
-        o.to_vec()
-    }
-
-    #[target_feature(enable = "avx2")]
-    fn times_on_avx(t: &[f64], d: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 4];
-        crate::ops::times(Avx::load(t), Avx::load(d)).store(&mut o);
-        o.to_vec()
-    }
-
-    #[test]
-    fn a_tangent_product_skips_the_zero_lanes_as_f64_does() {
-        if !avx2() {
-            return;
-        }
-        let (t, d) = tangent_products(4);
-        for (t, d) in t.chunks_exact(4).zip(d.chunks_exact(4)) {
-            // SAFETY: AVX2 checked above.
-            let got = unsafe { times_on_avx(t, d) };
-            assert_same_as_f64_times(t, d, &got);
-        }
-    }
-
-    #[test]
-    fn every_op_gives_the_bits_of_the_baseline_lanes() {
-        if !avx2() {
-            return; // nothing to compare on this CPU: the kernels use the baseline lanes
-        }
-        same_bits_as_the_baseline_lanes(
-            4,
-            // SAFETY: AVX2 checked above.
-            |op, a| unsafe { unary_on_avx(op, a) },
-            |op, a, b| unsafe { binary_on_avx(op, a, b) },
-        );
-    }
+    lane_type_tests!(Avx, 4, "avx2", super::super::lanes::avx2);
 }

@@ -153,57 +153,7 @@ scalar_operators!([] Avx512);
 
 #[cfg(test)]
 mod tests {
-    use super::super::lanes::tests::{
-        assert_same_as_f64_times, same_bits_as_the_baseline_lanes, tangent_products,
-    };
-    use super::super::lanes::{Lane, avx512};
     use super::*;
-    use crate::ops::{Binary, Unary};
 
-    #[target_feature(enable = "avx512f")]
-    fn unary_on_avx512(op: Unary, a: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 8];
-        Avx512::load(a).unary(op).store(&mut o);
-        o.to_vec()
-    }
-
-    #[target_feature(enable = "avx512f")]
-    fn binary_on_avx512(op: Binary, a: &[f64], b: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 8];
-        Avx512::load(a).binary(op, Avx512::load(b)).store(&mut o);
-        o.to_vec()
-    }
-
-    #[target_feature(enable = "avx512f")]
-    fn times_on_avx512(t: &[f64], d: &[f64]) -> Vec<f64> {
-        let mut o = [0.0; 8];
-        crate::ops::times(Avx512::load(t), Avx512::load(d)).store(&mut o);
-        o.to_vec()
-    }
-
-    #[test]
-    fn a_tangent_product_skips_the_zero_lanes_as_f64_does() {
-        if !avx512() {
-            return;
-        }
-        let (t, d) = tangent_products(8);
-        for (t, d) in t.chunks_exact(8).zip(d.chunks_exact(8)) {
-            // SAFETY: AVX-512F checked above.
-            let got = unsafe { times_on_avx512(t, d) };
-            assert_same_as_f64_times(t, d, &got);
-        }
-    }
-
-    #[test]
-    fn every_op_gives_the_bits_of_the_baseline_lanes() {
-        if !avx512() {
-            return; // nothing to compare on this CPU: the kernels use other lanes
-        }
-        same_bits_as_the_baseline_lanes(
-            8,
-            // SAFETY: AVX-512F checked above.
-            |op, a| unsafe { unary_on_avx512(op, a) },
-            |op, a, b| unsafe { binary_on_avx512(op, a, b) },
-        );
-    }
+    lane_type_tests!(Avx512, 8, "avx512f", super::super::lanes::avx512);
 }
