@@ -14,7 +14,7 @@
 
 use super::dual::Dual;
 use super::kernel::{self, BLOCK, load, store};
-use super::lanes::{Lane, Lanes};
+use super::lanes::{self, Isa, Lane, Lanes};
 use super::{Element, Tensor, buffer};
 use crate::Scalar;
 use ndarray::ArrayD;
@@ -122,10 +122,16 @@ fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], 
     }
 }
 
-/// [`block_on`] on the lanes chosen for `f` (`avx`, from [`on_avx2`]).
+/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_avx2`] and the length).
 #[inline]
-fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], avx: bool) {
-    simd!(avx, block_on::<F, T, Lanes>(f, x, v, d));
+fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], isa: Isa) {
+    simd!(isa, block_on::<F, T, Lanes>(f, x, v, d));
+}
+
+/// The instructions for a kernel over `len` elements, wide (AVX-512 or AVX2, `lanes::isa`)
+/// if `wide`.
+fn chosen(wide: bool, len: usize) -> Isa {
+    if wide { lanes::isa(len) } else { Isa::Baseline }
 }
 
 // The kernels on wide lanes (AVX2 or AVX-512). Fast only if the compiler inlines `f.eval`
@@ -154,9 +160,10 @@ static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 /// argument: on wide lanes), three times, alternating, timed; the wide lanes are kept if
 /// their best time is below 0.9 of the baseline's. A best time is wrong only if all three
 /// runs were slowed (the thread descheduled): a function out of line would run 13× slower
-/// on wide lanes, so their runs cannot win while one baseline run is clean. Until then (fewer elements), the baseline lanes.
+/// on wide lanes, so their runs cannot win while one baseline run is clean. Until then
+/// (fewer elements), the baseline lanes.
 fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
-    if !super::lanes::avx2() {
+    if !lanes::avx2() {
         return false;
     }
     let name = std::any::type_name::<(K, F, T)>();
@@ -194,19 +201,20 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     f: &F,
     x: &[T],
 ) -> (Vec<T>, Vec<T>) {
-    let avx = on_avx2::<Both, F, T>(x.len(), |avx| {
+    let wide = on_avx2::<Both, F, T>(x.len(), |wide| {
         let (mut v, mut d) = (vec![T::zero(); BLOCK], vec![T::zero(); BLOCK]);
-        block(f, &x[..BLOCK], &mut v, &mut d, avx);
+        block(f, &x[..BLOCK], &mut v, &mut d, chosen(wide, x.len()));
     });
+    let isa = chosen(wide, x.len());
     // Written once into recycled vectors, no zeroing pass.
     let (mut value, mut derivative) = (buffer::scratch(x.len()), buffer::scratch(x.len()));
     if kernel::parallel(x.len()) {
         x.par_chunks(BLOCK)
             .zip(value.par_chunks_mut(BLOCK))
             .zip(derivative.par_chunks_mut(BLOCK))
-            .for_each(|((x, v), d)| block(f, x, v, d, avx));
+            .for_each(|((x, v), d)| block(f, x, v, d, isa));
     } else {
-        block(f, x, &mut value, &mut derivative, avx);
+        block(f, x, &mut value, &mut derivative, isa);
     }
     (value, derivative)
 }
@@ -245,17 +253,23 @@ pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
         let one = |v: T| T::from_f64(f.eval(v.to_f64()));
         return Tensor::from_data(kernel::map(&x.data, one));
     };
-    let avx = on_avx2::<Value, F, T>(s.len(), |avx| {
-        map_block(f, &s[..BLOCK], &mut [T::zero(); BLOCK], avx);
+    let wide = on_avx2::<Value, F, T>(s.len(), |wide| {
+        map_block(
+            f,
+            &s[..BLOCK],
+            &mut [T::zero(); BLOCK],
+            chosen(wide, s.len()),
+        );
     });
-    let out = kernel::blocks(s, |s, o| map_block(f, s, o, avx));
+    let isa = chosen(wide, s.len());
+    let out = kernel::blocks(s, |s, o| map_block(f, s, o, isa));
     Tensor::from_data(ArrayD::from_shape_vec(x.data.raw_dim(), out).expect("the input's shape"))
 }
 
-/// `o = f(s)` element-wise on the lanes chosen for `f` (`avx`, from [`on_avx2`]).
+/// `o = f(s)` element-wise on the lanes chosen for `f` (`isa`, as for [`block`]).
 #[inline]
-fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], avx: bool) {
-    simd!(avx, map_block_on::<F, T, Lanes>(f, s, o));
+fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], isa: Isa) {
+    simd!(isa, map_block_on::<F, T, Lanes>(f, s, o));
 }
 
 #[inline(always)]
@@ -299,17 +313,30 @@ mod tests {
                 .all(|(p, q)| p.to_f64().to_bits() == q.to_f64().to_bits())
     }
 
+    /// The instructions this CPU has.
+    fn isas() -> Vec<Isa> {
+        let mut all = vec![Isa::Baseline];
+        all.extend(lanes::avx2().then_some(Isa::Avx2));
+        all.extend(lanes::avx512().then_some(Isa::Avx512));
+        all
+    }
+
     fn both_lanes<F: ElementwiseFn, T: Element>(f: &F, x: &[T]) {
         let n = x.len();
         let (mut v, mut d) = (vec![T::zero(); n], vec![T::zero(); n]);
-        let (mut va, mut da) = (vec![T::zero(); n], vec![T::zero(); n]);
-        block(f, x, &mut v, &mut d, false);
-        block(f, x, &mut va, &mut da, super::super::lanes::avx2());
-        assert!(
-            same(&v, &va) && same(&d, &da),
-            "{}",
-            std::any::type_name::<F>()
-        );
+        block(f, x, &mut v, &mut d, Isa::Baseline);
+        for isa in isas() {
+            let (mut va, mut da) = (vec![T::zero(); n], vec![T::zero(); n]);
+            block(f, x, &mut va, &mut da, isa);
+            assert!(
+                same(&v, &va) && same(&d, &da),
+                "{} on {isa:?}",
+                std::any::type_name::<F>()
+            );
+            let mut m = vec![T::zero(); n];
+            map_block(f, x, &mut m, isa);
+            assert!(same(&m, &v), "{} on {isa:?}", std::any::type_name::<F>());
+        }
         // And the whole pass, whichever lanes it chose, is the block's.
         let (vw, dw) = values_and_derivatives(f, x);
         assert!(
@@ -317,12 +344,9 @@ mod tests {
             "{}",
             std::any::type_name::<F>()
         );
-        // `map` (the value alone) likewise, on both lanes and whole.
-        let (mut m, mut ma) = (vec![T::zero(); n], vec![T::zero(); n]);
-        map_block(f, x, &mut m, false);
-        map_block(f, x, &mut ma, super::super::lanes::avx2());
+        // `map` (the value alone) likewise, whole.
         let whole = map(f, &Tensor::from(x.to_vec())).to_vec();
-        assert!(same(&m, &v) && same(&ma, &v) && same(&whole, &v));
+        assert!(same(&whole, &v));
     }
 
     #[test]

@@ -131,15 +131,15 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         // As the forward kernel: lanes for the ops it runs on lanes, in fours from the
         // start of the array (blocks start at multiples of 4), the rest one by one.
         if Lanes::vector(op) {
-            kernel::op_slice(a, y, op);
+            kernel::op_slice(a, y, op, simd_lanes::isa(MIN_ELEMENTS));
         } else {
-            simd!(simd_lanes::avx2(), unary_plain(op, a, y));
+            simd!(simd_lanes::isa(MIN_ELEMENTS), unary_plain(op, a, y));
         }
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            simd_lanes::avx2(),
+            simd_lanes::isa(MIN_ELEMENTS),
             unary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
@@ -192,12 +192,12 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
-        simd!(simd_lanes::avx2(), binary_plain(self.0, a, b, y));
+        simd!(simd_lanes::isa(MIN_ELEMENTS), binary_plain(self.0, a, b, y));
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            simd_lanes::avx2(),
+            simd_lanes::isa(MIN_ELEMENTS),
             binary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
@@ -432,7 +432,7 @@ pub(super) fn forward_block<T: Element>(
 ) {
     // The widening and rounding loops in 256-bit instructions where the CPU has them.
     simd!(
-        simd_lanes::avx2(),
+        simd_lanes::isa(MIN_ELEMENTS),
         forward_block_on(inputs, nodes, values, at, len)
     );
 }

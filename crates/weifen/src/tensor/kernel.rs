@@ -116,11 +116,11 @@ pub(super) fn map_slice<T: Element, L: Lane>(
     }
 }
 
-/// `o = op(s)` element-wise for a unary op of the table, on the widest lanes the CPU has
-/// (`avx512.rs`, `avx.rs`) or on the baseline lanes: the same values either way.
+/// `o = op(s)` element-wise for a unary op of the table, on the lanes `isa` names
+/// (`avx512.rs`, `avx.rs`, or the baseline lanes): the same values either way.
 #[inline]
-pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
-    simd!(lanes::avx2(), op_slice_on::<T, O, Lanes>(s, o, op));
+pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O, isa: lanes::Isa) {
+    simd!(isa, op_slice_on::<T, O, Lanes>(s, o, op));
 }
 
 #[inline(always)]
@@ -150,7 +150,8 @@ pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> 
     let Some(s) = x.as_slice() else {
         return map(x, one(op));
     };
-    let v = blocks(s, |s, o| op_slice(s, o, op));
+    let isa = lanes::isa(s.len());
+    let v = blocks(s, |s, o| op_slice(s, o, op, isa));
     ArrayD::from_shape_vec(x.raw_dim(), v).expect("the input's shape")
 }
 

@@ -121,9 +121,8 @@ pub(super) fn avx2() -> bool {
     }
 }
 
-/// Whether the kernels run on AVX-512 lanes (`avx512.rs`, eight at a time) where they would
-/// run on AVX2 lanes: the CPU has AVX-512F (and so AVX2). Checked once; the standard library
-/// caches it.
+/// Whether the CPU has AVX-512F (and so AVX2), for the AVX-512 lanes (`avx512.rs`, eight at
+/// a time). Checked once; the standard library caches it.
 #[inline(always)]
 pub(super) fn avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
@@ -133,6 +132,35 @@ pub(super) fn avx512() -> bool {
     #[cfg(not(target_arch = "x86_64"))]
     {
         false
+    }
+}
+
+/// The instructions a kernel runs on: its baseline copy, or its copy for AVX2 or for
+/// AVX-512 (`simd!`, `simd_copies!`). All give the same bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Isa {
+    Baseline,
+    Avx2,
+    Avx512,
+}
+
+/// The fewest elements a kernel runs on AVX-512 for: below, AVX2. A few 512-bit
+/// instructions slow the code around them: with `exp` on AVX-512 at 10³ elements (1.00 µs
+/// against 1.43 on AVX2) the seed's `grad` at 10³ took 11.0 µs against 10.7, the rest of it
+/// slower by more than `exp` gained. Regions and pending values, which start at this size
+/// too (`fusion::MIN_ELEMENTS`), always take AVX-512 where the CPU has it.
+pub(super) const AVX512_MIN: usize = 1 << 14;
+
+/// The widest instructions the CPU has for a kernel over `len` elements in all (AVX-512
+/// from [`AVX512_MIN`] elements).
+#[inline]
+pub(super) fn isa(len: usize) -> Isa {
+    if avx512() && len >= AVX512_MIN {
+        Isa::Avx512
+    } else if avx2() {
+        Isa::Avx2
+    } else {
+        Isa::Baseline
     }
 }
 

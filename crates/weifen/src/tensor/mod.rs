@@ -38,29 +38,34 @@
 //! assert!(dydx.requires_grad()); // create_graph: f″ is one more grad away
 //! ```
 
-/// Runs a lane-generic kernel on wide lanes or on the baseline lanes:
-/// `simd!(on, f::<…, Lanes>(args))`, when `on` (which must hold only if the CPU has AVX2),
-/// calls the caller's module's copy of `f` for the widest instructions the CPU has
-/// (`avx512::f` or `avx2::f`, made by [`simd_copies!`]) and returns; otherwise it goes on
-/// to the baseline call as written.
+/// Runs a lane-generic kernel on the instructions `isa` names (a `lanes::Isa`, which must
+/// name only instructions the CPU has): `simd!(isa, f::<…, Lanes>(args))` calls the caller's
+/// module's copy of `f` for AVX-512 or AVX2 (`avx512::f`, `avx2::f`, made by
+/// [`simd_copies!`]) and returns, or goes on to the baseline call as written.
 macro_rules! simd {
-    ($on:expr, $f:ident $(::<$($g:ty),*>)? ($($a:expr),*)) => {{
+    ($isa:expr, $f:ident $(::<$($g:ty),*>)? ($($a:expr),*)) => {{
         #[cfg(target_arch = "x86_64")]
-        if $on {
-            #[allow(unsafe_code)]
-            // SAFETY: `$on` holds only if the CPU has AVX2, which `avx2::$f` needs, and
-            // `avx512()` only if it has AVX-512F, which `avx512::$f` needs.
-            unsafe {
-                if $crate::tensor::lanes::avx512() {
+        match $isa {
+            $crate::tensor::lanes::Isa::Avx512 => {
+                #[allow(unsafe_code)]
+                // SAFETY: `$isa` names only instructions the CPU has.
+                unsafe {
                     avx512::$f($($a),*)
-                } else {
+                };
+                return;
+            }
+            $crate::tensor::lanes::Isa::Avx2 => {
+                #[allow(unsafe_code)]
+                // SAFETY: as above.
+                unsafe {
                     avx2::$f($($a),*)
-                }
-            };
-            return;
+                };
+                return;
+            }
+            $crate::tensor::lanes::Isa::Baseline => {}
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = $on;
+        let _ = $isa;
         $f $(::<$($g),*>)? ($($a),*)
     }};
 }
