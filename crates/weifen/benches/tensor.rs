@@ -23,8 +23,8 @@ fn f<S: Scalar>(x: S) -> S {
 }
 
 /// As `ElementwiseFn`'s documentation advises, `eval` (and `f`, which it calls) is
-/// `#[inline(always)]`, so that the fused kernels can run it on AVX2 lanes; `SeedOutOfLine`
-/// is the same through a function the compiler keeps out of line.
+/// `#[inline(always)]`, so that the fused kernels can run it on AVX2 or AVX-512 lanes;
+/// `SeedOutOfLine` is the same through a function the compiler keeps out of line.
 #[derive(Clone, Copy)]
 struct Seed;
 impl ElementwiseFn for Seed {

@@ -9,8 +9,9 @@
 //!
 //! Four or eight elements go through `f` at a time: the dual number's parts are SIMD lanes,
 //! so each op of `f` (its kernel and the table's rule) runs on four or eight values per
-//! instruction; the last `len mod 4` elements take the one-element dual. [`Derivative`] is `f′` as a function of its
-//! own, from the same dual number, so derivatives of any order need no code of their own.
+//! instruction; the last `len mod 4` elements take the one-element dual. [`Derivative`] is
+//! `f′` as a function of its own, from the same dual number, so derivatives of any order need
+//! no code of their own.
 
 use super::dual::Dual;
 use super::kernel::{self, BLOCK, load, store};
@@ -26,9 +27,10 @@ use std::time::Instant;
 ///
 /// Mark `eval` `#[inline(always)]`: on a CPU with AVX2 or AVX-512 the fused kernels can
 /// then compile it into their copy for those instructions (the seed's value and derivative
-/// at 10⁶ points: 2.0 ms on one thread on AVX2, against 4.0 without the attribute). Without it the compiler keeps `eval` as a
-/// function of its own, which runs on the baseline lanes; the kernel tells the two apart
-/// by timing one block each way, the first time (the values are the same bits either way).
+/// at 10⁶ points: 2.0 ms on one thread on AVX2, against 4.0 without the attribute). Without
+/// it the compiler keeps `eval` as a function of its own, which runs on the baseline lanes;
+/// the kernel tells the two apart by timing one block each way, the first time (the values
+/// are the same bits either way).
 ///
 /// ```
 /// use weifen::Scalar;
@@ -122,7 +124,7 @@ fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], 
     }
 }
 
-/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_avx2`] and the length).
+/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_wide`] and the length).
 #[inline]
 fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], isa: Isa) {
     simd!(isa, block_on::<F, T, Lanes>(f, x, v, d));
@@ -136,7 +138,7 @@ fn chosen(wide: bool, len: usize) -> Isa {
 
 // The kernels on wide lanes (AVX2 or AVX-512). Fast only if the compiler inlines `f.eval`
 // into them: compiled on its own, `eval` calls each of the lanes' intrinsics out of line
-// (13× slower than the baseline lanes for the seed, measured) — hence [`on_avx2`].
+// (13× slower than the baseline lanes for the seed, measured) — hence [`on_wide`].
 simd_copies! {
     fn block_on<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
         super::block_on::<F, T, Wide>(f, x, v, d);
@@ -162,7 +164,7 @@ static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 /// runs were slowed (the thread descheduled): a function out of line would run 13× slower
 /// on wide lanes, so their runs cannot win while one baseline run is clean. Until then
 /// (fewer elements), the baseline lanes.
-fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
+fn on_wide<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bool)) -> bool {
     if !lanes::avx2() {
         return false;
     }
@@ -187,12 +189,12 @@ fn on_avx2<K, F: ElementwiseFn, T: Element>(len: usize, mut trial: impl FnMut(bo
     avx
 }
 
-/// The kernel of [`values_and_derivatives`], for [`on_avx2`].
+/// The kernel of [`values_and_derivatives`], for [`on_wide`].
 struct Both;
-/// The kernel of [`map`], for [`on_avx2`].
+/// The kernel of [`map`], for [`on_wide`].
 struct Value;
 
-/// The fewest elements for which a function's lanes are chosen by timing ([`on_avx2`]): the
+/// The fewest elements for which a function's lanes are chosen by timing ([`on_wide`]): the
 /// trial's six blocks are then a small part of the work.
 const TRIAL: usize = 16 * BLOCK;
 
@@ -201,7 +203,7 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     f: &F,
     x: &[T],
 ) -> (Vec<T>, Vec<T>) {
-    let wide = on_avx2::<Both, F, T>(x.len(), |wide| {
+    let wide = on_wide::<Both, F, T>(x.len(), |wide| {
         let (mut v, mut d) = (vec![T::zero(); BLOCK], vec![T::zero(); BLOCK]);
         block(f, &x[..BLOCK], &mut v, &mut d, chosen(wide, x.len()));
     });
@@ -245,15 +247,15 @@ pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
     (shaped(value), shaped(derivative))
 }
 
-/// `f(xᵢ)` for every element, in one pass (no graph), four elements at a time on SIMD lanes
-/// (wide lanes when `f.eval` is inlined into the kernel, as for
+/// `f(xᵢ)` for every element, in one pass (no graph), four or eight elements at a time on
+/// SIMD lanes (wide lanes when `f.eval` is inlined into the kernel, as for
 /// [`value_and_derivative`]).
 pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
     let Some(s) = x.data.as_slice() else {
         let one = |v: T| T::from_f64(f.eval(v.to_f64()));
         return Tensor::from_data(kernel::map(&x.data, one));
     };
-    let wide = on_avx2::<Value, F, T>(s.len(), |wide| {
+    let wide = on_wide::<Value, F, T>(s.len(), |wide| {
         map_block(
             f,
             &s[..BLOCK],
@@ -283,7 +285,7 @@ mod tests {
     use super::*;
 
     /// The seed, and the same marked `#[inline(always)]` (the two ways `eval` can reach the
-    /// AVX2 kernel), and a function of every kind of op.
+    /// wide kernels), and a function of every kind of op.
     struct Seed;
     impl ElementwiseFn for Seed {
         fn eval<S: Scalar>(&self, x: S) -> S {

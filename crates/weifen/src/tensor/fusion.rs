@@ -17,7 +17,7 @@
 //! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
 //! tensor ops, so that the gradient is a graph of its own.
 
-use super::lanes::{self as simd_lanes, Lane, Lanes};
+use super::lanes::{self, Lane, Lanes};
 use super::{Element, Tensor, buffer, kernel};
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
@@ -112,12 +112,6 @@ fn put<L: Lane>(p: &mut [f64], g: L, d: L, add: bool) {
     v.store(p);
 }
 
-/// `L::N` values as lanes.
-#[inline(always)]
-fn lanes<L: Lane>(v: &[f64]) -> L {
-    L::load(v)
-}
-
 /// A unary op of the table.
 struct UnaryNode<O>(O);
 
@@ -128,18 +122,18 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
 
     fn forward(&self, a: &[f64], _: &[f64], y: &mut [f64]) {
         let op = self.0;
-        // As the forward kernel: lanes for the ops it runs on lanes, in fours from the
-        // start of the array (blocks start at multiples of 4), the rest one by one.
+        // As the forward kernel: lanes for the ops it runs on lanes, from the start of the
+        // array (blocks start at multiples of 8), the rest one by one.
         if Lanes::vector(op) {
-            kernel::op_slice(a, y, op, simd_lanes::isa(MIN_ELEMENTS));
+            kernel::op_slice(a, y, op, lanes::isa(MIN_ELEMENTS));
         } else {
-            simd!(simd_lanes::isa(MIN_ELEMENTS), unary_plain(op, a, y));
+            simd!(lanes::isa(MIN_ELEMENTS), unary_plain(op, a, y));
         }
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            simd_lanes::isa(MIN_ELEMENTS),
+            lanes::isa(MIN_ELEMENTS),
             unary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
@@ -153,9 +147,10 @@ fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
     }
 }
 
-/// [`Pointwise::backward`] of a unary op on lanes `L`.
+/// [`Pointwise::backward`] of a unary op on lanes `L`, four of them: the block is walked four
+/// at a time, so the same elements go through lanes on every machine.
 #[inline(always)]
-fn unary_backward<O: UnaryOp, L: Lane>(
+fn unary_backward<O: UnaryOp, L: Lane<Four = L>>(
     op: O,
     [a, _, y]: [&[f64]; 3],
     g: &[f64],
@@ -167,8 +162,8 @@ fn unary_backward<O: UnaryOp, L: Lane>(
     for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
         put(
             p,
-            lanes::<L>(g),
-            op.derivative(&lanes(a), &lanes(y)),
+            L::load(g),
+            op.derivative(&L::load(a), &L::load(y)),
             add[0],
         );
     }
@@ -192,12 +187,12 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
-        simd!(simd_lanes::isa(MIN_ELEMENTS), binary_plain(self.0, a, b, y));
+        simd!(lanes::isa(MIN_ELEMENTS), binary_plain(self.0, a, b, y));
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            simd_lanes::isa(MIN_ELEMENTS),
+            lanes::isa(MIN_ELEMENTS),
             binary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
@@ -211,9 +206,9 @@ fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
     }
 }
 
-/// [`Pointwise::backward`] of a binary op on lanes `L`.
+/// [`Pointwise::backward`] of a binary op on four lanes `L` (as [`unary_backward`]).
 #[inline(always)]
-fn binary_backward<O: BinaryOp, L: Lane>(
+fn binary_backward<O: BinaryOp, L: Lane<Four = L>>(
     op: O,
     [a, b, y]: [&[f64]; 3],
     g: &[f64],
@@ -230,9 +225,9 @@ fn binary_backward<O: BinaryOp, L: Lane>(
         .zip(&mut pac)
         .zip(&mut pbc)
     {
-        let (da, db) = op.partials(&lanes::<L>(a), &lanes(b), &lanes(y));
-        put(pa, lanes(g), da, add[0]);
-        put(pb, lanes(g), db, add[1]);
+        let (da, db) = op.partials(&L::load(a), &L::load(b), &L::load(y));
+        put(pa, L::load(g), da, add[0]);
+        put(pb, L::load(g), db, add[1]);
     }
     let rest = ac.remainder().iter().zip(bc.remainder());
     let rest = rest.zip(yc.remainder()).zip(gc.remainder());
@@ -430,9 +425,9 @@ pub(super) fn forward_block<T: Element>(
     at: usize,
     len: usize,
 ) {
-    // The widening and rounding loops in 256-bit instructions where the CPU has them.
+    // The widening and rounding loops in 256- or 512-bit instructions where the CPU has them.
     simd!(
-        simd_lanes::isa(MIN_ELEMENTS),
+        lanes::isa(MIN_ELEMENTS),
         forward_block_on(inputs, nodes, values, at, len)
     );
 }

@@ -71,7 +71,7 @@ pub(super) fn parallel(len: usize) -> bool {
 /// `L::N` elements widened to `f64` lanes.
 #[inline(always)]
 pub(super) fn load<T: Element, L: Lane>(c: &[T]) -> L {
-    let mut a = [0.0; 8];
+    let mut a = [0.0; lanes::MAX_N];
     for (a, c) in a.iter_mut().zip(&c[..L::N]) {
         *a = c.to_f64();
     }
@@ -81,7 +81,7 @@ pub(super) fn load<T: Element, L: Lane>(c: &[T]) -> L {
 /// The lanes rounded to `T`, written to the first `L::N` elements of `o`.
 #[inline(always)]
 pub(super) fn store<T: Element, L: Lane>(y: L, o: &mut [T]) {
-    let mut a = [0.0; 8];
+    let mut a = [0.0; lanes::MAX_N];
     y.store(&mut a);
     for (o, a) in o[..L::N].iter_mut().zip(&a) {
         *o = T::from_f64(*a);

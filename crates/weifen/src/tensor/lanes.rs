@@ -72,8 +72,9 @@ impl Lane for Lanes {
     }
 }
 
-/// The most lanes of any [`Lane`]: the size of the arrays the helpers below go through.
-const MAX_N: usize = 8;
+/// The most lanes of any [`Lane`]: the size of the arrays that lanes go through on their
+/// way to and from memory (the helpers below, `kernel::load` and `kernel::store`).
+pub(super) const MAX_N: usize = 8;
 
 /// `op` by its `f64` kernel on each lane (a loop over an array: an array's `map` of a
 /// closure was left out of line in the AVX2 kernels).
