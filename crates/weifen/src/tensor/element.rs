@@ -3,7 +3,9 @@
 //! The op table's kernels and rules are written for `f64`; an `f32` tensor stores `f32` and
 //! evaluates each element's kernel in `f64`, rounding the result to `f32` (so each op is
 //! correctly rounded to `f32` wherever the `f64` kernel is accurate). Matrix products and
-//! reductions run in the element type.
+//! reductions run in the element type. The fused path (`elementwise`, `map_fn`) computes
+//! `f32` elements in `f32` lanes: the same bits for arithmetic, `exp` within 1 ulp (see
+//! `lanes32`).
 
 use std::fmt::{Debug, Display};
 
@@ -26,6 +28,13 @@ pub trait Element:
     /// The pool of freed buffers of this type (see the `buffer` module).
     #[doc(hidden)]
     fn pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>>;
+    /// The elements as `f32` when this type is `f32` (the fused path has `f32` lanes of its
+    /// own), else `None`.
+    #[doc(hidden)]
+    fn as_f32(s: &[Self]) -> Option<&[f32]>;
+    /// As [`as_f32`](Element::as_f32), mutable.
+    #[doc(hidden)]
+    fn as_f32_mut(s: &mut [Self]) -> Option<&mut [f32]>;
 }
 
 impl Element for f64 {
@@ -42,6 +51,14 @@ impl Element for f64 {
     fn from_f64(v: f64) -> f64 {
         v
     }
+    #[inline(always)]
+    fn as_f32(_: &[f64]) -> Option<&[f32]> {
+        None
+    }
+    #[inline(always)]
+    fn as_f32_mut(_: &mut [f64]) -> Option<&mut [f32]> {
+        None
+    }
 }
 
 impl Element for f32 {
@@ -57,5 +74,13 @@ impl Element for f32 {
     #[inline(always)]
     fn from_f64(v: f64) -> f32 {
         v as f32
+    }
+    #[inline(always)]
+    fn as_f32(s: &[f32]) -> Option<&[f32]> {
+        Some(s)
+    }
+    #[inline(always)]
+    fn as_f32_mut(s: &mut [f32]) -> Option<&mut [f32]> {
+        Some(s)
     }
 }

@@ -9,13 +9,16 @@
 //!
 //! Four or eight elements go through `f` at a time: the dual number's parts are SIMD lanes,
 //! so each op of `f` (its kernel and the table's rule) runs on four or eight values per
-//! instruction; the last `len mod 4` elements take the one-element dual. [`Derivative`] is
+//! instruction; the last `len mod 4` elements take the one-element dual. `f32` elements go
+//! sixteen at a time through `f32` lanes computed in `f32` (`lanes32`: the op-by-op graph's
+//! bits for arithmetic, `exp` within 1 ulp), the last `len mod 16` padded into one more group. [`Derivative`] is
 //! `f′` as a function of its own, from the same dual number, so derivatives of any order need
 //! no code of their own.
 
 use super::dual::Dual;
 use super::kernel::{self, BLOCK, load, store};
 use super::lanes::{self, Isa, Lane, Lanes};
+use super::lanes32::{self, Lanes32};
 use super::{Element, Tensor, buffer};
 use crate::Scalar;
 use ndarray::ArrayD;
@@ -124,9 +127,53 @@ fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], 
     }
 }
 
-/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_wide`] and the length).
+/// `(f(x), f′(x))` into `v` and `d` for `f32` elements, sixteen at a time on `f32` lanes
+/// (the last `len mod 16` padded: a lane's result does not depend on the others).
+#[inline(always)]
+fn block32_on<F: ElementwiseFn>(f: &F, x: &[f32], v: &mut [f32], d: &mut [f32]) {
+    let n = lanes32::N;
+    let (mut w, mut vs, mut ds) = (
+        x.chunks_exact(n),
+        v.chunks_exact_mut(n),
+        d.chunks_exact_mut(n),
+    );
+    for ((x, v), d) in (&mut w).zip(&mut vs).zip(&mut ds) {
+        lanes32(f, x, v, d);
+    }
+    if !w.remainder().is_empty() {
+        lanes32(f, w.remainder(), vs.into_remainder(), ds.into_remainder());
+    }
+}
+
+/// `(f(x), f′(x))` for up to sixteen `f32` elements, into `v` and `d`.
+#[inline(always)]
+fn lanes32<F: ElementwiseFn>(f: &F, x: &[f32], v: &mut [f32], d: &mut [f32]) {
+    let y = f.eval(Dual::variable(Lanes32::load(x)));
+    y.v.store(v);
+    y.d.store(d);
+}
+
+/// `o = f(s)` for `f32` elements on `f32` lanes, as [`block32_on`].
+#[inline(always)]
+fn map32_on<F: ElementwiseFn>(f: &F, s: &[f32], o: &mut [f32]) {
+    let (mut w, mut t) = (s.chunks_exact(lanes32::N), o.chunks_exact_mut(lanes32::N));
+    for (s, o) in (&mut w).zip(&mut t) {
+        f.eval(Lanes32::load(s)).store(o);
+    }
+    if !w.remainder().is_empty() {
+        f.eval(Lanes32::load(w.remainder()))
+            .store(t.into_remainder());
+    }
+}
+
+/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_wide`] and the length); for
+/// `f32` elements, [`block32_on`] compiled for the same instructions.
 #[inline]
 fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], isa: Isa) {
+    if let (Some(x), Some(v), Some(d)) = (T::as_f32(x), T::as_f32_mut(v), T::as_f32_mut(d)) {
+        simd!(isa, block32_on::<F>(f, x, v, d));
+        return;
+    }
     simd!(isa, block_on::<F, T, Lanes>(f, x, v, d));
 }
 
@@ -146,6 +193,14 @@ simd_copies! {
 
     fn map_block_on<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T]) {
         super::map_block_on::<F, T, Wide>(f, s, o);
+    }
+
+    fn block32_on<F: ElementwiseFn>(f: &F, x: &[f32], v: &mut [f32], d: &mut [f32]) {
+        super::block32_on::<F>(f, x, v, d);
+    }
+
+    fn map32_on<F: ElementwiseFn>(f: &F, s: &[f32], o: &mut [f32]) {
+        super::map32_on::<F>(f, s, o);
     }
 }
 
@@ -251,10 +306,9 @@ pub fn value_and_derivative<F: ElementwiseFn, T: Element>(
 /// SIMD lanes (wide lanes when `f.eval` is inlined into the kernel, as for
 /// [`value_and_derivative`]).
 pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
-    let Some(s) = x.data.as_slice() else {
-        let one = |v: T| T::from_f64(f.eval(v.to_f64()));
-        return Tensor::from_data(kernel::map(&x.data, one));
-    };
+    // A strided tensor is copied first, so that its elements take the same lanes.
+    let src = x.data.as_standard_layout();
+    let s = src.as_slice().expect("standard layout");
     let wide = on_wide::<Value, F, T>(s.len(), |wide| {
         map_block(
             f,
@@ -271,6 +325,10 @@ pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
 /// `o = f(s)` element-wise on the lanes chosen for `f` (`isa`, as for [`block`]).
 #[inline]
 fn map_block<F: ElementwiseFn, T: Element>(f: &F, s: &[T], o: &mut [T], isa: Isa) {
+    if let (Some(s), Some(o)) = (T::as_f32(s), T::as_f32_mut(o)) {
+        simd!(isa, map32_on::<F>(f, s, o));
+        return;
+    }
     simd!(isa, map_block_on::<F, T, Lanes>(f, s, o));
 }
 

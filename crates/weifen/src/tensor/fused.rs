@@ -106,7 +106,7 @@ where
 
 impl<T: Element> Tensor<T> {
     /// `f(x)` element-wise as one graph node: the forward pass computes `f(xᵢ)` and `f′(xᵢ)`
-    /// in one pass over memory (on dual numbers, four elements per SIMD instruction, on all
+    /// in one pass over memory (on dual numbers, 4–16 elements per SIMD instruction, on all
     /// cores for large tensors) and the backward rule is `g·f′(x)`, with no temporaries of
     /// the ops inside `f`. With `create_graph` the backward pass records `g·f′(x)` as another
     /// such node, so higher derivatives work as on the op-by-op graph. `f` is a type

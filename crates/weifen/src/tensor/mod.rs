@@ -61,6 +61,7 @@ mod gather;
 mod graph;
 mod kernel;
 mod lanes;
+mod lanes32;
 mod lazy;
 mod linalg;
 mod pointwise;
