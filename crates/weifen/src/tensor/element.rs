@@ -1,11 +1,11 @@
 //! The element types a tensor can hold: `f64` (the default) and `f32`.
 //!
-//! The op table's kernels and rules are written for `f64`; an `f32` tensor stores `f32` and
-//! evaluates each element's kernel in `f64`, rounding the result to `f32` (so each op is
-//! correctly rounded to `f32` wherever the `f64` kernel is accurate). Matrix products and
-//! reductions run in the element type. The fused path (`elementwise`, `map_fn`) computes
-//! `f32` elements in `f32` lanes: the same bits for arithmetic, `exp` within 1 ulp (see
-//! `lanes32`).
+//! The op table's kernels and rules are written for `f64`. An `f32` tensor stores `f32` and
+//! computes in `f32`: its arithmetic ops give the `f64` kernel's result rounded to `f32`
+//! (for `+ − × ÷ √` of `f32` operands, the correctly rounded `f32` result), and its ops on
+//! lanes, fused regions and fused functions run on `f32` lanes (`lanes32`: `exp` by an `f32`
+//! kernel within 1 ulp, every other op by its `f64` kernel per element, rounded). Matrix
+//! products and reductions run in the element type.
 
 use std::fmt::{Debug, Display};
 
@@ -17,7 +17,7 @@ mod sealed {
 
 /// `f64` or `f32`: the element type of a [`Tensor`](super::Tensor).
 pub trait Element:
-    sealed::Sealed + ndarray::LinalgScalar + PartialOrd + Debug + Display + Send + Sync
+    sealed::Sealed + ndarray::LinalgScalar + PartialOrd + Debug + Display + Send + Sync + 'static
 {
     /// The type's name (`"f64"`, `"f32"`).
     const NAME: &'static str;
@@ -35,6 +35,12 @@ pub trait Element:
     /// As [`as_f32`](Element::as_f32), mutable.
     #[doc(hidden)]
     fn as_f32_mut(s: &mut [Self]) -> Option<&mut [f32]>;
+    /// The elements as `f64` when this type is `f64`, else `None`.
+    #[doc(hidden)]
+    fn as_f64(s: &[Self]) -> Option<&[f64]>;
+    /// As [`as_f64`](Element::as_f64), mutable.
+    #[doc(hidden)]
+    fn as_f64_mut(s: &mut [Self]) -> Option<&mut [f64]>;
 }
 
 impl Element for f64 {
@@ -59,6 +65,14 @@ impl Element for f64 {
     fn as_f32_mut(_: &mut [f64]) -> Option<&mut [f32]> {
         None
     }
+    #[inline(always)]
+    fn as_f64(s: &[f64]) -> Option<&[f64]> {
+        Some(s)
+    }
+    #[inline(always)]
+    fn as_f64_mut(s: &mut [f64]) -> Option<&mut [f64]> {
+        Some(s)
+    }
 }
 
 impl Element for f32 {
@@ -82,5 +96,13 @@ impl Element for f32 {
     #[inline(always)]
     fn as_f32_mut(s: &mut [f32]) -> Option<&mut [f32]> {
         Some(s)
+    }
+    #[inline(always)]
+    fn as_f64(_: &[f32]) -> Option<&[f64]> {
+        None
+    }
+    #[inline(always)]
+    fn as_f64_mut(_: &mut [f32]) -> Option<&mut [f64]> {
+        None
     }
 }

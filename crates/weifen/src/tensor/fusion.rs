@@ -6,25 +6,29 @@
 //! output of one shape, so their adjoints can instead be computed element by element: a
 //! *region* of such nodes (every node's consumers inside the region, see
 //! `engine::region`) runs in blocks of [`BLOCK`] elements that stay in cache (a region of
-//! ten nodes and three inputs keeps 52 KB of blocks). Per block, the region's values are recomputed forward from its inputs by the same
-//! kernels as the forward pass (the op table's `f64` kernels, on SIMD lanes where the forward
-//! pass used them, at the same positions, so the values are the same), then its adjoints are
-//! swept back with the table's rules evaluated on those values. One pass reads the region's
-//! inputs (a slice's input in place, at the slice's offset) and the output gradient (or a
-//! sum's, broadcast) and writes one gradient per *target*: an input's, or the sum of the
-//! gradients of the slices of one array, each at its offset.
+//! ten nodes and three inputs keeps 52 KB of blocks). Per block, the region's values are
+//! recomputed forward from its inputs by the same kernels as the forward pass (the op table's
+//! `f64` kernels, on SIMD lanes where the forward pass used them, at the same positions, so
+//! the values are the same; for `f32`, blocks of `f32` on `f32` lanes, as the forward kernels
+//! compute an `f32` op), then its adjoints are swept back with the table's rules evaluated
+//! on those values (in `f32` for `f32`). One pass reads the region's inputs (a slice's input
+//! in place, at the slice's offset) and the output gradient (or a sum's, broadcast) and
+//! writes one gradient per *target*: an input's, or the sum of the gradients of the slices
+//! of one array, each at its offset.
 //!
 //! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
 //! tensor ops, so that the gradient is a graph of its own.
 
 use super::lanes::{self, Lane, Lanes};
+use super::lanes32::{self, Lanes32};
 use super::{Element, Tensor, buffer, kernel};
+use crate::Scalar;
 use crate::ops::{self, BinaryOp, UnaryOp};
 use ndarray::ArrayD;
 use rayon::prelude::*;
 
-/// Elements per block: a region keeps two blocks of `f64` (value and adjoint) per node and
-/// per input, 2 KB each.
+/// Elements per block: a region keeps two blocks (value and adjoint) per node and per
+/// input, 2 KB each in `f64`.
 pub(super) const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
 pub(super) const SPAN: usize = 64 * BLOCK;
@@ -103,6 +107,59 @@ pub(super) trait Pointwise: Send + Sync {
     /// output (`x = [a, b, y]`; `b` and `pb` empty for a unary op); each added to what is
     /// there instead where its flag in `add` is set.
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]);
+    /// [`forward`](Pointwise::forward) on a block of `f32`, computed in `f32` lanes
+    /// (`lanes32`), as the forward pass computes an `f32` tensor's op.
+    fn forward32(&self, a: &[f32], b: &[f32], y: &mut [f32]);
+    /// [`backward`](Pointwise::backward) on blocks of `f32`, in `f32` lanes.
+    fn backward32(&self, x: [&[f32]; 3], g: &[f32], out: [&mut [f32]; 2], add: [bool; 2]);
+}
+
+/// [`Pointwise::forward`] on blocks of the element type.
+#[inline(always)]
+fn forward_on<T: Element>(op: &dyn Pointwise, a: &[T], b: &[T], y: &mut [T]) {
+    if let (Some(a), Some(b), Some(y)) = (T::as_f32(a), T::as_f32(b), T::as_f32_mut(y)) {
+        op.forward32(a, b, y);
+    } else if let (Some(a), Some(b), Some(y)) = (T::as_f64(a), T::as_f64(b), T::as_f64_mut(y)) {
+        op.forward(a, b, y);
+    }
+}
+
+/// [`Pointwise::backward`] on blocks of the element type.
+#[inline(always)]
+fn backward_on<T: Element>(
+    op: &dyn Pointwise,
+    [a, b, y]: [&[T]; 3],
+    g: &[T],
+    [pa, pb]: [&mut [T]; 2],
+    add: [bool; 2],
+) {
+    if let (Some(a), Some(b), Some(y), Some(g)) =
+        (T::as_f32(a), T::as_f32(b), T::as_f32(y), T::as_f32(g))
+        && let (Some(pa), Some(pb)) = (T::as_f32_mut(pa), T::as_f32_mut(pb))
+    {
+        op.backward32([a, b, y], g, [pa, pb], add);
+    } else if let (Some(a), Some(b), Some(y), Some(g)) =
+        (T::as_f64(a), T::as_f64(b), T::as_f64(y), T::as_f64(g))
+        && let (Some(pa), Some(pb)) = (T::as_f64_mut(pa), T::as_f64_mut(pb))
+    {
+        op.backward([a, b, y], g, [pa, pb], add);
+    }
+}
+
+/// `g·d` written to (or, with `add`, added to) the first `p.len()` (at most sixteen)
+/// elements of `p`.
+#[inline(always)]
+fn put32(p: &mut [f32], g: Lanes32, d: Lanes32, add: bool) {
+    let v = if add { Lanes32::load(p) + g * d } else { g * d };
+    v.store(p);
+}
+
+/// The starts and ends of `len` elements in groups of sixteen (the last shorter).
+#[inline(always)]
+fn groups32(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len)
+        .step_by(lanes32::N)
+        .map(move |i| (i, (i + lanes32::N).min(len)))
 }
 
 /// `g·d` written to (or, with `add`, added to) the `L::N` elements of `p`.
@@ -136,6 +193,34 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
             lanes::isa(MIN_ELEMENTS),
             unary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
+    }
+
+    fn forward32(&self, a: &[f32], _: &[f32], y: &mut [f32]) {
+        // Every op on `f32` lanes, as the forward kernels run an `f32` tensor's op (the
+        // arithmetic ones give the bits of their plain loop).
+        kernel::op_slice(a, y, self.0, lanes::isa(MIN_ELEMENTS));
+    }
+
+    fn backward32(&self, x: [&[f32]; 3], g: &[f32], out: [&mut [f32]; 2], add: [bool; 2]) {
+        simd!(
+            lanes::isa(MIN_ELEMENTS),
+            unary_backward32(self.0, x, g, out, add)
+        );
+    }
+}
+
+/// [`Pointwise::backward32`] of a unary op.
+#[inline(always)]
+fn unary_backward32<O: UnaryOp>(
+    op: O,
+    [a, _, y]: [&[f32]; 3],
+    g: &[f32],
+    [pa, _]: [&mut [f32]; 2],
+    add: [bool; 2],
+) {
+    for (i, e) in groups32(a.len()) {
+        let d = op.derivative(&Lanes32::load(&a[i..e]), &Lanes32::load(&y[i..e]));
+        put32(&mut pa[i..e], Lanes32::load(&g[i..e]), d, add[0]);
     }
 }
 
@@ -196,6 +281,44 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
             binary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
+
+    fn forward32(&self, a: &[f32], b: &[f32], y: &mut [f32]) {
+        simd!(lanes::isa(MIN_ELEMENTS), binary32(self.0, a, b, y));
+    }
+
+    fn backward32(&self, x: [&[f32]; 3], g: &[f32], out: [&mut [f32]; 2], add: [bool; 2]) {
+        simd!(
+            lanes::isa(MIN_ELEMENTS),
+            binary_backward32(self.0, x, g, out, add)
+        );
+    }
+}
+
+/// `y = op(a, b)` on `f32` lanes (the bits of the op's `f64` kernel rounded, as the forward
+/// pass's plain loop gives them).
+#[inline(always)]
+fn binary32<O: BinaryOp>(op: O, a: &[f32], b: &[f32], y: &mut [f32]) {
+    for (i, e) in groups32(a.len()) {
+        let v = Lanes32::load(&a[i..e]).binary(op, Lanes32::load(&b[i..e]));
+        v.store(&mut y[i..e]);
+    }
+}
+
+/// [`Pointwise::backward32`] of a binary op.
+#[inline(always)]
+fn binary_backward32<O: BinaryOp>(
+    op: O,
+    [a, b, y]: [&[f32]; 3],
+    g: &[f32],
+    [pa, pb]: [&mut [f32]; 2],
+    add: [bool; 2],
+) {
+    for (i, e) in groups32(a.len()) {
+        let load = |s: &[f32]| Lanes32::load(&s[i..e]);
+        let (da, db) = op.partials(&load(a), &load(b), &load(y));
+        put32(&mut pa[i..e], load(g), da, add[0]);
+        put32(&mut pb[i..e], load(g), db, add[1]);
+    }
 }
 
 /// `y = op(a, b)` by the op's `f64` kernel, a plain loop (vectorised by the compiler).
@@ -245,11 +368,19 @@ fn binary_backward<O: BinaryOp, L: Lane<Four = L>>(
 // AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
 // The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
 // block, so the same elements go through lanes whatever the machine.
+/// `o = s`, element by element: a loop the caller's copy compiles in its own vectors.
+#[inline(always)]
+pub(super) fn copy<T: Copy>(o: &mut [T], s: &[T]) {
+    for (o, s) in o.iter_mut().zip(s) {
+        *o = *s;
+    }
+}
+
 simd_copies! {
     fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
         nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
-        values: &mut [f64],
+        values: &mut [T],
         at: usize,
         len: usize
     ) {
@@ -282,6 +413,30 @@ simd_copies! {
         add: [bool; 2]
     ) {
         super::binary_backward::<O, Avx>(op, x, g, out, add);
+    }
+
+    fn unary_backward32<O: UnaryOp>(
+        op: O,
+        x: [&[f32]; 3],
+        g: &[f32],
+        out: [&mut [f32]; 2],
+        add: [bool; 2]
+    ) {
+        super::unary_backward32(op, x, g, out, add);
+    }
+
+    fn binary32<O: BinaryOp>(op: O, a: &[f32], b: &[f32], y: &mut [f32]) {
+        super::binary32(op, a, b, y);
+    }
+
+    fn binary_backward32<O: BinaryOp>(
+        op: O,
+        x: [&[f32]; 3],
+        g: &[f32],
+        out: [&mut [f32]; 2],
+        add: [bool; 2]
+    ) {
+        super::binary_backward32(op, x, g, out, add);
     }
 }
 
@@ -336,35 +491,41 @@ struct Layout {
 pub(super) const MAX_SPREAD: usize = BLOCK;
 
 /// Per-thread blocks: the values and adjoints of every slot, and one spare partial.
-#[derive(Default)]
-struct Scratch {
-    values: Vec<f64>,
-    adjoints: Vec<f64>,
+struct Scratch<T> {
+    values: Vec<T>,
+    adjoints: Vec<T>,
     /// A second partial when a node's two operands are one slot.
-    pb: Vec<f64>,
+    pb: Vec<T>,
     /// Whether each slot's adjoint has been written in the current block.
     written: Vec<bool>,
 }
 
-impl Scratch {
-    fn new(slots: usize) -> Scratch {
-        let mut s = Scratch::default();
+impl<T: Element> Scratch<T> {
+    fn new(slots: usize) -> Scratch<T> {
+        let mut s = Scratch {
+            values: Vec::new(),
+            adjoints: Vec::new(),
+            pb: Vec::new(),
+            written: Vec::new(),
+        };
         s.fit(slots);
         s
     }
 
     /// Room for `slots` slots (every value is overwritten before it is read).
     fn fit(&mut self, slots: usize) {
-        self.values.resize(slots * BLOCK, 0.0);
-        self.adjoints.resize(slots * BLOCK, 0.0);
-        self.pb.resize(BLOCK, 0.0);
+        self.values.resize(slots * BLOCK, T::zero());
+        self.adjoints.resize(slots * BLOCK, T::zero());
+        self.pb.resize(BLOCK, T::zero());
         self.written.resize(slots, false);
     }
 }
 
 thread_local! {
-    /// The blocks of the last region run on this thread without the thread pool.
-    static KEPT: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+    /// The blocks of the last region run on this thread without the thread pool (a
+    /// `Scratch` of its element type).
+    static KEPT: std::cell::RefCell<Option<Box<dyn std::any::Any>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// Where one span writes one target: the positions from `base` on (`own`, which no other
@@ -381,11 +542,11 @@ struct Sink<'a, T> {
 
 impl<T: Element> Sink<'_, T> {
     /// Adds `d` at positions `p..`.
-    fn put(&mut self, p: usize, d: &[f64]) {
+    fn put(&mut self, p: usize, d: &[T]) {
         let below = self.base.saturating_sub(p).min(d.len());
         for (i, v) in d[..below].iter().enumerate() {
             let h = &mut self.head[p + i - self.head_at];
-            *h = *h + T::from_f64(*v);
+            *h = *h + *v;
         }
         let (p, d) = (p + below, &d[below..]);
         if d.is_empty() {
@@ -398,11 +559,9 @@ impl<T: Element> Sink<'_, T> {
         let split = self.frontier.clamp(p, end);
         let (add, set) = d.split_at(split - p);
         for (o, v) in self.own[p - self.base..].iter_mut().zip(add) {
-            *o = *o + T::from_f64(*v);
+            *o = *o + *v;
         }
-        for (o, v) in self.own[split - self.base..].iter_mut().zip(set) {
-            *o = T::from_f64(*v);
-        }
+        self.own[split - self.base..][..set.len()].copy_from_slice(set);
         self.frontier = self.frontier.max(end);
     }
 
@@ -414,18 +573,19 @@ impl<T: Element> Sink<'_, T> {
 }
 
 /// Fills the value blocks of elements `at..at + len`: each input (an array and the offset
-/// to read it from) widened into its slot, then each node's value by its forward kernel, an
-/// `f32` value rounded after each op as the forward pass stored it. The slots are the
-/// inputs', then the nodes', [`BLOCK`] values each. Shared by a region's pass and a pending
-/// buffer's (`lazy.rs`).
+/// to read it from) copied into its slot, then each node's value by its forward kernel (for
+/// `f32`, in `f32` lanes: the values the forward pass stored). The slots are the inputs',
+/// then the nodes', [`BLOCK`] values each. Shared by a region's pass and a pending buffer's
+/// (`lazy.rs`).
 pub(super) fn forward_block<T: Element>(
     inputs: &[(&[T], usize)],
     nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
-    values: &mut [f64],
+    values: &mut [T],
     at: usize,
     len: usize,
 ) {
-    // The widening and rounding loops in 256- or 512-bit instructions where the CPU has them.
+    // The copies in 256- or 512-bit instructions where the CPU has them (a call to `memcpy`
+    // per block and input made the `f64` seed's gradient at 10⁷ 6 % slower).
     simd!(
         lanes::isa(MIN_ELEMENTS),
         forward_block_on(inputs, nodes, values, at, len)
@@ -436,19 +596,14 @@ pub(super) fn forward_block<T: Element>(
 fn forward_block_on<T: Element>(
     inputs: &[(&[T], usize)],
     nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
-    values: &mut [f64],
+    values: &mut [T],
     at: usize,
     len: usize,
 ) {
     let n_in = inputs.len();
     for (k, (x, offset)) in inputs.iter().enumerate() {
         let from = offset + at;
-        for (v, x) in values[k * BLOCK..][..len]
-            .iter_mut()
-            .zip(&x[from..from + len])
-        {
-            *v = x.to_f64();
-        }
+        copy(&mut values[k * BLOCK..][..len], &x[from..from + len]);
     }
     for (n, (op, operands)) in nodes.iter().enumerate() {
         let [a, b] = operands.map(|o| o.slot(n_in));
@@ -460,12 +615,7 @@ fn forward_block_on<T: Element>(
         } else {
             &[]
         };
-        op.forward(a, b, y);
-        if T::NAME != "f64" {
-            for v in y.iter_mut() {
-                *v = T::from_f64(*v).to_f64();
-            }
-        }
+        forward_on(op.as_ref(), a, b, y);
     }
 }
 
@@ -574,7 +724,7 @@ impl<T: Element> Plan<T> {
                 base = next;
             }
         }
-        let run = |scratch: &mut Scratch, s: usize, sinks: &mut Vec<Sink<'_, T>>| {
+        let run = |scratch: &mut Scratch<T>, s: usize, sinks: &mut Vec<Sink<'_, T>>| {
             let range = s * span..((s + 1) * span).min(len);
             self.span(&inputs, &layouts, g, range, sinks, scratch);
         };
@@ -586,10 +736,13 @@ impl<T: Element> Plan<T> {
         } else {
             // One thread's blocks are kept for its next region (a small tensor's pass would
             // otherwise spend a good part of its time allocating them).
-            let mut scratch = KEPT.with_borrow_mut(Option::take).unwrap_or_default();
+            let kept = KEPT.with_borrow_mut(Option::take);
+            let mut scratch = kept
+                .and_then(|k| k.downcast::<Scratch<T>>().ok())
+                .map_or_else(|| Scratch::new(self.slots()), |k| *k);
             scratch.fit(self.slots());
             run(&mut scratch, 0, &mut sinks[0]);
-            KEPT.with_borrow_mut(|k| *k = Some(scratch));
+            KEPT.with_borrow_mut(|k| *k = Some(Box::new(scratch)));
         }
         // The positions two spans both wrote: the later span's part added in.
         let heads: Vec<Vec<(usize, Vec<T>)>> = sinks
@@ -620,7 +773,7 @@ impl<T: Element> Plan<T> {
         g: &[T],
         range: std::ops::Range<usize>,
         sinks: &mut [Sink<'_, T>],
-        s: &mut Scratch,
+        s: &mut Scratch<T>,
     ) {
         let (start, end) = (range.start, range.end);
         let n_in = inputs.len();
@@ -633,11 +786,9 @@ impl<T: Element> Plan<T> {
             let root = n_in + self.nodes.len() - 1;
             let d = &mut s.adjoints[root * BLOCK..][..len];
             if let [g] = g {
-                d.fill(g.to_f64());
+                d.fill(*g);
             } else {
-                for (d, g) in d.iter_mut().zip(&g[at..at + len]) {
-                    *d = g.to_f64();
-                }
+                d.copy_from_slice(&g[at..at + len]);
             }
             s.written[root] = true;
             for (n, (op, operands)) in self.nodes.iter().enumerate().rev() {
@@ -658,20 +809,20 @@ impl<T: Element> Plan<T> {
                 let add = [s.written[a], two && s.written[b]];
                 if !two {
                     let pa = &mut below[a * BLOCK..][..len];
-                    op.backward([va, vb, y], g, [pa, &mut []], add);
+                    backward_on(op.as_ref(), [va, vb, y], g, [pa, &mut []], add);
                 } else if a != b {
                     let (lo, hi) = (a.min(b), a.max(b));
                     let (first, second) = below.split_at_mut(hi * BLOCK);
                     let (plo, phi) = (&mut first[lo * BLOCK..][..len], &mut second[..len]);
                     let (pa, pb) = if a < b { (plo, phi) } else { (phi, plo) };
-                    op.backward([va, vb, y], g, [pa, pb], add);
+                    backward_on(op.as_ref(), [va, vb, y], g, [pa, pb], add);
                     s.written[b] = true;
                 } else {
                     // The same operand twice (`a·a`): the second partial through scratch.
                     let pa = &mut below[a * BLOCK..][..len];
                     let pb = &mut s.pb[..len];
-                    op.backward([va, vb, y], g, [pa, pb], [add[0], false]);
-                    pa.iter_mut().zip(pb.iter()).for_each(|(d, p)| *d += p);
+                    backward_on(op.as_ref(), [va, vb, y], g, [pa, pb], [add[0], false]);
+                    pa.iter_mut().zip(pb.iter()).for_each(|(d, p)| *d = *d + *p);
                 }
                 s.written[a] = true;
             }
@@ -679,7 +830,7 @@ impl<T: Element> Plan<T> {
                 for &k in &l.inputs {
                     let d = &mut s.adjoints[k * BLOCK..][..len];
                     if !s.written[k] {
-                        d.fill(0.0);
+                        d.fill(T::zero());
                     }
                     sink.put(self.inputs[k].offset + at, d);
                 }

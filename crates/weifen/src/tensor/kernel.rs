@@ -11,6 +11,7 @@
 //! faster than lanes for arithmetic at 10⁶ elements).
 
 use super::lanes::{self, Lane, Lanes};
+use super::lanes32::{self, Lanes32};
 use super::{Element, buffer};
 use crate::Scalar;
 use crate::ops::UnaryOp;
@@ -118,9 +119,29 @@ pub(super) fn map_slice<T: Element, L: Lane>(
 
 /// `o = op(s)` element-wise for a unary op of the table, on the lanes `isa` names
 /// (`avx512.rs`, `avx.rs`, or the baseline lanes): the same values either way.
+/// `f32` elements take `f32` lanes (`lanes32`), sixteen at a time, the last `len mod 16`
+/// padded into one more group.
 #[inline]
 pub(super) fn op_slice<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O, isa: lanes::Isa) {
+    if let (Some(s), Some(o)) = (T::as_f32(s), T::as_f32_mut(o)) {
+        simd!(isa, op32_on(s, o, op));
+        return;
+    }
     simd!(isa, op_slice_on::<T, O, Lanes>(s, o, op));
+}
+
+/// `o = op(s)` on `f32` lanes (`s` and `o` of one length).
+#[inline(always)]
+pub(super) fn op32_on<O: UnaryOp>(s: &[f32], o: &mut [f32], op: O) {
+    let (mut w, mut t) = (s.chunks_exact(lanes32::N), o.chunks_exact_mut(lanes32::N));
+    for (s, o) in (&mut w).zip(&mut t) {
+        Lanes32::load(s).unary(op).store(o);
+    }
+    if !w.remainder().is_empty() {
+        Lanes32::load(w.remainder())
+            .unary(op)
+            .store(t.into_remainder());
+    }
 }
 
 #[inline(always)]
@@ -141,13 +162,20 @@ simd_copies! {
     fn op_slice_on<T: Element, O: UnaryOp>(s: &[T], o: &mut [T], op: O) {
         super::op_slice_on::<T, O, Wide>(s, o, op);
     }
+
+    fn op32_on<O: UnaryOp>(s: &[f32], o: &mut [f32], op: O) {
+        super::op32_on(s, o, op);
+    }
 }
 
 /// `op(x)` element-wise for a unary op of the table that runs on lanes (`Lanes::vector`):
 /// [`op_slice`] over the array (in blocks on all cores when large); a strided array takes
 /// the plain loop.
 pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> {
-    let Some(s) = x.as_slice() else {
+    // A strided `f32` operand is copied first, so that its elements take the `f32` lanes as
+    // a contiguous one's do (the same bits whatever the layout).
+    let copy = (T::NAME == "f32" && x.as_slice().is_none()).then(|| x.as_standard_layout());
+    let Some(s) = copy.as_ref().map_or(x.as_slice(), |c| c.as_slice()) else {
         return map(x, one(op));
     };
     let isa = lanes::isa(s.len());

@@ -13,8 +13,8 @@
 //! region (which recomputes its values from its inputs) reads none of them.
 //!
 //! The values are the same as op by op: each op runs the forward pass's own kernels on the
-//! same positions (`fusion::Pointwise::forward`), an `f32` value rounded after each op as it
-//! would have been stored. What a pending tensor costs is recomputation: each read
+//! same positions (`fusion::Pointwise::forward`; `f32` in `f32` lanes, as the forward
+//! kernels compute it). What a pending tensor costs is recomputation: each read
 //! intermediate computes its own recipe from the arrays (a rule under `create_graph` reads
 //! several), which is compute on data in cache where op by op was a pass over memory.
 
@@ -187,14 +187,12 @@ impl<T: Element> Recipe<T> {
             .collect();
         let slots = inputs.len() + nodes.len();
         let last = (slots - 1) * BLOCK;
-        let run = |values: &mut Vec<f64>, start: usize, out: &mut [T]| {
-            values.resize(slots * BLOCK, 0.0);
+        let run = |values: &mut Vec<T>, start: usize, out: &mut [T]| {
+            values.resize(slots * BLOCK, T::zero());
             for (b, out) in out.chunks_mut(BLOCK).enumerate() {
                 let len = out.len();
                 fusion::forward_block(&inputs, &nodes, values, start + b * BLOCK, len);
-                for (o, v) in out.iter_mut().zip(&values[last..][..len]) {
-                    *o = T::from_f64(*v);
-                }
+                out.copy_from_slice(&values[last..][..len]);
             }
         };
         if kernel::parallel(len) {
