@@ -280,6 +280,23 @@ mod tests {
         ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("a vector")
     }
 
+    #[test]
+    fn a_strided_f32_operand_gives_the_bits_of_a_contiguous_one() {
+        // Values in and out of the f32 exp kernel's range, whose results can differ from
+        // the f64 kernel's in the last bit (the one-element path a strided operand took).
+        let v: Vec<f32> = (0..6000).map(|i| -100.0 + 0.0331 * i as f32).collect();
+        let a = ArrayD::from_shape_vec(IxDyn(&[6, 1000]), v).expect("6 × 1000");
+        let strided = a.clone().reversed_axes();
+        assert!(strided.as_slice().is_none());
+        for op in [crate::ops::Unary::Exp, crate::ops::Unary::Sin] {
+            let got = map_op(&strided, op);
+            let want = map_op(&a, op).reversed_axes();
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert_eq!(g.to_bits(), w.to_bits(), "{op:?}: {g:e} against {w:e}");
+            }
+        }
+    }
+
     // Lengths around the stage (512) and the lane widths (4, 8), and one above the parallel
     // threshold: every element is written once, by its own function, in place.
     #[test]
