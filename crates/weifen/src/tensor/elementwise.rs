@@ -105,13 +105,17 @@ fn one<F: ElementwiseFn, T: Element>(f: &F, x: T) -> (T, T) {
 /// elements through lanes whatever their width, as in `kernel::map_slice`).
 #[inline(always)]
 fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], d: &mut [T]) {
+    let streams = [x.as_ptr(), v.as_ptr(), d.as_ptr()];
     let (mut w, mut vs, mut ds) = (
         x.chunks_exact(L::N),
         v.chunks_exact_mut(L::N),
         d.chunks_exact_mut(L::N),
     );
-    for ((x, v), d) in (&mut w).zip(&mut vs).zip(&mut ds) {
-        lanes::<F, T, L>(f, x, v, d);
+    for (k, ((c, v), d)) in (&mut w).zip(&mut vs).zip(&mut ds).enumerate() {
+        for p in streams {
+            kernel::prefetch(p, k * L::N);
+        }
+        lanes::<F, T, L>(f, c, v, d);
     }
     let (mut w, mut vs, mut ds) = (
         w.remainder().chunks_exact(4),
@@ -132,13 +136,17 @@ fn block_on<F: ElementwiseFn, T: Element, L: Lane>(f: &F, x: &[T], v: &mut [T], 
 #[inline(always)]
 fn block32_on<F: ElementwiseFn>(f: &F, x: &[f32], v: &mut [f32], d: &mut [f32]) {
     let n = lanes32::N;
+    let streams = [x.as_ptr(), v.as_ptr(), d.as_ptr()];
     let (mut w, mut vs, mut ds) = (
         x.chunks_exact(n),
         v.chunks_exact_mut(n),
         d.chunks_exact_mut(n),
     );
-    for ((x, v), d) in (&mut w).zip(&mut vs).zip(&mut ds) {
-        lanes32(f, x, v, d);
+    for (k, ((c, v), d)) in (&mut w).zip(&mut vs).zip(&mut ds).enumerate() {
+        for p in streams {
+            kernel::prefetch(p, k * n);
+        }
+        lanes32(f, c, v, d);
     }
     if !w.remainder().is_empty() {
         lanes32(f, w.remainder(), vs.into_remainder(), ds.into_remainder());
@@ -156,9 +164,13 @@ fn lanes32<F: ElementwiseFn>(f: &F, x: &[f32], v: &mut [f32], d: &mut [f32]) {
 /// `o = f(s)` for `f32` elements on `f32` lanes, as [`block32_on`].
 #[inline(always)]
 fn map32_on<F: ElementwiseFn>(f: &F, s: &[f32], o: &mut [f32]) {
+    let streams = [s.as_ptr(), o.as_ptr()];
     let (mut w, mut t) = (s.chunks_exact(lanes32::N), o.chunks_exact_mut(lanes32::N));
-    for (s, o) in (&mut w).zip(&mut t) {
-        f.eval(Lanes32::load(s)).store(o);
+    for (k, (c, o)) in (&mut w).zip(&mut t).enumerate() {
+        for p in streams {
+            kernel::prefetch(p, k * lanes32::N);
+        }
+        f.eval(Lanes32::load(c)).store(o);
     }
     if !w.remainder().is_empty() {
         f.eval(Lanes32::load(w.remainder()))

@@ -368,6 +368,16 @@ fn binary_backward<O: BinaryOp, L: Lane<Four = L>>(
 // AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
 // The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
 // block, so the same elements go through lanes whatever the machine.
+/// Asks for the memory 2 KB past the `len` elements from `at` of the array at `p`, one
+/// request per cache line (`kernel::prefetch`): the streams a region or pending buffer reads
+/// and writes, a few blocks ahead.
+#[inline(always)]
+pub(super) fn prefetch_block<T>(p: *const T, at: usize, len: usize) {
+    for i in (0..len).step_by(64 / std::mem::size_of::<T>()) {
+        kernel::prefetch(p, at + i);
+    }
+}
+
 /// `o = s`, element by element: a loop the caller's copy compiles in its own vectors.
 #[inline(always)]
 pub(super) fn copy<T: Copy>(o: &mut [T], s: &[T]) {
@@ -604,6 +614,7 @@ fn forward_block_on<T: Element>(
     for (k, (x, offset)) in inputs.iter().enumerate() {
         let from = offset + at;
         copy(&mut values[k * BLOCK..][..len], &x[from..from + len]);
+        prefetch_block(x.as_ptr(), from, len);
     }
     for (n, (op, operands)) in nodes.iter().enumerate() {
         let [a, b] = operands.map(|o| o.slot(n_in));
@@ -788,6 +799,7 @@ impl<T: Element> Plan<T> {
             if let [g] = g {
                 d.fill(*g);
             } else {
+                prefetch_block(g.as_ptr(), at, len);
                 d.copy_from_slice(&g[at..at + len]);
             }
             s.written[root] = true;
@@ -827,6 +839,12 @@ impl<T: Element> Plan<T> {
                 s.written[a] = true;
             }
             for (l, sink) in layouts.iter().zip(sinks.iter_mut()) {
+                // The target's positions of the blocks ahead.
+                if let Some(&k) = l.inputs.first()
+                    && let Some(p) = (self.inputs[k].offset + at).checked_sub(sink.base)
+                {
+                    prefetch_block(sink.own.as_ptr(), p, len);
+                }
                 for &k in &l.inputs {
                     let d = &mut s.adjoints[k * BLOCK..][..len];
                     if !s.written[k] {

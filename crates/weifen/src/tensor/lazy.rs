@@ -191,6 +191,7 @@ impl<T: Element> Recipe<T> {
             values.resize(slots * BLOCK, T::zero());
             for (b, out) in out.chunks_mut(BLOCK).enumerate() {
                 let len = out.len();
+                fusion::prefetch_block(out.as_ptr(), 0, len);
                 fusion::forward_block(&inputs, &nodes, values, start + b * BLOCK, len);
                 out.copy_from_slice(&values[last..][..len]);
             }
