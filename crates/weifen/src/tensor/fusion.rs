@@ -364,10 +364,6 @@ fn binary_backward<O: BinaryOp, L: Lane<Four = L>>(
     }
 }
 
-// The block kernels on wide lanes: each is its generic kernel compiled with AVX2 or
-// AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
-// The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
-// block, so the same elements go through lanes whatever the machine.
 /// Asks for the memory 2 KB past the `len` elements from `at` of the array at `p`, one
 /// request per cache line (`kernel::prefetch`): the streams a region or pending buffer reads
 /// and writes, a few blocks ahead.
@@ -386,6 +382,10 @@ pub(super) fn copy<T: Copy>(o: &mut [T], s: &[T]) {
     }
 }
 
+// The block kernels on wide lanes: each is its generic kernel compiled with AVX2 or
+// AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
+// The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
+// block, so the same elements go through lanes whatever the machine.
 simd_copies! {
     fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
