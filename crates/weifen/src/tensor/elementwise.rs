@@ -11,9 +11,9 @@
 //! so each op of `f` (its kernel and the table's rule) runs on four or eight values per
 //! instruction; the last `len mod 4` elements take the one-element dual. `f32` elements go
 //! sixteen at a time through `f32` lanes computed in `f32` (`lanes32`: the op-by-op graph's
-//! bits for arithmetic, `exp` within 1 ulp), the last `len mod 16` padded into one more group. [`Derivative`] is
-//! `f′` as a function of its own, from the same dual number, so derivatives of any order need
-//! no code of their own.
+//! bits for arithmetic, `exp` within 1 ulp), the last `len mod 16` padded into one more
+//! group. [`Derivative`] is `f′` as a function of its own, from the same dual number, so
+//! derivatives of any order need no code of their own.
 
 use super::dual::Dual;
 use super::kernel::{self, BLOCK, load, store};

@@ -154,14 +154,6 @@ fn put32(p: &mut [f32], g: Lanes32, d: Lanes32, add: bool) {
     v.store(p);
 }
 
-/// The starts and ends of `len` elements in groups of sixteen (the last shorter).
-#[inline(always)]
-fn groups32(len: usize) -> impl Iterator<Item = (usize, usize)> {
-    (0..len)
-        .step_by(lanes32::N)
-        .map(move |i| (i, (i + lanes32::N).min(len)))
-}
-
 /// `g·d` written to (or, with `add`, added to) the `L::N` elements of `p`.
 #[inline(always)]
 fn put<L: Lane>(p: &mut [f64], g: L, d: L, add: bool) {
@@ -218,7 +210,7 @@ fn unary_backward32<O: UnaryOp>(
     [pa, _]: [&mut [f32]; 2],
     add: [bool; 2],
 ) {
-    for (i, e) in groups32(a.len()) {
+    for (i, e) in lanes32::groups(a.len()) {
         let d = op.derivative(&Lanes32::load(&a[i..e]), &Lanes32::load(&y[i..e]));
         put32(&mut pa[i..e], Lanes32::load(&g[i..e]), d, add[0]);
     }
@@ -298,7 +290,7 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
 /// pass's plain loop gives them).
 #[inline(always)]
 fn binary32<O: BinaryOp>(op: O, a: &[f32], b: &[f32], y: &mut [f32]) {
-    for (i, e) in groups32(a.len()) {
+    for (i, e) in lanes32::groups(a.len()) {
         let v = Lanes32::load(&a[i..e]).binary(op, Lanes32::load(&b[i..e]));
         v.store(&mut y[i..e]);
     }
@@ -313,7 +305,7 @@ fn binary_backward32<O: BinaryOp>(
     [pa, pb]: [&mut [f32]; 2],
     add: [bool; 2],
 ) {
-    for (i, e) in groups32(a.len()) {
+    for (i, e) in lanes32::groups(a.len()) {
         let load = |s: &[f32]| Lanes32::load(&s[i..e]);
         let (da, db) = op.partials(&load(a), &load(b), &load(y));
         put32(&mut pa[i..e], load(g), da, add[0]);

@@ -1,4 +1,5 @@
-//! Sixteen `f32` lanes computed in `f32`, for the fused path on `f32` tensors.
+//! Sixteen `f32` lanes computed in `f32`, for the kernels of `f32` tensors that run on
+//! lanes (the fused path, the unary ops on lanes, regions and pending values).
 //!
 //! Why: the other lanes widen an `f32` element to `f64`, so an `f32` tensor's fused kernel
 //! runs at `f64`'s width (eight per AVX-512 instruction) and, at 10⁷ elements, is bound by
@@ -31,6 +32,15 @@ pub(super) const N: usize = 16;
 /// Sixteen `f32` values.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lanes32(pub(super) [f32; N]);
+
+/// The starts and ends of `len` elements in groups of sixteen, the last one shorter (padded
+/// by `load`, cut by `store`): the walk of the region kernels on these lanes. The fused and
+/// unary kernels walk `chunks_exact` and take the remainder after: in cache, this walk's
+/// bounds per group made them 17–25 % slower.
+#[inline(always)]
+pub(super) fn groups(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len).step_by(N).map(move |i| (i, (i + N).min(len)))
+}
 
 impl Lanes32 {
     /// The lanes `a[0..16]`, or `a` followed by zeros when it is shorter (the last elements
