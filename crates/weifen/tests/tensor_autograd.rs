@@ -61,6 +61,43 @@ fn seed_first_and_second_derivative_through_create_graph() {
     assert!(!d2.requires_grad());
 }
 
+/// `grad` of the seed at `x` with output gradient `g`, and the second derivative through
+/// `create_graph` with output gradient `g` again, as bits.
+fn first_and_second(x: &Tensor, g: &Tensor) -> (Vec<u64>, Vec<u64>) {
+    let x = x.clone().requires_grad_(true);
+    let y = f(x.clone());
+    let d = grad(&[&y], &[&x], &[g], create()).unwrap().remove(0);
+    let d2 = grad(&[&d], &[&x], &[g], GradOptions::default())
+        .unwrap()
+        .remove(0);
+    let bits = |t: &Tensor| t.to_vec().iter().map(|v| v.to_bits()).collect();
+    (bits(&d), bits(&d2))
+}
+
+#[test]
+fn an_output_gradient_made_of_one_value_gives_the_bits_of_the_same_values_given_one_by_one() {
+    // `ones_like` and `full_like` are known to hold one value, and a product by them is
+    // skipped (ones) or made a product by a constant; `from_vec` of the same values is not
+    // known to be uniform and takes the full product.
+    let x = Tensor::linspace(-3.0, 5.0, 1001);
+    for c in [1.0, 2.5, -1.0, 0.0] {
+        let uniform = Tensor::full_like(&x, c);
+        let given = Tensor::from(vec![c; x.len()]);
+        assert_eq!(
+            first_and_second(&x, &uniform),
+            first_and_second(&x, &given),
+            "output gradient {c}"
+        );
+    }
+    // And the values are right: c·f′ and c·f″.
+    let g = Tensor::full_like(&x, 2.5);
+    let xr = x.clone().requires_grad_(true);
+    let d = grad(&[&f(xr.clone())], &[&xr], &[&g], GradOptions::default())
+        .unwrap()
+        .remove(0);
+    assert!(max_err(&d, &x, |x| 2.5 * f1(x)) < 1e-13);
+}
+
 #[test]
 fn third_derivative_of_sin_through_two_create_graphs() {
     // d³/dx³ sin = −cos

@@ -36,6 +36,10 @@ pub(super) struct Buffer<T: Element> {
     /// The values; an empty placeholder while pending.
     ready: ArrayD<T>,
     pending: Option<Box<Pending<T>>>,
+    /// The value of every element, when the buffer was made as one value repeated
+    /// ([`Buffer::uniform`]: `ones_like` as an output gradient), so that a product by it
+    /// can be skipped or made a product by a constant.
+    uniform: Option<T>,
 }
 
 /// A pending buffer's shape, its recipe until computed, and then its values.
@@ -50,7 +54,23 @@ impl<T: Element> Buffer<T> {
         Buffer {
             ready: a,
             pending: None,
+            uniform: None,
         }
+    }
+
+    /// `c` in `shape`.
+    pub(super) fn uniform(shape: &[usize], c: T) -> Buffer<T> {
+        Buffer {
+            ready: full(shape, c),
+            pending: None,
+            uniform: Some(c),
+        }
+    }
+
+    /// The value of every element, if the buffer was made as one value repeated (a buffer
+    /// made otherwise gives `None`, whatever its values).
+    pub(super) fn uniform_value(&self) -> Option<T> {
+        self.uniform
     }
 
     /// Values of `shape` to be computed by `recipe` when first read.
@@ -62,6 +82,7 @@ impl<T: Element> Buffer<T> {
                 value: OnceLock::new(),
                 recipe: Mutex::new(Some(recipe)),
             })),
+            uniform: None,
         }
     }
 

@@ -1,9 +1,11 @@
 //! Constructors: ranges, constant fills, seeded random tensors, and the `tensor!` literal.
 
+use super::buffer::Buffer;
 use super::{Element, Tensor, buffer};
 use ndarray::{ArrayD, IxDyn};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
+use std::sync::Arc;
 
 /// Constructors of `f64` tensors; [`cast`](Tensor::cast) converts to `f32`.
 impl Tensor {
@@ -75,7 +77,10 @@ impl<T: Element> Tensor<T> {
     pub(super) fn filled(shape: &[usize], c: f64) -> Tensor<T> {
         // From the pool of freed buffers where it can: a fresh large vector is page faults
         // (the `ones_like` of a 10⁶-element gradient cost twice its fill).
-        Tensor::from_data(buffer::full(shape, T::from_f64(c)))
+        Tensor {
+            data: Arc::new(Buffer::uniform(shape, T::from_f64(c))),
+            node: None,
+        }
     }
 
     /// `c` in the shape of `t`.

@@ -123,14 +123,25 @@ fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
     })
 }
 
-/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`),
-/// and taking the table's constant-operand op (`MulConst`, one pass) for any other constant.
+/// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`)
+/// or `g` ones of `p`'s shape (an output gradient `ones_like(y)`), and taking the table's
+/// constant-operand op (`MulConst`, one pass) for any other constant, or any other `g` made
+/// as one value repeated.
 fn times<T: Element>(g: &Tensor<T>, p: &Tensor<T>) -> Tensor<T> {
     if p.node.is_none() && p.ndim() == 0 {
         return match p.item().to_f64() {
             1.0 => g.clone(),
             -1.0 => unary(g, ops::Neg),
             c => unary(g, ops::MulConst(c)),
+        };
+    }
+    if let Some(c) = g.data.uniform_value()
+        && g.node.is_none()
+        && g.shape() == p.shape()
+    {
+        return match c.to_f64() {
+            1.0 => p.clone(),
+            c => unary(p, ops::MulConst(c)),
         };
     }
     or_panic(try_binary(g, ops::Mul, p))
