@@ -28,6 +28,9 @@ pub trait Element:
     /// The pool of freed buffers of this type (see the `buffer` module).
     #[doc(hidden)]
     fn pool() -> &'static std::sync::Mutex<Vec<Vec<Self>>>;
+    /// This thread's freed small buffers of this type (see the `buffer` module).
+    #[doc(hidden)]
+    fn local() -> &'static std::thread::LocalKey<std::cell::RefCell<Vec<Vec<Self>>>>;
     /// The elements as `f32` when this type is `f32` (the fused path has `f32` lanes of its
     /// own), else `None`.
     #[doc(hidden)]
@@ -48,6 +51,13 @@ impl Element for f64 {
     fn pool() -> &'static std::sync::Mutex<Vec<Vec<f64>>> {
         static POOL: std::sync::Mutex<Vec<Vec<f64>>> = std::sync::Mutex::new(Vec::new());
         &POOL
+    }
+    fn local() -> &'static std::thread::LocalKey<std::cell::RefCell<Vec<Vec<f64>>>> {
+        thread_local! {
+            static LOCAL: std::cell::RefCell<Vec<Vec<f64>>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        &LOCAL
     }
     #[inline(always)]
     fn to_f64(self) -> f64 {
@@ -80,6 +90,13 @@ impl Element for f32 {
     fn pool() -> &'static std::sync::Mutex<Vec<Vec<f32>>> {
         static POOL: std::sync::Mutex<Vec<Vec<f32>>> = std::sync::Mutex::new(Vec::new());
         &POOL
+    }
+    fn local() -> &'static std::thread::LocalKey<std::cell::RefCell<Vec<Vec<f32>>>> {
+        thread_local! {
+            static LOCAL: std::cell::RefCell<Vec<Vec<f32>>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        &LOCAL
     }
     #[inline(always)]
     fn to_f64(self) -> f64 {
