@@ -208,12 +208,15 @@ fn rosenbrock_bench(c: &mut Criterion) {
             .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
             .collect::<Vec<_>>(),
     );
+    // The value is read: a sum of element-wise ops is pending until then.
     group.bench_with_input(BenchmarkId::new("eval", n), &x, |b, x| {
         b.iter(|| {
             let _guard = no_grad();
-            rosenbrock(black_box(x))
+            rosenbrock(black_box(x)).item()
         })
     });
+    // The gradient alone (`torch.autograd.grad(rosen(x), x)`): the value is not read, so
+    // it is not computed.
     group.bench_with_input(BenchmarkId::new("gradient", n), &x, |b, x| {
         b.iter(|| {
             let x = black_box(x).clone().requires_grad_(true);
@@ -221,6 +224,17 @@ fn rosenbrock_bench(c: &mut Criterion) {
             grad(&[&y], &[&x], &[], GradOptions::default())
                 .unwrap()
                 .remove(0)
+        })
+    });
+    // Both, the value read after the gradient.
+    group.bench_with_input(BenchmarkId::new("value_and_gradient", n), &x, |b, x| {
+        b.iter(|| {
+            let x = black_box(x).clone().requires_grad_(true);
+            let y = rosenbrock(&x);
+            let d = grad(&[&y], &[&x], &[], GradOptions::default())
+                .unwrap()
+                .remove(0);
+            (y.item(), d)
         })
     });
     group.finish();

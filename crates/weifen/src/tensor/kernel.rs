@@ -306,21 +306,23 @@ pub(super) fn zip<T: Element, R: Element>(
     out
 }
 
+/// The elements [`sum_all`] sums apart on a large array, whose sums it then sums.
+pub(super) const SUM_BLOCK: usize = 1 << 13;
+
 /// The sum of all elements, in fixed-size blocks so that the result does not depend on the
-/// number of threads.
+/// number of threads (`lazy::sum` keeps this order).
 pub(super) fn sum_all<T: Element>(x: &ArrayD<T>) -> T {
-    const BLOCK: usize = 1 << 13;
     match x.as_slice_memory_order() {
         Some(s) if s.len() >= PARALLEL_MIN => {
             use rayon::prelude::*;
-            let partial: Vec<T> = s.par_chunks(BLOCK).map(sum_slice).collect();
+            let partial: Vec<T> = s.par_chunks(SUM_BLOCK).map(sum_slice).collect();
             sum_slice(&partial)
         }
         _ => x.sum(),
     }
 }
 
-fn sum_slice<T: Element>(s: &[T]) -> T {
+pub(super) fn sum_slice<T: Element>(s: &[T]) -> T {
     s.iter().fold(T::zero(), |a, &b| a + b)
 }
 

@@ -27,12 +27,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How to compute a pending buffer: element-wise ops on arrays read from an offset. The last
-/// step is the result; with no step, the result is the first array itself (a window).
+/// step is the result; with no step, the result is the first array itself (a window). A
+/// *sum* recipe's buffer is the sum of those values (one element), which are never stored.
 #[derive(Clone)]
 pub(super) struct Recipe<T: Element> {
     /// Arrays whose values are computed, contiguous, with the offset to read from.
     arrays: Vec<(Arc<Buffer<T>>, usize)>,
     steps: Vec<Step>,
+    /// Whether the buffer is the sum of the values (of how many) rather than the values.
+    sum: Option<usize>,
 }
 
 /// One op of a recipe: what it computes, from what, and which pending buffer's result it was
@@ -72,6 +75,7 @@ pub(super) fn pointwise<T: Element>(
     let mut recipe = Recipe {
         arrays: Vec::new(),
         steps: Vec::new(),
+        sum: None,
     };
     let mut args = [Operand::Input(0); 2];
     for (arg, t) in args.iter_mut().zip(operands) {
@@ -103,8 +107,26 @@ pub(super) fn window<T: Element>(
     let recipe = Recipe {
         arrays: vec![(x.data.clone(), offset)],
         steps: Vec::new(),
+        sum: None,
     };
     Some(Arc::new(Buffer::pending(&shape, recipe)))
+}
+
+/// The pending sum of all of `x`'s elements, of `shape` (one element), or `None` when it
+/// should be computed now: `x`'s values are not pending, or too few to be summed in the
+/// blocks of [`kernel::sum_all`], whose order (and so whose bits) the pending sum keeps.
+///
+/// So `grad` of a sum of element-wise ops computes no value its backward region does not
+/// recompute itself: the value of the sum is computed when read, in one pass that stores
+/// none of the element-wise values.
+pub(super) fn sum<T: Element>(x: &Tensor<T>, shape: &[usize]) -> Option<Arc<Buffer<T>>> {
+    let len = x.len();
+    let mut recipe = x.data.recipe()?;
+    if len < kernel::PARALLEL_MIN || recipe.steps.is_empty() {
+        return None;
+    }
+    recipe.sum = Some(len);
+    Some(Arc::new(Buffer::pending(shape, recipe)))
 }
 
 impl<T: Element> Recipe<T> {
@@ -113,6 +135,7 @@ impl<T: Element> Recipe<T> {
     /// and computing one never recurses).
     fn absorb(&mut self, b: &Arc<Buffer<T>>) -> Operand {
         if let Some(sub) = b.recipe()
+            && sub.sum.is_none()
             && self.steps.len() + sub.steps.len() < fusion::MAX_NODES
         {
             return self.merge(&sub);
@@ -164,16 +187,20 @@ impl<T: Element> Recipe<T> {
         }
     }
 
-    /// The values, of `shape`, in one blocked pass (on all cores when large).
+    /// The values, of `shape`, in one blocked pass (on all cores when large); for a sum
+    /// recipe, their sum in `shape`.
     pub(super) fn evaluate(self, shape: &[usize]) -> ArrayD<T> {
         #[cfg(test)]
         EVALUATED.with(|e| e.set(e.get() + 1));
-        let len: usize = shape.iter().product();
+        let len: usize = self.sum.unwrap_or_else(|| shape.iter().product());
         let inputs: Vec<(&[T], usize)> = self
             .arrays
             .iter()
             .map(|(b, o)| (b.as_slice().expect("a recipe's arrays are contiguous"), *o))
             .collect();
+        if self.sum.is_some() {
+            return ArrayD::from_elem(IxDyn(shape), self.sum_of(&inputs, len));
+        }
         if self.steps.is_empty() {
             let (x, from) = inputs[0];
             let view = ArrayViewD::from_shape(IxDyn(shape), &x[from..from + len]);
@@ -204,6 +231,41 @@ impl<T: Element> Recipe<T> {
             run(&mut Vec::new(), 0, &mut out);
         }
         ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape")
+    }
+
+    /// The sum of the `len` values: each run of [`kernel::SUM_BLOCK`] computed into a
+    /// buffer of that size and summed as [`kernel::sum_all`] sums it (on all cores), then
+    /// the runs' sums as it sums them, so the bits are those of the sum of the stored values.
+    fn sum_of(&self, inputs: &[(&[T], usize)], len: usize) -> T {
+        let nodes: Vec<_> = self
+            .steps
+            .iter()
+            .map(|s| (s.op.kernel(), s.operands))
+            .collect();
+        let slots = inputs.len() + nodes.len();
+        let last = (slots - 1) * BLOCK;
+        let runs: Vec<T> = (0..len.div_ceil(kernel::SUM_BLOCK))
+            .into_par_iter()
+            .map_init(
+                || {
+                    (
+                        vec![T::zero(); slots * BLOCK],
+                        vec![T::zero(); kernel::SUM_BLOCK],
+                    )
+                },
+                |(values, run), r| {
+                    let start = r * kernel::SUM_BLOCK;
+                    let run = &mut run[..kernel::SUM_BLOCK.min(len - start)];
+                    for (b, out) in run.chunks_mut(BLOCK).enumerate() {
+                        let n = out.len();
+                        fusion::forward_block(inputs, &nodes, values, start + b * BLOCK, n);
+                        out.copy_from_slice(&values[last..][..n]);
+                    }
+                    kernel::sum_slice(run)
+                },
+            )
+            .collect();
+        kernel::sum_slice(&runs)
     }
 }
 
@@ -259,6 +321,48 @@ mod tests {
             grad(&[&y], &[&x], &[], recorded).unwrap();
         });
         assert!(n > 1, "{n}");
+    }
+
+    #[test]
+    fn a_pending_sum_is_computed_only_when_read_with_the_bits_of_the_stored_values_sum() {
+        // Lengths around the sum's blocks, from the least a pending sum takes.
+        let b = kernel::SUM_BLOCK;
+        for n in [kernel::PARALLEL_MIN, 5 * b - 1, 5 * b + 1, 9 * b + 77] {
+            let x = Tensor::linspace(-1.3, 1.1, n + 1);
+            let (y, stored) = (rosenbrock(&x), {
+                let n = x.len();
+                let (head, tail) = (x.slice(0, 0, n - 1), x.slice(0, 1, n));
+                let v = (tail - head.clone().powi(2)).powi(2) * 100.0 + (1.0 - head).powi(2);
+                let _ = v.array();
+                v.sum()
+            });
+            assert!(!y.data.is_ready() && stored.data.is_ready());
+            assert_eq!(y.item().to_bits(), stored.item().to_bits(), "n = {n}");
+            // f32 too.
+            let x32 = x.cast::<f32>();
+            let y32 = (x32.clone().sin() * x32.clone() + 0.5).sum();
+            let v32 = x32.clone().sin() * x32 + 0.5;
+            let _ = v32.array();
+            assert_eq!(y32.item().to_bits(), v32.sum().item().to_bits(), "n = {n}");
+        }
+        // `grad` of the sum computes no recipe (its backward region recomputes the values);
+        // reading the sum after computes it once.
+        let x = Tensor::linspace(-1.0, 1.0, kernel::PARALLEL_MIN + 1).requires_grad_(true);
+        let y = rosenbrock(&x);
+        let n = evaluations(|| {
+            grad(&[&y], &[&x], &[], GradOptions::default()).unwrap();
+        });
+        assert_eq!(n, 0);
+        assert_eq!(evaluations(|| assert!(y.item().is_finite())), 1);
+        // A sum of values that are not pending, or too few, is computed at once.
+        assert!(
+            Tensor::linspace(0.0, 1.0, kernel::PARALLEL_MIN)
+                .sum()
+                .data
+                .is_ready()
+        );
+        let few = Tensor::linspace(0.0, 1.0, kernel::PARALLEL_MIN - 1);
+        assert!((few.clone() * 2.0).sum().data.is_ready());
     }
 
     #[test]

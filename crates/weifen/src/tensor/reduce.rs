@@ -10,7 +10,7 @@ use super::buffer::Buffer;
 use super::error::or_panic;
 use super::fusion::Fusion;
 use super::graph::{is_grad_enabled, record_node};
-use super::{Element, Tensor, TensorError, kernel};
+use super::{Element, Tensor, TensorError, kernel, lazy};
 use crate::Scalar;
 use ndarray::{ArrayD, Axis, Zip};
 use std::sync::Arc;
@@ -66,26 +66,29 @@ impl<T: Element> Tensor<T> {
         }
     }
 
-    /// The reduction over everything (`dim = None`, a 0-d result unless `keepdim`) or along
-    /// `dim`.
-    fn reduce(
+    /// The shape of a reduction over everything: 0-d, or ones with `keepdim`.
+    fn reduced_shape(&self, keepdim: bool) -> Vec<usize> {
+        if keepdim {
+            vec![1; self.ndim()]
+        } else {
+            vec![]
+        }
+    }
+
+    /// The values of the reduction `r` over everything or along `dim`.
+    fn reduced(
         &self,
         r: Reduce,
         dim: Option<usize>,
         keepdim: bool,
-    ) -> Result<Tensor<T>, TensorError> {
-        let out: ArrayD<T> = match dim {
+    ) -> Result<ArrayD<T>, TensorError> {
+        Ok(match dim {
             None => {
                 let v = match r {
                     Reduce::Sum => kernel::sum_all(&self.data),
                     _ => r.lane(self.data.view()),
                 };
-                let shape = if keepdim {
-                    vec![1; self.ndim()]
-                } else {
-                    vec![]
-                };
-                ArrayD::from_elem(shape, v)
+                ArrayD::from_elem(self.reduced_shape(keepdim), v)
             }
             Some(d) => {
                 self.check_dim(r.name(), d)?;
@@ -97,6 +100,25 @@ impl<T: Element> Tensor<T> {
                 };
                 if keepdim { y.insert_axis(Axis(d)) } else { y }
             }
+        })
+    }
+
+    /// The reduction over everything (`dim = None`, a 0-d result unless `keepdim`) or along
+    /// `dim`.
+    fn reduce(
+        &self,
+        r: Reduce,
+        dim: Option<usize>,
+        keepdim: bool,
+    ) -> Result<Tensor<T>, TensorError> {
+        // The sum of everything of pending values is pending too (`lazy::sum`).
+        let pending = match (r, dim) {
+            (Reduce::Sum, None) => lazy::sum(self, &self.reduced_shape(keepdim)),
+            _ => None,
+        };
+        let data = match pending {
+            Some(data) => data,
+            None => Arc::new(Buffer::new(self.reduced(r, dim, keepdim)?)),
         };
         let shape = self.shape().to_vec();
         let fusion = match (r, dim) {
@@ -106,7 +128,7 @@ impl<T: Element> Tensor<T> {
         Ok(record_node(
             r.name(),
             &[self],
-            Arc::new(Buffer::new(out)),
+            data,
             Box::new(move |inputs, y, g| {
                 let x = &inputs[0];
                 // The result and its gradient with the reduced dimension(s) kept, so that they
