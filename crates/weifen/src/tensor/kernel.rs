@@ -329,9 +329,46 @@ pub(super) fn sum_slice<T: Element>(s: &[T]) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::Unary;
 
     fn array(v: Vec<f64>) -> ArrayD<f64> {
         ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("a vector")
+    }
+
+    #[test]
+    fn f32_lanes_give_the_same_bits_on_every_instruction_set() {
+        // `exp`'s fused multiply-adds round once on every copy: in hardware on AVX2 (with
+        // FMA) and AVX-512, in software on the baseline.
+        let mut x: Vec<f32> = (0..=400_000).map(|i| -100.0 + i as f32 * 5e-4).collect();
+        x.extend([
+            0.0,
+            -0.0,
+            1e-45,
+            f32::MIN_POSITIVE,
+            88.7,
+            -103.9,
+            f32::NAN,
+            f32::INFINITY,
+        ]);
+        let ops = [Unary::Exp, Unary::Sin, Unary::MulConst(0.1), Unary::Powi(3)];
+        for op in ops {
+            let mut base = vec![0.0; x.len()];
+            op32_on(&x, &mut base, op);
+            let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            #[cfg(target_arch = "x86_64")]
+            for isa in [lanes::Isa::Avx2, lanes::Isa::Avx512] {
+                let has = match isa {
+                    lanes::Isa::Avx2 => lanes::avx2(),
+                    _ => lanes::avx512(),
+                };
+                if !has {
+                    continue;
+                }
+                let mut wide = vec![0.0; x.len()];
+                op_slice(&x, &mut wide, op, isa);
+                assert_eq!(bits(&wide), bits(&base), "{op:?} on {isa:?}");
+            }
+        }
     }
 
     #[test]

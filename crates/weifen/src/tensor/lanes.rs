@@ -109,12 +109,13 @@ pub(super) fn all_zero<L: Lane>(x: L) -> bool {
 }
 
 /// Whether the kernels of the op table's ops run on AVX2 lanes (`avx.rs`): the CPU has
-/// them (checked once; the standard library caches it).
+/// them, and FMA, which the `f32` lanes' `exp` takes in those copies (checked once; the
+/// standard library caches it).
 #[inline(always)]
 pub(super) fn avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        std::arch::is_x86_feature_detected!("avx2")
+        std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -59,7 +59,7 @@ macro_rules! simd_copies {
     };
     // After the arm above, which the copies' own calls must match first.
     ($($fns:tt)*) => {
-        simd_copies!(@copy avx2, "avx2", $crate::tensor::avx::Avx, $($fns)*);
+        simd_copies!(@copy avx2, "avx2,fma", $crate::tensor::avx::Avx, $($fns)*);
         simd_copies!(@copy avx512, "avx512f", $crate::tensor::avx512::Avx512, $($fns)*);
     };
 }
