@@ -19,7 +19,7 @@
 //! several), which is compute on data in cache where op by op was a pass over memory.
 
 use super::buffer::{self, Buffer};
-use super::fusion::{self, BLOCK, Operand, PointwiseOp, SPAN};
+use super::fusion::{self, BLOCK, Operand, Pointwise, PointwiseOp, SPAN};
 use super::{Element, Tensor, kernel};
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use rayon::prelude::*;
@@ -207,21 +207,9 @@ impl<T: Element> Recipe<T> {
             return buffer::copy_of(view.expect("the length of the shape"));
         }
         let mut out = buffer::scratch(len);
-        let nodes: Vec<_> = self
-            .steps
-            .iter()
-            .map(|s| (s.op.kernel(), s.operands))
-            .collect();
-        let slots = inputs.len() + nodes.len();
-        let last = (slots - 1) * BLOCK;
+        let nodes = self.nodes();
         let run = |values: &mut Vec<T>, start: usize, out: &mut [T]| {
-            values.resize(slots * BLOCK, T::zero());
-            for (b, out) in out.chunks_mut(BLOCK).enumerate() {
-                let len = out.len();
-                fusion::prefetch_block(out.as_ptr(), 0, len);
-                fusion::forward_block(&inputs, &nodes, values, start + b * BLOCK, len);
-                out.copy_from_slice(&values[last..][..len]);
-            }
+            fill(&inputs, &nodes, values, start, out);
         };
         if kernel::parallel(len) {
             out.par_chunks_mut(SPAN)
@@ -237,35 +225,48 @@ impl<T: Element> Recipe<T> {
     /// buffer of that size and summed as [`kernel::sum_all`] sums it (on all cores), then
     /// the runs' sums as it sums them, so the bits are those of the sum of the stored values.
     fn sum_of(&self, inputs: &[(&[T], usize)], len: usize) -> T {
-        let nodes: Vec<_> = self
-            .steps
-            .iter()
-            .map(|s| (s.op.kernel(), s.operands))
-            .collect();
-        let slots = inputs.len() + nodes.len();
-        let last = (slots - 1) * BLOCK;
+        let nodes = self.nodes();
         let runs: Vec<T> = (0..len.div_ceil(kernel::SUM_BLOCK))
             .into_par_iter()
             .map_init(
-                || {
-                    (
-                        vec![T::zero(); slots * BLOCK],
-                        vec![T::zero(); kernel::SUM_BLOCK],
-                    )
-                },
+                || (Vec::new(), vec![T::zero(); kernel::SUM_BLOCK]),
                 |(values, run), r| {
                     let start = r * kernel::SUM_BLOCK;
                     let run = &mut run[..kernel::SUM_BLOCK.min(len - start)];
-                    for (b, out) in run.chunks_mut(BLOCK).enumerate() {
-                        let n = out.len();
-                        fusion::forward_block(inputs, &nodes, values, start + b * BLOCK, n);
-                        out.copy_from_slice(&values[last..][..n]);
-                    }
+                    fill(inputs, &nodes, values, start, run);
                     kernel::sum_slice(run)
                 },
             )
             .collect();
         kernel::sum_slice(&runs)
+    }
+
+    /// Each step's kernel and operands, in order.
+    fn nodes(&self) -> Vec<(Box<dyn Pointwise>, [Operand; 2])> {
+        self.steps
+            .iter()
+            .map(|s| (s.op.kernel(), s.operands))
+            .collect()
+    }
+}
+
+/// The values of elements `start..start + out.len()` into `out`, block by block, `values`
+/// holding each block's values of every slot (inputs', then nodes').
+fn fill<T: Element>(
+    inputs: &[(&[T], usize)],
+    nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
+    values: &mut Vec<T>,
+    start: usize,
+    out: &mut [T],
+) {
+    let slots = inputs.len() + nodes.len();
+    values.resize(slots * BLOCK, T::zero());
+    let last = (slots - 1) * BLOCK;
+    for (b, out) in out.chunks_mut(BLOCK).enumerate() {
+        let len = out.len();
+        fusion::prefetch_block(out.as_ptr(), 0, len);
+        fusion::forward_block(inputs, nodes, values, start + b * BLOCK, len);
+        out.copy_from_slice(&values[last..][..len]);
     }
 }
 
