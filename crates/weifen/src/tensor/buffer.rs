@@ -209,7 +209,10 @@ impl<T: Element> Drop for Buffer<T> {
             return;
         }
         let (v, offset) = a.into_raw_vec_and_offset();
-        if offset == Some(0) && !from_pool(len) {
+        if offset != Some(0) {
+            return;
+        }
+        if !from_pool(len) {
             // Once the thread's pool is gone (the thread is ending), the vector is freed.
             let _ = T::local().try_with(|local| {
                 let mut local = local.borrow_mut();
@@ -218,7 +221,7 @@ impl<T: Element> Drop for Buffer<T> {
                 }
                 local.push(v);
             });
-        } else if offset == Some(0) {
+        } else {
             let bytes = |b: &Vec<T>| b.capacity() * size_of::<T>();
             if bytes(&v) > KEEP_BYTES {
                 return;

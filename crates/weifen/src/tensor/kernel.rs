@@ -7,9 +7,9 @@
 //! lanes when the CPU has them, else four on [`Lanes`]; a user's function the same way, see
 //! `elementwise`; `f32` sixteen at a time on `lanes32`); the last `len mod 4` elements take
 //! the one-element function, and a strided operand is copied first, so that its elements
-//! take the lanes a contiguous one's do. The arithmetic ops (unary and binary) and the other binary ops run their `f64`
-//! kernel through [`map`] or [`zip`], whose plain loops LLVM vectorises itself (measured
-//! faster than lanes for arithmetic at 10⁶ elements).
+//! take the lanes a contiguous one's do. The arithmetic ops (unary and binary) and the other
+//! binary ops run their `f64` kernel through [`map`] or [`zip`], whose plain loops LLVM
+//! vectorises itself (measured faster than lanes for arithmetic at 10⁶ elements).
 
 use super::lanes::{self, Lane, Lanes};
 use super::lanes32::{self, Lanes32};
@@ -32,16 +32,7 @@ pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -
     // `extend`); a large one through the stack buffer.
     if let Some(s) = x.as_slice() {
         if !buffer::from_pool(s.len()) {
-            let mut v = buffer::reuse(s.len());
-            for (o, &a) in v.spare_capacity_mut().iter_mut().zip(s) {
-                o.write(f(a));
-            }
-            // SAFETY: `reuse` gave room for `s.len()` elements, and the loop wrote each of
-            // them (it stops at the end of `s`).
-            #[allow(unsafe_code)]
-            unsafe {
-                v.set_len(s.len())
-            };
+            let v = written(s.len(), s.iter().map(|&a| f(a)));
             return buffer::shaped(x.shape(), v);
         }
         let mut v = buffer::reuse(s.len());
@@ -69,6 +60,26 @@ pub(super) fn map<T: Element>(x: &ArrayD<T>, f: impl Fn(T) -> T + Sync + Send) -
         z.for_each(|o, &v| *o = f(v));
     }
     out
+}
+
+/// A vector from the pool (the thread's, for a small one) holding the first `len` values
+/// of `values`, written straight into its room: no zeroing pass, and, unlike `extend`, a
+/// loop the compiler vectorises as it does `collect` into a fresh vector.
+#[inline(always)]
+fn written<T: Element>(len: usize, values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut v = buffer::reuse(len);
+    let mut n = 0;
+    for (o, x) in v.spare_capacity_mut()[..len].iter_mut().zip(values) {
+        o.write(x);
+        n += 1;
+    }
+    debug_assert_eq!(n, len, "as many values as asked for");
+    // SAFETY: the loop wrote the first `n` elements of the room.
+    #[allow(unsafe_code)]
+    unsafe {
+        v.set_len(n)
+    };
+    v
 }
 
 /// How far ahead of a streaming kernel [`prefetch`] asks for memory.
@@ -260,15 +271,7 @@ pub(super) fn zip<T: Element, R: Element>(
         && b.shape() == shape
     {
         if !buffer::from_pool(p.len()) {
-            let mut v = buffer::reuse(p.len());
-            for ((o, &a), &b) in v.spare_capacity_mut().iter_mut().zip(p).zip(q) {
-                o.write(f(a, b));
-            }
-            // SAFETY: as in `map` (`p` and `q` have one shape).
-            #[allow(unsafe_code)]
-            unsafe {
-                v.set_len(p.len())
-            };
+            let v = written(p.len(), p.iter().zip(q).map(|(&p, &q)| f(p, q)));
             return buffer::shaped(a.shape(), v);
         }
         let mut v = buffer::reuse(p.len());

@@ -208,15 +208,14 @@ impl<T: Element> Recipe<T> {
         }
         let mut out = buffer::scratch(len);
         let nodes = self.nodes();
-        let run = |values: &mut Vec<T>, start: usize, out: &mut [T]| {
-            fill(&inputs, &nodes, values, start, out);
-        };
         if kernel::parallel(len) {
             out.par_chunks_mut(SPAN)
                 .enumerate()
-                .for_each_init(Vec::new, |values, (s, out)| run(values, s * SPAN, out));
+                .for_each_init(Vec::new, |values, (s, out)| {
+                    fill(&inputs, &nodes, values, s * SPAN, out);
+                });
         } else {
-            run(&mut Vec::new(), 0, &mut out);
+            fill(&inputs, &nodes, &mut Vec::new(), 0, &mut out);
         }
         ArrayD::from_shape_vec(IxDyn(shape), out).expect("the length of the shape")
     }
