@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """weifen's finite differences beside numdifftools and SciPy, on the same suite.
 
-The suite is the 25 smooth functions of crates/weifen/tests/common/suite.rs (same names,
+The suite is the 25 smooth functions of crates/weifen/tests/integration/common/suite.rs (same names,
 points and exact derivatives). weifen's side comes from the `numeric_suite` example, one JSON
 object per (function, method); this script runs numdifftools' `Derivative` (Richardson
 extrapolation of central differences, its default) and SciPy's

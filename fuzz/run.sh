@@ -7,7 +7,7 @@
 # are panics, hangs and broken invariants). The corpus grows in fuzz/corpus (not committed);
 # crashing inputs land in fuzz/artifacts. Replay one with
 # `fuzz/target/<host>/release/parse_diff_eval fuzz/artifacts/crash-…`, then add it to
-# crates/weifen/tests/fuzz_regressions.rs.
+# crates/weifen/tests/integration/fuzz_regressions.rs.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-300}"

@@ -1,12 +1,12 @@
 //! Fuzz target: parse a formula, print and re-parse it, differentiate it by every exact
 //! method and by finite differences, and check the invariants of
-//! `crates/weifen/tests/common/pipeline.rs` (no panic, error spans inside the input, printing
+//! `crates/weifen/tests/integration/common/pipeline.rs` (no panic, error spans inside the input, printing
 //! round-trips, finite-difference answers within their own bounds).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../crates/weifen/tests/common/pipeline.rs"]
+#[path = "../../crates/weifen/tests/integration/common/pipeline.rs"]
 mod pipeline;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@
 //! cargo run --release -p weifen --example numeric_suite > /tmp/weifen.jsonl
 //! ```
 
-#[path = "../tests/common/suite.rs"]
+#[path = "../tests/integration/common/suite.rs"]
 mod suite;
 
 use std::hint::black_box;

@@ -1,9 +1,7 @@
 //! Printing: plain text parses back to the same expression with the fewest parentheses,
 //! LaTeX, and the form with common subexpressions named.
 
-mod common;
-
-use common::tree;
+use crate::common::tree;
 use proptest::prelude::*;
 use weifen::symbolic::{self, Expr};
 

@@ -2,9 +2,7 @@
 //! mode on random expressions, parsed formulas differentiated by forward and reverse mode,
 //! and linear growth of the derivative's DAG.
 
-mod common;
-
-use common::{close, tree};
+use crate::common::{close, tree};
 use proptest::prelude::*;
 use weifen::forward::{self, Dual, Jet};
 use weifen::symbolic::{self, Expr, ExprKind, Formula};

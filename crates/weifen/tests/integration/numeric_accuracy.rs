@@ -2,9 +2,7 @@
 //! derivatives: the median relative error of each method against its target, the honesty of
 //! the reported error bounds, and the observed order of accuracy of every scheme.
 
-mod common;
-
-use common::suite::{Case, suite};
+use crate::common::suite::{Case, suite};
 use weifen::numeric::{self, Estimate, Params, Scheme, Status};
 
 fn relative_error(d: f64, c: &Case) -> f64 {

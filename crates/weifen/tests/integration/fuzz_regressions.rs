@@ -3,9 +3,7 @@
 //! (`fuzz/seeds`, `fuzz/regressions`), so that CI keeps them fixed without building the
 //! fuzzer.
 
-mod common;
-
-use common::pipeline::pipeline;
+use crate::common::pipeline::pipeline;
 use std::path::Path;
 
 /// Every file of `fuzz/<dir>`, by name.

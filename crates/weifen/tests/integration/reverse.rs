@@ -1,8 +1,6 @@
 //! Reverse mode against forward mode, closed forms, replay, checkpoints and misuse.
 
-mod common;
-
-use common::rosenbrock;
+use crate::common::rosenbrock;
 use weifen::forward::{self, Dual};
 use weifen::reverse::{self, ReplayError, Tape, Var};
 use weifen::{Real, Scalar};

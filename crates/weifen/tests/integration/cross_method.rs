@@ -16,9 +16,7 @@
 //! to that order, scaled by k! — times 1e-11 (1e-12 was met by all but a few formulas whose
 //! terms cancel by 10³ or more; each case printed on failure names the formula).
 
-mod common;
-
-use common::{Tree, tree};
+use crate::common::{Tree, tree};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use weifen::forward::{self, Dual};

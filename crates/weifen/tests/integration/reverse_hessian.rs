@@ -1,9 +1,7 @@
 //! Forward-over-reverse Hessian–vector products and Hessians on one recording, against
 //! forward over forward (`forward::hessian`, `forward::hvp`) and closed forms.
 
-mod common;
-
-use common::rosenbrock;
+use crate::common::rosenbrock;
 use ndarray::Array2;
 use weifen::ops::{Binary, Unary};
 use weifen::reverse::{self, HessianStrategy, ReplayError, Var};

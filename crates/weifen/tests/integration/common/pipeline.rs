@@ -1,5 +1,5 @@
 //! Parse → differentiate → evaluate, with the invariants every input must keep: the fuzz
-//! target (`fuzz/`) runs it on random bytes, and `tests/fuzz_regressions.rs` on the inputs
+//! target (`fuzz/`) runs it on random bytes, and `tests/integration/fuzz_regressions.rs` on the inputs
 //! the fuzzer found interesting. It panics, naming the input, when an invariant breaks.
 //!
 //! An input is 4 control bytes and the formula's text: byte 0 chooses the derivative order
@@ -7,7 +7,6 @@
 
 use weifen::method::{self, Method};
 use weifen::numeric::Status;
-use weifen::ops::Binary;
 use weifen::symbolic::{Expr, ExprKind};
 
 /// The values a variable can take: ordinary, tiny, huge, near overflow, negative, zero.

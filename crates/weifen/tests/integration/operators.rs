@@ -3,9 +3,7 @@
 //! straddle the gradient chunk (8) and the Hessian block (4), plus their empty-input and
 //! wrong-length behaviour and seeded property tests.
 
-mod common;
-
-use common::rosenbrock;
+use crate::common::rosenbrock;
 use ndarray::{Array1, Array2, array};
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;

@@ -1,9 +1,7 @@
 //! Evaluation: simplification keeps values, the compiled form agrees with the scalar walk,
 //! IEEE semantics at evaluation, unknown variables named.
 
-mod common;
-
-use common::{close, tree};
+use crate::common::{close, tree};
 use proptest::prelude::*;
 use weifen::VectorFn;
 use weifen::forward::Dual;
