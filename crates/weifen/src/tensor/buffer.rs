@@ -109,6 +109,32 @@ impl<T: Element> Buffer<T> {
             .clone()
     }
 
+    /// Whether the buffer is a pending sum ([`Recipe::awaits_sum`]) not yet computed.
+    pub(super) fn awaits_sum(&self) -> bool {
+        self.pending.as_deref().is_some_and(|p| {
+            p.value.get().is_none()
+                && p.recipe
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .as_ref()
+                    .is_some_and(Recipe::awaits_sum)
+        })
+    }
+
+    /// Gives a pending sum the value computed elsewhere (`c` in every element, of which
+    /// it has one) and drops its recipe; a buffer already computed keeps its values.
+    pub(super) fn fulfil(&self, c: T) {
+        let Some(p) = self.pending.as_deref() else {
+            return;
+        };
+        if p.value.set(ArrayD::from_elem(p.shape.clone(), c)).is_ok() {
+            p.recipe
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+        }
+    }
+
     /// The values if computed.
     fn computed(&self) -> Option<&ArrayD<T>> {
         match self.pending.as_deref() {

@@ -10,6 +10,7 @@
 //! recorded; without it they run under `no_grad`. Unless `retain_graph` (implied by
 //! `create_graph`, as in PyTorch), each node's saved buffers are freed once used.
 
+use super::buffer::Buffer;
 use super::fusion::{self, Fusion, Operand, Plan};
 use super::graph::{Node, lock, set_grad_enabled};
 use super::{Element, Tensor, TensorError};
@@ -48,6 +49,9 @@ struct Slot<T: Element> {
     /// Whether `grad` is one element standing for the same gradient at every element (a
     /// sum's, sent down unexpanded to a region).
     broadcast: bool,
+    /// That sum's pending value, which the region computes with the gradient (its values
+    /// are the ones the region recomputes anyway).
+    sum: Option<Arc<Buffer<T>>>,
 }
 
 /// Hashes node addresses (multiply and fold: addresses are distinct and aligned, so no
@@ -87,6 +91,7 @@ fn slot_of<T: Element>(
             inputs: Vec::new(),
             captures: Vec::new(),
             broadcast: false,
+            sum: None,
         });
         stack.push(slots.len() - 1);
         slots.len() - 1
@@ -158,9 +163,10 @@ pub(super) fn run<T: Element>(
                 // The sum's gradient goes down as it is: the region below broadcasts it.
                 if let Node::Op { name, saved, .. } = &*node {
                     let mut saved = lock(saved);
-                    if saved.is_none() {
+                    let Some(s) = saved.as_ref() else {
                         return Err(TensorError::BuffersFreed { op: name });
-                    }
+                    };
+                    slots[j].sum = s.output.awaits_sum().then(|| s.output.clone());
                     if !retain {
                         saved.take();
                     }
@@ -404,7 +410,8 @@ fn region<T: Element>(
 
 /// Runs `region` (root last) in one fused pass from the root's gradient `g` (of the root's
 /// `shape`, or one element to broadcast), and hands its inputs their gradients as their own
-/// nodes' rules would have.
+/// nodes' rules would have. The pending sum of the root's values that its slot may hold is
+/// computed in the same pass.
 fn fused<T: Element>(
     root: &Arc<Node<T>>,
     region: Region,
@@ -415,6 +422,7 @@ fn fused<T: Element>(
     ready: &mut Vec<usize>,
 ) {
     let Region { members, windows } = region;
+    let sum = slots[*members.last().expect("the root")].sum.take();
     #[cfg(test)]
     REGIONS.with(|r| r.borrow_mut().push(members.len() + windows.len()));
     let mut plan = Plan::new();
@@ -490,7 +498,14 @@ fn fused<T: Element>(
             }
         }
     }
-    for (gi, j) in plan.run(g, shape).into_iter().zip(external) {
+    if sum.is_some() {
+        plan.sum_root();
+    }
+    let (grads, value) = plan.run(g, shape);
+    if let (Some(sum), Some(value)) = (sum, value) {
+        sum.fulfil(value);
+    }
+    for (gi, j) in grads.into_iter().zip(external) {
         add_into(&mut slots[j].grad, gi);
     }
 }

@@ -32,6 +32,9 @@ use rayon::prelude::*;
 pub(super) const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
 pub(super) const SPAN: usize = 64 * BLOCK;
+// A span holds whole runs of the sum's fold, and a run whole blocks (`Plan::sum_root`).
+const _: () =
+    assert!(SPAN.is_multiple_of(kernel::SUM_BLOCK) && kernel::SUM_BLOCK.is_multiple_of(BLOCK));
 /// The fewest elements a region is fused for. Below, the arrays are in cache and the
 /// op-by-op rules are cheaper than recomputing the region's values: the seed's gradient at
 /// 10³ points took 20.5 µs fused against 15.4 op by op (16.4 against 11.8 in a later stop,
@@ -478,6 +481,8 @@ pub(super) struct Plan<T: Element> {
     nodes: Vec<(Box<dyn Pointwise>, [Operand; 2])>,
     /// The shape of each target.
     targets: Vec<Vec<usize>>,
+    /// Whether the pass also sums the root's values ([`Plan::sum_root`]).
+    sum_root: bool,
 }
 
 /// How one target is written: its length, its inputs by increasing offset, and the least
@@ -575,6 +580,14 @@ impl<T: Element> Sink<'_, T> {
     }
 }
 
+/// What one span of a region's pass writes: a sink per target, and, if the root's values
+/// are summed, the sums of the runs of [`kernel::SUM_BLOCK`] elements it holds (a span holds
+/// whole runs).
+struct SpanOut<'a, T> {
+    sinks: Vec<Sink<'a, T>>,
+    sums: &'a mut [T],
+}
+
 /// Fills the value blocks of elements `at..at + len`: each input (an array and the offset
 /// to read it from) copied into its slot, then each node's value by its forward kernel (for
 /// `f32`, in `f32` lanes: the values the forward pass stored). The slots are the inputs',
@@ -630,7 +643,16 @@ impl<T: Element> Plan<T> {
             inputs: Vec::new(),
             nodes: Vec::new(),
             targets: Vec::new(),
+            sum_root: false,
         }
+    }
+
+    /// Makes [`run`](Plan::run) also give the sum of the root's values, which it computes
+    /// block by block anyway, in [`kernel::sum_all`]'s order (so with the bits of the sum
+    /// of the stored values): each run of [`kernel::SUM_BLOCK`] elements folded in turn,
+    /// then the runs' sums. A sum's pending value is so computed with its gradient.
+    pub(super) fn sum_root(&mut self) {
+        self.sum_root = true;
     }
 
     /// A new target: a gradient of `shape` for the inputs that name it.
@@ -680,8 +702,9 @@ impl<T: Element> Plan<T> {
     }
 
     /// The gradient of each target, for the root's output gradient `g` (of the root's
-    /// `shape`, or one element: the same gradient for every element).
-    pub(super) fn run(&self, g: &Tensor<T>, shape: &[usize]) -> Vec<Tensor<T>> {
+    /// `shape`, or one element: the same gradient for every element), and the sum of the
+    /// root's values if [`sum_root`](Plan::sum_root) asked for it.
+    pub(super) fn run(&self, g: &Tensor<T>, shape: &[usize]) -> (Vec<Tensor<T>>, Option<T>) {
         let len: usize = shape.iter().product();
         let g = g.data.as_standard_layout();
         let g = g.as_slice().expect("standard layout");
@@ -704,12 +727,26 @@ impl<T: Element> Plan<T> {
             len.max(1)
         };
         let spans = len.div_ceil(span).max(1);
+        // The sum of each run of the root's values.
+        let runs = if self.sum_root {
+            len.div_ceil(kernel::SUM_BLOCK)
+        } else {
+            0
+        };
+        let mut run_sums = vec![T::zero(); runs];
+        let per_span = span.div_ceil(kernel::SUM_BLOCK);
+        let mut sums = run_sums.chunks_mut(per_span);
         // Each span's sinks: target positions from span start + `hi` to the next's.
-        let mut sinks: Vec<Vec<Sink<'_, T>>> = (0..spans).map(|_| Vec::new()).collect();
+        let mut parts: Vec<SpanOut<'_, T>> = (0..spans)
+            .map(|_| SpanOut {
+                sinks: Vec::new(),
+                sums: sums.next().unwrap_or_default(),
+            })
+            .collect();
         for (out, l) in outs.iter_mut().zip(&layouts) {
             let mut rest = &mut out[..];
             let mut base = 0;
-            for (s, sinks) in sinks.iter_mut().enumerate() {
+            for (s, SpanOut { sinks, .. }) in parts.iter_mut().enumerate() {
                 let next = if s + 1 == spans {
                     l.len
                 } else {
@@ -728,14 +765,14 @@ impl<T: Element> Plan<T> {
                 base = next;
             }
         }
-        let run = |scratch: &mut Scratch<T>, s: usize, sinks: &mut Vec<Sink<'_, T>>| {
+        let run = |scratch: &mut Scratch<T>, s: usize, out: &mut SpanOut<'_, T>| {
             let range = s * span..((s + 1) * span).min(len);
-            self.span(&inputs, &layouts, g, range, sinks, scratch);
+            self.span(&inputs, &layouts, g, range, out, scratch);
         };
         if spans > 1 {
-            sinks.par_iter_mut().enumerate().for_each_init(
+            parts.par_iter_mut().enumerate().for_each_init(
                 || Scratch::new(self.slots()),
-                |scratch, (s, sinks)| run(scratch, s, sinks),
+                |scratch, (s, out)| run(scratch, s, out),
             );
         } else {
             // One thread's blocks are kept for its next region (a small tensor's pass would
@@ -745,13 +782,13 @@ impl<T: Element> Plan<T> {
                 .and_then(|k| k.downcast::<Scratch<T>>().ok())
                 .map_or_else(|| Scratch::new(self.slots()), |k| *k);
             scratch.fit(self.slots());
-            run(&mut scratch, 0, &mut sinks[0]);
+            run(&mut scratch, 0, &mut parts[0]);
             KEPT.with_borrow_mut(|k| *k = Some(Box::new(scratch)));
         }
         // The positions two spans both wrote: the later span's part added in.
-        let heads: Vec<Vec<(usize, Vec<T>)>> = sinks
+        let heads: Vec<Vec<(usize, Vec<T>)>> = parts
             .into_iter()
-            .map(|s| s.into_iter().map(|k| (k.head_at, k.head)).collect())
+            .map(|p| p.sinks.into_iter().map(|k| (k.head_at, k.head)).collect())
             .collect();
         for span_heads in heads.into_iter().skip(1) {
             for ((at, head), out) in span_heads.into_iter().zip(&mut outs) {
@@ -760,34 +797,42 @@ impl<T: Element> Plan<T> {
                 }
             }
         }
-        outs.into_iter()
+        let grads = outs
+            .into_iter()
             .zip(&self.targets)
             .map(|(v, shape)| {
                 Tensor::from_data(ArrayD::from_shape_vec(shape.clone(), v).expect("its shape"))
             })
-            .collect()
+            .collect();
+        (grads, self.sum_root.then(|| kernel::sum_slice(&run_sums)))
     }
 
-    /// Elements `range` of the region, block by block, their gradients into `sinks` (one
-    /// per target).
+    /// Elements `range` of the region, block by block, into `out`.
     fn span(
         &self,
         inputs: &[(&[T], usize)],
         layouts: &[Layout],
         g: &[T],
         range: std::ops::Range<usize>,
-        sinks: &mut [Sink<'_, T>],
+        out: &mut SpanOut<'_, T>,
         s: &mut Scratch<T>,
     ) {
+        let SpanOut { sinks, sums } = out;
         let (start, end) = (range.start, range.end);
         let n_in = inputs.len();
         for at in (start..end).step_by(BLOCK) {
             let len = BLOCK.min(end - at);
             forward_block(inputs, &self.nodes, &mut s.values, at, len);
+            let root = n_in + self.nodes.len() - 1;
+            if self.sum_root {
+                // Blocks start at multiples of BLOCK, which divides SUM_BLOCK: the fold goes
+                // on where the block before it in the run stopped.
+                let run = &mut sums[(at - start) / kernel::SUM_BLOCK];
+                *run = kernel::sum_onto(*run, &s.values[root * BLOCK..][..len]);
+            }
             // An adjoint is written by its first contribution and added to by the others
             // (`written`), so the blocks need no zeroing.
             s.written.fill(false);
-            let root = n_in + self.nodes.len() - 1;
             let d = &mut s.adjoints[root * BLOCK..][..len];
             if let [g] = g {
                 d.fill(*g);

@@ -326,7 +326,14 @@ pub(super) fn sum_all<T: Element>(x: &ArrayD<T>) -> T {
 }
 
 pub(super) fn sum_slice<T: Element>(s: &[T]) -> T {
-    s.iter().fold(T::zero(), |a, &b| a + b)
+    sum_onto(T::zero(), s)
+}
+
+/// `acc` plus each element of `s` in turn: [`sum_slice`] of a run, continued from the sum
+/// of the run's elements before `s`.
+#[inline]
+pub(super) fn sum_onto<T: Element>(acc: T, s: &[T]) -> T {
+    s.iter().fold(acc, |a, &b| a + b)
 }
 
 #[cfg(test)]

@@ -130,6 +130,11 @@ pub(super) fn sum<T: Element>(x: &Tensor<T>, shape: &[usize]) -> Option<Arc<Buff
 }
 
 impl<T: Element> Recipe<T> {
+    /// Whether the recipe is a sum of element-wise values.
+    pub(super) fn awaits_sum(&self) -> bool {
+        self.sum.is_some()
+    }
+
     /// The operand for the values of `b`: its recipe copied in when it is pending and fits,
     /// else the array (computed now if pending, so that a recipe's arrays are never pending
     /// and computing one never recurses).
@@ -345,14 +350,8 @@ mod tests {
             let _ = v32.array();
             assert_eq!(y32.item().to_bits(), v32.sum().item().to_bits(), "n = {n}");
         }
-        // `grad` of the sum computes no recipe (its backward region recomputes the values);
-        // reading the sum after computes it once.
-        let x = Tensor::linspace(-1.0, 1.0, kernel::PARALLEL_MIN + 1).requires_grad_(true);
-        let y = rosenbrock(&x);
-        let n = evaluations(|| {
-            grad(&[&y], &[&x], &[], GradOptions::default()).unwrap();
-        });
-        assert_eq!(n, 0);
+        // Read before any gradient, the sum is computed once.
+        let y = rosenbrock(&Tensor::linspace(-1.0, 1.0, kernel::PARALLEL_MIN + 1));
         assert_eq!(evaluations(|| assert!(y.item().is_finite())), 1);
         // A sum of values that are not pending, or too few, is computed at once.
         assert!(
@@ -363,6 +362,51 @@ mod tests {
         );
         let few = Tensor::linspace(0.0, 1.0, kernel::PARALLEL_MIN - 1);
         assert!((few.clone() * 2.0).sum().data.is_ready());
+    }
+
+    #[test]
+    fn the_backward_region_of_a_pending_sum_computes_its_value_with_the_same_bits() {
+        let b = kernel::SUM_BLOCK;
+        let plain = GradOptions::default();
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                // Lengths around the runs of the sum and the spans of the region.
+                for n in [kernel::PARALLEL_MIN, 5 * b - 1, 5 * b + 1, 9 * b + 77] {
+                    let x = Tensor::linspace(-1.3, 1.1, n + 1);
+                    let alone = rosenbrock(&x).item();
+                    let x = x.requires_grad_(true);
+                    let y = rosenbrock(&x);
+                    // No recipe is computed, by the gradient or by the read after it.
+                    let n_evaluated = evaluations(|| {
+                        grad(&[&y], &[&x], &[], plain).unwrap();
+                        assert_eq!(y.item().to_bits(), alone.to_bits(), "n = {n}");
+                    });
+                    assert_eq!(n_evaluated, 0, "n = {n}, {threads} threads");
+                    // f32 too.
+                    let x32 = x.detach().cast::<f32>();
+                    let f = |x: &Tensor<f32>| (x.clone().sin() * x.clone() + 0.5).sum();
+                    let alone = f(&x32).item();
+                    let x32 = x32.requires_grad_(true);
+                    let y32 = f(&x32);
+                    grad(&[&y32], &[&x32], &[], plain).unwrap();
+                    assert!(y32.data.is_ready());
+                    assert_eq!(y32.item().to_bits(), alone.to_bits(), "n = {n}");
+                }
+            });
+        }
+        // Under create_graph the rules run op by op: the sum is left for its reader.
+        let x = Tensor::linspace(-1.0, 1.0, kernel::PARALLEL_MIN + 1).requires_grad_(true);
+        let y = rosenbrock(&x);
+        let recorded = GradOptions {
+            create_graph: true,
+            ..Default::default()
+        };
+        grad(&[&y], &[&x], &[], recorded).unwrap();
+        assert!(!y.data.is_ready());
     }
 
     #[test]

@@ -139,16 +139,20 @@ impl<T: Element> Tensor<T> {
                     _ => t.clone(),
                 };
                 let g = keep(g).expand(&shape);
-                let y = if is_grad_enabled() && !matches!(r, Reduce::Sum) {
-                    keep(&or_panic(x.reduce(r, dim, keepdim)))
-                } else {
-                    keep(y)
+                // The result, read by the rules that need it only (a sum's value, when
+                // pending, stays so).
+                let y = || {
+                    if is_grad_enabled() {
+                        keep(&or_panic(x.reduce(r, dim, keepdim)))
+                    } else {
+                        keep(y)
+                    }
                 };
                 vec![Some(match r {
                     Reduce::Sum => g,
-                    Reduce::Prod => g * y / x.clone(),
+                    Reduce::Prod => g * y() / x.clone(),
                     Reduce::Max | Reduce::Min => {
-                        let mask = x.eq_(&y);
+                        let mask = x.eq_(y());
                         let count = match dim {
                             Some(d) => mask.sum_dim(d, true),
                             None => mask.sum(),
