@@ -7,7 +7,7 @@ Cases (float64, the same thread count for every library):
     group): PyTorch eager `autograd.grad` with and without `create_graph`, JAX
     `jit(vmap(grad(f)))`, and f alone in each; with F32=1 the seed also in float32
     (names end in `_f32`);
-  * extended Rosenbrock with n = 1e6, evaluation and gradient;
+  * extended Rosenbrock with n = 1e6, evaluation, gradient, and (PyTorch) the backward pass alone;
   * the seed Jacobian of g(x) = (x0^2 + x1, x1*x2) at (1, 2, 3).
 
 Prints the median time of each case in microseconds, one line per case, in the same names as
@@ -96,8 +96,20 @@ def run_torch():
         x = r0.clone().requires_grad_(True)
         return torch.autograd.grad(rosen(x), x)[0]
 
+    def rosen_backward_alone():
+        # The forward pass outside the timed part: the figure is the backward's.
+        samples = []
+        for _ in range(30):
+            x = r0.clone().requires_grad_(True)
+            y = rosen(x)
+            t0 = time.perf_counter()
+            torch.autograd.grad(y, x)
+            samples.append(time.perf_counter() - t0)
+        return statistics.median(samples) * 1e6
+
     report(f"torch tensor_rosenbrock/eval/{n}", median_us(rosen_eval))
     report(f"torch tensor_rosenbrock/gradient/{n}", median_us(rosen_grad))
+    report(f"torch tensor_rosenbrock/backward_alone/{n}", rosen_backward_alone())
 
     def g(x):
         return torch.stack([x[0] ** 2 + x[1], x[1] * x[2]])
