@@ -32,9 +32,13 @@ use rayon::prelude::*;
 pub(super) const BLOCK: usize = 256;
 /// Elements per unit of parallel work.
 pub(super) const SPAN: usize = 64 * BLOCK;
-// A span holds whole runs of the sum's fold, and a run whole blocks (`Plan::sum_root`).
-const _: () =
-    assert!(SPAN.is_multiple_of(kernel::SUM_BLOCK) && kernel::SUM_BLOCK.is_multiple_of(BLOCK));
+// A span holds whole runs of the sum, a run whole blocks, and a block whole groups of the
+// sum's lanes (`Plan::sum_root`).
+const _: () = assert!(
+    SPAN.is_multiple_of(kernel::SUM_BLOCK)
+        && kernel::SUM_BLOCK.is_multiple_of(BLOCK)
+        && BLOCK.is_multiple_of(kernel::SUM_LANES)
+);
 /// The fewest elements a region is fused for. Below, the arrays are in cache and the
 /// op-by-op rules are cheaper than recomputing the region's values: the seed's gradient at
 /// 10³ points took 20.5 µs fused against 15.4 op by op (16.4 against 11.8 in a later stop,
@@ -585,7 +589,7 @@ impl<T: Element> Sink<'_, T> {
 /// whole runs).
 struct SpanOut<'a, T> {
     sinks: Vec<Sink<'a, T>>,
-    sums: &'a mut [T],
+    sums: &'a mut [kernel::RunSum<T>],
 }
 
 /// Fills the value blocks of elements `at..at + len`: each input (an array and the offset
@@ -649,8 +653,8 @@ impl<T: Element> Plan<T> {
 
     /// Makes [`run`](Plan::run) also give the sum of the root's values, which it computes
     /// block by block anyway, in [`kernel::sum_all`]'s order (so with the bits of the sum
-    /// of the stored values): each run of [`kernel::SUM_BLOCK`] elements folded in turn,
-    /// then the runs' sums. A sum's pending value is so computed with its gradient.
+    /// of the stored values): each run of [`kernel::SUM_BLOCK`] elements summed by a
+    /// [`kernel::RunSum`] a block at a time, then the runs' sums. A sum's pending value is so computed with its gradient.
     pub(super) fn sum_root(&mut self) {
         self.sum_root = true;
     }
@@ -733,7 +737,7 @@ impl<T: Element> Plan<T> {
         } else {
             0
         };
-        let mut run_sums = vec![T::zero(); runs];
+        let mut run_sums = vec![kernel::RunSum::new(); runs];
         let per_span = span.div_ceil(kernel::SUM_BLOCK);
         let mut sums = run_sums.chunks_mut(per_span);
         // Each span's sinks: target positions from span start + `hi` to the next's.
@@ -804,7 +808,8 @@ impl<T: Element> Plan<T> {
                 Tensor::from_data(ArrayD::from_shape_vec(shape.clone(), v).expect("its shape"))
             })
             .collect();
-        (grads, self.sum_root.then(|| kernel::sum_slice(&run_sums)))
+        let totals: Vec<T> = run_sums.iter().map(kernel::RunSum::total).collect();
+        (grads, self.sum_root.then(|| kernel::sum_slice(&totals)))
     }
 
     /// Elements `range` of the region, block by block, into `out`.
@@ -825,10 +830,10 @@ impl<T: Element> Plan<T> {
             forward_block(inputs, &self.nodes, &mut s.values, at, len);
             let root = n_in + self.nodes.len() - 1;
             if self.sum_root {
-                // Blocks start at multiples of BLOCK, which divides SUM_BLOCK: the fold goes
-                // on where the block before it in the run stopped.
-                let run = &mut sums[(at - start) / kernel::SUM_BLOCK];
-                *run = kernel::sum_onto(*run, &s.values[root * BLOCK..][..len]);
+                // Blocks start at multiples of BLOCK, which divides SUM_BLOCK and is a
+                // multiple of the sum's lanes: the run's sum goes on where the block before
+                // it stopped, in the order of the run summed at once.
+                sums[(at - start) / kernel::SUM_BLOCK].add(&s.values[root * BLOCK..][..len]);
             }
             // An adjoint is written by its first contribution and added to by the others
             // (`written`), so the blocks need no zeroing.

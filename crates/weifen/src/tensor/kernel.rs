@@ -325,15 +325,52 @@ pub(super) fn sum_all<T: Element>(x: &ArrayD<T>) -> T {
     }
 }
 
+/// The sum of `s` in [`RunSum`]'s order.
 pub(super) fn sum_slice<T: Element>(s: &[T]) -> T {
-    sum_onto(T::zero(), s)
+    let mut acc = RunSum::new();
+    acc.add(s);
+    acc.total()
 }
 
-/// `acc` plus each element of `s` in turn: [`sum_slice`] of a run, continued from the sum
-/// of the run's elements before `s`.
-#[inline]
-pub(super) fn sum_onto<T: Element>(acc: T, s: &[T]) -> T {
-    s.iter().fold(acc, |a, &b| a + b)
+/// Lanes of a [`RunSum`]: independent partial sums, so that a sum is bound by the adds'
+/// throughput, not by the latency of one chain of them.
+pub(super) const SUM_LANES: usize = 8;
+
+/// A sum in progress: element `i` of a run goes to partial sum `i mod 8`, and the partial
+/// sums are added pairwise at the end. The order depends on the elements' positions alone
+/// (not on the threads, nor on how the run is cut), so a run summed in pieces whose lengths
+/// are multiples of 8 (all but the last) has the bits of the run summed at once.
+#[derive(Clone, Copy)]
+pub(super) struct RunSum<T>([T; SUM_LANES]);
+
+impl<T: Element> RunSum<T> {
+    pub(super) fn new() -> Self {
+        RunSum([T::zero(); SUM_LANES])
+    }
+
+    /// Adds the run's next elements (a multiple of 8 of them unless they are its last).
+    #[inline]
+    pub(super) fn add(&mut self, s: &[T]) {
+        // In registers while the elements go by (through `self` they may be stored back
+        // after each group).
+        let mut lanes = self.0;
+        let mut chunks = s.chunks_exact(SUM_LANES);
+        for c in &mut chunks {
+            for (a, &v) in lanes.iter_mut().zip(c) {
+                *a = *a + v;
+            }
+        }
+        for (a, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+            *a = *a + v;
+        }
+        self.0 = lanes;
+    }
+
+    /// The run's sum.
+    pub(super) fn total(&self) -> T {
+        let [a, b, c, d, e, f, g, h] = self.0;
+        ((a + b) + (c + d)) + ((e + f) + (g + h))
+    }
 }
 
 #[cfg(test)]
@@ -343,6 +380,39 @@ mod tests {
 
     fn array(v: Vec<f64>) -> ArrayD<f64> {
         ArrayD::from_shape_vec(IxDyn(&[v.len()]), v).expect("a vector")
+    }
+
+    #[test]
+    fn a_run_summed_in_pieces_has_the_bits_of_the_run_summed_at_once() {
+        // Values whose sum depends on the order of the adds.
+        let v: Vec<f64> = (0..1003)
+            .map(|i| ((i as f64) * 0.37).sin() * 10f64.powi(i % 7 - 3))
+            .collect();
+        let whole = sum_slice(&v);
+        for piece in [8, 16, 256, 1000] {
+            let mut acc = RunSum::new();
+            for c in v.chunks(piece) {
+                acc.add(c);
+            }
+            assert_eq!(acc.total().to_bits(), whole.to_bits(), "pieces of {piece}");
+        }
+        // Exact where every partial sum is: integers.
+        let ints: Vec<f64> = (0..10_001).map(|i| f64::from(i % 97) - 40.0).collect();
+        let exact: i64 = (0..10_001).map(|i| i64::from(i % 97) - 40).sum();
+        assert_eq!(sum_slice(&ints), exact as f64);
+        // And close to the exact sum of the first values (compensated in f64 pairs).
+        let (mut s, mut c) = (0.0f64, 0.0f64);
+        for &x in &v {
+            let t = s + x;
+            c += if s.abs() >= x.abs() {
+                (s - t) + x
+            } else {
+                (x - t) + s
+            };
+            s = t;
+        }
+        assert!((whole - (s + c)).abs() <= 1e-12 * v.iter().map(|x| x.abs()).sum::<f64>());
+        assert_eq!(sum_slice::<f64>(&[]), 0.0);
     }
 
     #[test]
