@@ -1,4 +1,5 @@
-//! Tensor benchmarks: the seed task (f and f′ on N points) by the graph path with and without
+//! Tensor benchmarks: the seed task (f and f′ on N points, up to 10⁷: the targets
+//! are set there) by the graph path with and without
 //! `create_graph`, by the fused dual-number path, by the graph path with `f` as one
 //! `map_fn` node, and plain `f64` f; Rosenbrock with tensor
 //! ops (evaluation vs gradient); the seed Jacobian. `bench/tensor_compare.py` runs the same
@@ -75,7 +76,7 @@ fn derivative_by<T: Element>(
 
 fn seed(c: &mut Criterion) {
     let mut group = c.benchmark_group("tensor_seed");
-    for n in [1_000usize, 100_000, 1_000_000] {
+    for n in [1_000usize, 100_000, 1_000_000, 10_000_000] {
         let x = Tensor::linspace(0.0, 5.0, n);
         let xs = x.to_vec();
         // Correctness before timing: the two paths agree.
