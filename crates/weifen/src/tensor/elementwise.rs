@@ -225,7 +225,7 @@ static CHOICES: Mutex<Vec<(&'static str, bool)>> = Mutex::new(Vec::new());
 /// lanes are faster when the compiler inlines `f.eval` into the kernel (2× for the seed
 /// marked `#[inline(always)]`) and much slower when it does not. Which one happened is not
 /// visible to the program, so the first time a type of function comes with enough elements
-/// (`len`, at least [`TRIAL`]) and the CPU has AVX2, `trial` runs one block each way (its
+/// (`len`, at least [`TRIAL`]) and the CPU has AVX2, `trial` runs up to a block each way (its
 /// argument: on wide lanes), three times, alternating, timed; the wide lanes are kept if
 /// their best time is below 0.9 of the baseline's. A best time is wrong only if all three
 /// runs were slowed (the thread descheduled): a function out of line would run 13× slower
@@ -261,9 +261,12 @@ struct Both;
 /// The kernel of [`map`], for [`on_wide`].
 struct Value;
 
-/// The fewest elements for which a function's lanes are chosen by timing ([`on_wide`]): the
-/// trial's six blocks are then a small part of the work.
-const TRIAL: usize = 16 * BLOCK;
+/// The fewest elements for which a function's lanes are chosen by timing ([`on_wide`]),
+/// which times up to a block of them. The trial runs once per function type and kernel, and
+/// the baseline lanes that waiting for a larger call would leave a smaller one on can be
+/// slow: an `f32` `exp` takes fused multiply-adds, in software on the baseline (the seed's
+/// `f32` f and f′ at 10³ took 27 µs on them, 1.2 on wide lanes; it waited for 16 blocks).
+const TRIAL: usize = 256;
 
 /// `(f(xᵢ), f′(xᵢ))` for every element of `x` (contiguous), as two vectors.
 pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
@@ -271,8 +274,9 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     x: &[T],
 ) -> (Vec<T>, Vec<T>) {
     let wide = on_wide::<Both, F, T>(x.len(), |wide| {
-        let (mut v, mut d) = (vec![T::zero(); BLOCK], vec![T::zero(); BLOCK]);
-        block(f, &x[..BLOCK], &mut v, &mut d, chosen(wide, x.len()));
+        let n = x.len().min(BLOCK);
+        let (mut v, mut d) = (vec![T::zero(); n], vec![T::zero(); n]);
+        block(f, &x[..n], &mut v, &mut d, chosen(wide, x.len()));
     });
     let isa = chosen(wide, x.len());
     // Written once into recycled vectors, no zeroing pass.
@@ -322,10 +326,11 @@ pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
     let src = x.data.as_standard_layout();
     let s = src.as_slice().expect("standard layout");
     let wide = on_wide::<Value, F, T>(s.len(), |wide| {
+        let n = s.len().min(BLOCK);
         map_block(
             f,
-            &s[..BLOCK],
-            &mut [T::zero(); BLOCK],
+            &s[..n],
+            &mut [T::zero(); BLOCK][..n],
             chosen(wide, s.len()),
         );
     });
