@@ -262,10 +262,11 @@ struct Both;
 struct Value;
 
 /// The fewest elements for which a function's lanes are chosen by timing ([`on_wide`]),
-/// which times up to a block of them. The trial runs once per function type and kernel, and
-/// the baseline lanes that waiting for a larger call would leave a smaller one on can be
-/// slow: an `f32` `exp` takes fused multiply-adds, in software on the baseline (the seed's
-/// `f32` f and f′ at 10³ took 27 µs on them, 1.2 on wide lanes; it waited for 16 blocks).
+/// which times up to a block of them. The trial runs once per function type and kernel, so
+/// it need not wait for a large call; and until it runs, calls take the baseline lanes,
+/// which can be slow: there an `f32` `exp` takes its fused multiply-adds in software (the
+/// seed's `f32` f and f′ at 10³ took 27 µs on them, 1.2 on wide lanes, when the trial
+/// waited for 16 blocks).
 const TRIAL: usize = 256;
 
 /// `(f(xᵢ), f′(xᵢ))` for every element of `x` (contiguous), as two vectors.

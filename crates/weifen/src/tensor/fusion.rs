@@ -654,7 +654,8 @@ impl<T: Element> Plan<T> {
     /// Makes [`run`](Plan::run) also give the sum of the root's values, which it computes
     /// block by block anyway, in [`kernel::sum_all`]'s order (so with the bits of the sum
     /// of the stored values): each run of [`kernel::SUM_BLOCK`] elements summed by a
-    /// [`kernel::RunSum`] a block at a time, then the runs' sums. A sum's pending value is so computed with its gradient.
+    /// [`kernel::RunSum`] a block at a time, then the runs' sums. A pending sum's value is
+    /// so computed with its gradient.
     pub(super) fn sum_root(&mut self) {
         self.sum_root = true;
     }
@@ -808,8 +809,11 @@ impl<T: Element> Plan<T> {
                 Tensor::from_data(ArrayD::from_shape_vec(shape.clone(), v).expect("its shape"))
             })
             .collect();
-        let totals: Vec<T> = run_sums.iter().map(kernel::RunSum::total).collect();
-        (grads, self.sum_root.then(|| kernel::sum_slice(&totals)))
+        let sum = self.sum_root.then(|| {
+            let totals: Vec<T> = run_sums.iter().map(kernel::RunSum::total).collect();
+            kernel::sum_slice(&totals)
+        });
+        (grads, sum)
     }
 
     /// Elements `range` of the region, block by block, into `out`.
