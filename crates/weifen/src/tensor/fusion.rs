@@ -232,34 +232,49 @@ fn unary_plain<O: UnaryOp>(op: O, a: &[f64], y: &mut [f64]) {
     }
 }
 
-/// [`Pointwise::backward`] of a unary op on lanes `L`, four of them: the block is walked four
-/// at a time, so the same elements go through lanes on every machine.
+/// [`Pointwise::backward`] of a unary op on lanes `L`, then (when `L` has eight) four at a
+/// time on `L::Four`, the last `len mod 4` elements by the op's `f64` kernel: the same
+/// elements go through lanes on every machine (as in `kernel::map_slice`).
 #[inline(always)]
-fn unary_backward<O: UnaryOp, L: Lane<Four = L>>(
+fn unary_backward<O: UnaryOp, L: Lane>(
     op: O,
     [a, _, y]: [&[f64]; 3],
     g: &[f64],
     [pa, _]: [&mut [f64]; 2],
     add: [bool; 2],
 ) {
-    let (mut ac, mut yc, mut gc) = (a.chunks_exact(4), y.chunks_exact(4), g.chunks_exact(4));
-    let mut pc = pa.chunks_exact_mut(4);
-    for (((a, y), g), p) in (&mut ac).zip(&mut yc).zip(&mut gc).zip(&mut pc) {
-        put(
-            p,
-            L::load(g),
-            op.derivative(&L::load(a), &L::load(y)),
-            add[0],
-        );
-    }
-    let rest = ac
-        .remainder()
-        .iter()
-        .zip(yc.remainder())
-        .zip(gc.remainder());
-    for (((a, y), g), p) in rest.zip(pc.into_remainder()) {
+    let wide = a.len() / L::N * L::N;
+    let (a, a4) = a.split_at(wide);
+    let (y, y4) = y.split_at(wide);
+    let (g, g4) = g.split_at(wide);
+    let (pa, pa4) = pa.split_at_mut(wide);
+    unary_backward_by::<O, L>(op, a, y, g, pa, add[0]);
+    let four = a4.len() / 4 * 4;
+    let (a4, a1) = a4.split_at(four);
+    let (y4, y1) = y4.split_at(four);
+    let (g4, g1) = g4.split_at(four);
+    let (pa4, pa1) = pa4.split_at_mut(four);
+    unary_backward_by::<O, L::Four>(op, a4, y4, g4, pa4, add[0]);
+    for (((a, y), g), p) in a1.iter().zip(y1).zip(g1).zip(pa1) {
         let v = g * op.derivative(a, y);
         *p = if add[0] { *p + v } else { v };
+    }
+}
+
+/// `pa = g·op′(a, y)` (or added to `pa`) on lanes `L`, for a length a multiple of `L::N`.
+#[inline(always)]
+fn unary_backward_by<O: UnaryOp, L: Lane>(
+    op: O,
+    a: &[f64],
+    y: &[f64],
+    g: &[f64],
+    pa: &mut [f64],
+    add: bool,
+) {
+    let n = L::N;
+    let (ac, yc, gc) = (a.chunks_exact(n), y.chunks_exact(n), g.chunks_exact(n));
+    for (((a, y), g), p) in ac.zip(yc).zip(gc).zip(pa.chunks_exact_mut(n)) {
+        put(p, L::load(g), op.derivative(&L::load(a), &L::load(y)), add);
     }
 }
 
@@ -329,38 +344,59 @@ fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
     }
 }
 
-/// [`Pointwise::backward`] of a binary op on four lanes `L` (as [`unary_backward`]).
+/// [`Pointwise::backward`] of a binary op on lanes `L`, then four at a time, then one by one
+/// (as [`unary_backward`]).
 #[inline(always)]
-fn binary_backward<O: BinaryOp, L: Lane<Four = L>>(
+fn binary_backward<O: BinaryOp, L: Lane>(
     op: O,
     [a, b, y]: [&[f64]; 3],
     g: &[f64],
     [pa, pb]: [&mut [f64]; 2],
     add: [bool; 2],
 ) {
-    let (mut ac, mut bc) = (a.chunks_exact(4), b.chunks_exact(4));
-    let (mut yc, mut gc) = (y.chunks_exact(4), g.chunks_exact(4));
-    let (mut pac, mut pbc) = (pa.chunks_exact_mut(4), pb.chunks_exact_mut(4));
-    for (((((a, b), y), g), pa), pb) in (&mut ac)
-        .zip(&mut bc)
-        .zip(&mut yc)
-        .zip(&mut gc)
-        .zip(&mut pac)
-        .zip(&mut pbc)
-    {
-        let (da, db) = op.partials(&L::load(a), &L::load(b), &L::load(y));
-        put(pa, L::load(g), da, add[0]);
-        put(pb, L::load(g), db, add[1]);
+    let wide = a.len() / L::N * L::N;
+    let four = wide + (a.len() - wide) / 4 * 4;
+    fn cut(s: &[f64], wide: usize, four: usize) -> [&[f64]; 3] {
+        let (w, r) = s.split_at(wide);
+        let (f, o) = r.split_at(four - wide);
+        [w, f, o]
     }
-    let rest = ac.remainder().iter().zip(bc.remainder());
-    let rest = rest.zip(yc.remainder()).zip(gc.remainder());
-    for ((((a, b), y), g), (pa, pb)) in
-        rest.zip(pac.into_remainder().iter_mut().zip(pbc.into_remainder()))
-    {
+    let cut = |s| cut(s, wide, four);
+    let ([aw, af, ao], [bw, bf, bo]) = (cut(a), cut(b));
+    let ([yw, yf, yo], [gw, gf, go]) = (cut(y), cut(g));
+    let (paw, pa) = pa.split_at_mut(wide);
+    let (paf, pao) = pa.split_at_mut(four - wide);
+    let (pbw, pb) = pb.split_at_mut(wide);
+    let (pbf, pbo) = pb.split_at_mut(four - wide);
+    binary_backward_by::<O, L>(op, [aw, bw, yw], gw, [paw, pbw], add);
+    binary_backward_by::<O, L::Four>(op, [af, bf, yf], gf, [paf, pbf], add);
+    let rest = ao.iter().zip(bo).zip(yo).zip(go);
+    for ((((a, b), y), g), (pa, pb)) in rest.zip(pao.iter_mut().zip(pbo)) {
         let (da, db) = op.partials(a, b, y);
         let (va, vb) = (g * da, g * db);
         *pa = if add[0] { *pa + va } else { va };
         *pb = if add[1] { *pb + vb } else { vb };
+    }
+}
+
+/// `g·∂op` into (or added to) `pa` and `pb` on lanes `L`, for a length a multiple of
+/// `L::N`.
+#[inline(always)]
+fn binary_backward_by<O: BinaryOp, L: Lane>(
+    op: O,
+    [a, b, y]: [&[f64]; 3],
+    g: &[f64],
+    [pa, pb]: [&mut [f64]; 2],
+    add: [bool; 2],
+) {
+    let n = L::N;
+    let (ac, bc) = (a.chunks_exact(n), b.chunks_exact(n));
+    let (yc, gc) = (y.chunks_exact(n), g.chunks_exact(n));
+    let (pac, pbc) = (pa.chunks_exact_mut(n), pb.chunks_exact_mut(n));
+    for (((((a, b), y), g), pa), pb) in ac.zip(bc).zip(yc).zip(gc).zip(pac).zip(pbc) {
+        let (da, db) = op.partials(&L::load(a), &L::load(b), &L::load(y));
+        put(pa, L::load(g), da, add[0]);
+        put(pb, L::load(g), db, add[1]);
     }
 }
 
@@ -384,8 +420,8 @@ pub(super) fn copy<T: Copy>(o: &mut [T], s: &[T]) {
 
 // The block kernels on wide lanes: each is its generic kernel compiled with AVX2 or
 // AVX-512F enabled, so that the lanes' intrinsics and the compiler's own vectors are wide.
-// The backward kernels take four lanes (`Avx`) in both: they go four at a time through a
-// block, so the same elements go through lanes whatever the machine.
+// The backward kernels take eight lanes on AVX-512, then four, so the same elements go
+// through lanes whatever the machine.
 simd_copies! {
     fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
@@ -408,7 +444,7 @@ simd_copies! {
         out: [&mut [f64]; 2],
         add: [bool; 2]
     ) {
-        super::unary_backward::<O, Avx>(op, x, g, out, add);
+        super::unary_backward::<O, Wide>(op, x, g, out, add);
     }
 
     fn binary_plain<O: BinaryOp>(op: O, a: &[f64], b: &[f64], y: &mut [f64]) {
@@ -422,7 +458,7 @@ simd_copies! {
         out: [&mut [f64]; 2],
         add: [bool; 2]
     ) {
-        super::binary_backward::<O, Avx>(op, x, g, out, add);
+        super::binary_backward::<O, Wide>(op, x, g, out, add);
     }
 
     fn unary_backward32<O: UnaryOp>(
