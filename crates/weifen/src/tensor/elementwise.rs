@@ -178,7 +178,7 @@ fn map32_on<F: ElementwiseFn>(f: &F, s: &[f32], o: &mut [f32]) {
     }
 }
 
-/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_wide`] and the length); for
+/// [`block_on`] on the lanes chosen for `f` (`isa`, from [`on_wide`]); for
 /// `f32` elements, [`block32_on`] compiled for the same instructions.
 #[inline]
 fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T], isa: Isa) {
@@ -189,10 +189,9 @@ fn block<F: ElementwiseFn, T: Element>(f: &F, x: &[T], v: &mut [T], d: &mut [T],
     simd!(isa, block_on::<F, T, Lanes>(f, x, v, d));
 }
 
-/// The instructions for a kernel over `len` elements, wide (AVX-512 or AVX2, `lanes::isa`)
-/// if `wide`.
-fn chosen(wide: bool, len: usize) -> Isa {
-    if wide { lanes::isa(len) } else { Isa::Baseline }
+/// The instructions of a kernel: wide (AVX-512 or AVX2, `lanes::isa`) if `wide`.
+fn chosen(wide: bool) -> Isa {
+    if wide { lanes::isa() } else { Isa::Baseline }
 }
 
 // The kernels on wide lanes (AVX2 or AVX-512). Fast only if the compiler inlines `f.eval`
@@ -277,9 +276,9 @@ pub(super) fn values_and_derivatives<F: ElementwiseFn, T: Element>(
     let wide = on_wide::<Both, F, T>(x.len(), |wide| {
         let n = x.len().min(BLOCK);
         let (mut v, mut d) = (vec![T::zero(); n], vec![T::zero(); n]);
-        block(f, &x[..n], &mut v, &mut d, chosen(wide, x.len()));
+        block(f, &x[..n], &mut v, &mut d, chosen(wide));
     });
-    let isa = chosen(wide, x.len());
+    let isa = chosen(wide);
     // Written once into recycled vectors, no zeroing pass.
     let (mut value, mut derivative) = (buffer::scratch(x.len()), buffer::scratch(x.len()));
     if kernel::parallel(x.len()) {
@@ -328,14 +327,9 @@ pub fn map<F: ElementwiseFn, T: Element>(f: &F, x: &Tensor<T>) -> Tensor<T> {
     let s = src.as_slice().expect("standard layout");
     let wide = on_wide::<Value, F, T>(s.len(), |wide| {
         let n = s.len().min(BLOCK);
-        map_block(
-            f,
-            &s[..n],
-            &mut [T::zero(); BLOCK][..n],
-            chosen(wide, s.len()),
-        );
+        map_block(f, &s[..n], &mut [T::zero(); BLOCK][..n], chosen(wide));
     });
-    let isa = chosen(wide, s.len());
+    let isa = chosen(wide);
     let out = kernel::blocks(s, |s, o| map_block(f, s, o, isa));
     Tensor::from_data(ArrayD::from_shape_vec(x.data.raw_dim(), out).expect("the input's shape"))
 }

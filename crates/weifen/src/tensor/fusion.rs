@@ -182,15 +182,15 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
         // As the forward kernel: lanes for the ops it runs on lanes, from the start of the
         // array (blocks start at multiples of 8), the rest one by one.
         if Lanes::vector(op) {
-            kernel::op_slice(a, y, op, lanes::isa(MIN_ELEMENTS));
+            kernel::op_slice(a, y, op, lanes::isa());
         } else {
-            simd!(lanes::isa(MIN_ELEMENTS), unary_plain(op, a, y));
+            simd!(lanes::isa(), unary_plain(op, a, y));
         }
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            lanes::isa(MIN_ELEMENTS),
+            lanes::isa(),
             unary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
@@ -198,14 +198,11 @@ impl<O: UnaryOp> Pointwise for UnaryNode<O> {
     fn forward32(&self, a: &[f32], _: &[f32], y: &mut [f32]) {
         // Every op on `f32` lanes, as the forward kernels run an `f32` tensor's op (the
         // arithmetic ones give the bits of their plain loop).
-        kernel::op_slice(a, y, self.0, lanes::isa(MIN_ELEMENTS));
+        kernel::op_slice(a, y, self.0, lanes::isa());
     }
 
     fn backward32(&self, x: [&[f32]; 3], g: &[f32], out: [&mut [f32]; 2], add: [bool; 2]) {
-        simd!(
-            lanes::isa(MIN_ELEMENTS),
-            unary_backward32(self.0, x, g, out, add)
-        );
+        simd!(lanes::isa(), unary_backward32(self.0, x, g, out, add));
     }
 }
 
@@ -287,25 +284,22 @@ impl<O: BinaryOp> Pointwise for BinaryNode<O> {
     }
 
     fn forward(&self, a: &[f64], b: &[f64], y: &mut [f64]) {
-        simd!(lanes::isa(MIN_ELEMENTS), binary_plain(self.0, a, b, y));
+        simd!(lanes::isa(), binary_plain(self.0, a, b, y));
     }
 
     fn backward(&self, x: [&[f64]; 3], g: &[f64], out: [&mut [f64]; 2], add: [bool; 2]) {
         simd!(
-            lanes::isa(MIN_ELEMENTS),
+            lanes::isa(),
             binary_backward::<O, Lanes>(self.0, x, g, out, add)
         );
     }
 
     fn forward32(&self, a: &[f32], b: &[f32], y: &mut [f32]) {
-        simd!(lanes::isa(MIN_ELEMENTS), binary32(self.0, a, b, y));
+        simd!(lanes::isa(), binary32(self.0, a, b, y));
     }
 
     fn backward32(&self, x: [&[f32]; 3], g: &[f32], out: [&mut [f32]; 2], add: [bool; 2]) {
-        simd!(
-            lanes::isa(MIN_ELEMENTS),
-            binary_backward32(self.0, x, g, out, add)
-        );
+        simd!(lanes::isa(), binary_backward32(self.0, x, g, out, add));
     }
 }
 
@@ -643,7 +637,7 @@ pub(super) fn forward_block<T: Element>(
     // The copies in 256- or 512-bit instructions where the CPU has them (a call to `memcpy`
     // per block and input made the `f64` seed's gradient at 10⁷ 6 % slower).
     simd!(
-        lanes::isa(MIN_ELEMENTS),
+        lanes::isa(),
         forward_block_on(inputs, nodes, values, at, len)
     );
 }

@@ -69,12 +69,11 @@ fn written<T: Element>(len: usize, values: impl Iterator<Item = T>) -> Vec<T> {
     v
 }
 
-/// [`map`]'s serial loop on the widest instructions the CPU has for `s.len()` elements
-/// (AVX2 below `lanes::AVX512_MIN`): compiled for the baseline, the compiler's vectors were
-/// two `f64` wide, and the seed's forward pass and gradient at 10³ points are a dozen such
+/// [`map`]'s serial loop on the widest instructions the CPU has (`lanes::isa`): compiled
+/// for the baseline, the compiler's vectors were two `f64` wide, and the seed's forward pass and gradient at 10³ points are a dozen such
 /// loops. The values are the same on every copy: each element's value is `f` of it alone.
 fn map_serial_on<T: Element, F: Fn(T) -> T>(s: &[T], f: &F, out: &mut Vec<T>) {
-    simd!(lanes::isa(s.len()), map_serial::<T, F>(s, f, out));
+    simd!(lanes::isa(), map_serial::<T, F>(s, f, out));
 }
 
 /// `f` of each element of `s`, into `out`: a small array written straight into the room of
@@ -107,7 +106,7 @@ fn zip_serial_on<T: Element, R: Element, F: Fn(T, T) -> R>(
     f: &F,
     out: &mut Vec<R>,
 ) {
-    simd!(lanes::isa(p.len()), zip_serial::<T, R, F>(p, q, f, out));
+    simd!(lanes::isa(), zip_serial::<T, R, F>(p, q, f, out));
 }
 
 /// `f` of the elements of `p` and `q` (of one length) pairwise, into `out`, as
@@ -294,7 +293,7 @@ simd_copies! {
 pub(super) fn map_op<T: Element, O: UnaryOp>(x: &ArrayD<T>, op: O) -> ArrayD<T> {
     let x = x.as_standard_layout();
     let s = x.as_slice().expect("standard layout");
-    let isa = lanes::isa(s.len());
+    let isa = lanes::isa();
     let v = blocks(s, |s, o| op_slice(s, o, op, isa));
     buffer::shaped(x.shape(), v)
 }

@@ -146,18 +146,16 @@ pub(super) enum Isa {
     Avx512,
 }
 
-/// The fewest elements a kernel runs on AVX-512 for: below, AVX2. A few 512-bit
-/// instructions slow the code around them: with `exp` on AVX-512 at 10³ elements (1.00 µs
-/// against 1.43 on AVX2) the seed's `grad` at 10³ took 11.0 µs against 10.7, the rest of it
-/// slower by more than `exp` gained. Regions and pending values, which start at this size
-/// too (`fusion::MIN_ELEMENTS`), always take AVX-512 where the CPU has it.
-pub(super) const AVX512_MIN: usize = 1 << 14;
-
-/// The widest instructions the CPU has for a kernel over `len` elements in all (AVX-512
-/// from [`AVX512_MIN`] elements).
+/// The widest instructions the CPU has, which every kernel takes at every size. An earlier
+/// stop kept AVX-512 for kernels of at least 2¹⁴ elements, having measured the seed's `grad`
+/// at 10³ slower with `exp` on AVX-512 (11.0 µs against 10.7: the 512-bit instructions
+/// slowing the code around them); on this machine now every kernel on AVX-512 made it
+/// faster: 6.76–6.86 µs against 7.39–7.44 with AVX2 below 2¹⁴ elements (`exp` on 10³
+/// elements 0.65–0.77 against 1.24–1.33; a timing probe, three alternating runs), and 6.84–7.04 with
+/// AVX-512 for the lane kernels alone.
 #[inline]
-pub(super) fn isa(len: usize) -> Isa {
-    if avx512() && len >= AVX512_MIN {
+pub(super) fn isa() -> Isa {
+    if avx512() {
         Isa::Avx512
     } else if avx2() {
         Isa::Avx2
