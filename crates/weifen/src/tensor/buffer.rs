@@ -53,7 +53,8 @@ pub(super) struct Buffer<T: Element> {
     uniform: Option<T>,
 }
 
-/// A pending buffer's shape, its recipe until computed, and then its values.
+/// A pending buffer's shape, its recipe until computed (none for a uniform buffer, filled
+/// with its value when read), and then its values.
 struct Pending<T: Element> {
     shape: IxDyn,
     value: OnceLock<ArrayD<T>>,
@@ -69,11 +70,24 @@ impl<T: Element> Buffer<T> {
         }
     }
 
-    /// `c` in `shape`.
+    /// `c` in `shape`. From 2¹⁴ elements the array is filled only when first read: a rule
+    /// that knows the value (`uniform_value`) never reads it, so `ones_like(y)` as the output
+    /// gradient of a large `y` writes nothing (at 10⁷ elements the fill was 80 MB).
     pub(super) fn uniform(shape: &[usize], c: T) -> Buffer<T> {
+        if shape.iter().product::<usize>() < super::fusion::MIN_ELEMENTS {
+            return Buffer {
+                ready: Some(full(shape, c)),
+                pending: None,
+                uniform: Some(c),
+            };
+        }
         Buffer {
-            ready: Some(full(shape, c)),
-            pending: None,
+            ready: None,
+            pending: Some(Box::new(Pending {
+                shape: IxDyn(shape),
+                value: OnceLock::new(),
+                recipe: Mutex::new(None),
+            })),
             uniform: Some(c),
         }
     }
@@ -213,9 +227,12 @@ impl<T: Element> Deref for Buffer<T> {
                 .recipe
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .take()
-                .expect("a pending buffer keeps its recipe");
-            recipe.evaluate(p.shape.slice())
+                .take();
+            match (recipe, self.uniform) {
+                (Some(recipe), _) => recipe.evaluate(p.shape.slice()),
+                (None, Some(c)) => full(p.shape.slice(), c),
+                (None, None) => unreachable!("a pending buffer keeps its recipe until computed"),
+            }
         })
     }
 }

@@ -329,6 +329,31 @@ mod tests {
     }
 
     #[test]
+    fn a_large_uniform_output_gradient_is_never_filled_by_grad() {
+        let seed = |x: Tensor| {
+            let x2 = x.clone().powi(2);
+            (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
+        };
+        for (n, large) in [(MIN_ELEMENTS - 1, false), (MIN_ELEMENTS, true)] {
+            let x = Tensor::linspace(0.0, 5.0, n).requires_grad_(true);
+            let y = seed(x.clone());
+            let ones = Tensor::ones_like(&y);
+            assert_eq!(ones.data.is_ready(), !large, "n = {n}");
+            let d = crate::tensor::grad(&[&y], &[&x], &[&ones], Default::default()).unwrap();
+            // The rules skip the product by ones: the array was never read.
+            assert_eq!(ones.data.is_ready(), !large, "n = {n}");
+            let exact =
+                |x: f64| (2.0 * x.powi(3) - 4.0 * x * x - 5.0 * x + 4.0) * (-x * x / 2.0).exp();
+            for (d, x) in d[0].to_vec().iter().zip(x.to_vec()) {
+                assert!((d - exact(x)).abs() < 1e-14, "n = {n}, x = {x}");
+            }
+            // Read, it holds its value.
+            assert!(ones.to_vec().iter().all(|&v| v == 1.0));
+            assert!(ones.data.is_ready());
+        }
+    }
+
+    #[test]
     fn a_pending_sum_is_computed_only_when_read_with_the_bits_of_the_stored_values_sum() {
         // Lengths around the sum's blocks, from the least a pending sum takes.
         let b = kernel::SUM_BLOCK;

@@ -79,17 +79,22 @@ fn an_output_gradient_made_of_one_value_gives_the_bits_of_the_same_values_given_
     // `ones_like` and `full_like` are known to hold one value, and a product by them is
     // skipped (ones) or made a product by a constant; `from_vec` of the same values is not
     // known to be uniform and takes the full product.
-    let x = Tensor::linspace(-3.0, 5.0, 1001);
-    for c in [1.0, 2.5, -1.0, 0.0] {
-        let uniform = Tensor::full_like(&x, c);
-        let given = Tensor::from(vec![c; x.len()]);
-        assert_eq!(
-            first_and_second(&x, &uniform),
-            first_and_second(&x, &given),
-            "output gradient {c}"
-        );
+    // In cache, and from 2¹⁴ elements, where the uniform array is filled only if read.
+    for n in [1001, 20_001] {
+        let x = Tensor::linspace(-3.0, 5.0, n);
+        for c in [1.0, 2.5, -1.0, 0.0] {
+            let uniform = Tensor::full_like(&x, c);
+            let given = Tensor::from(vec![c; x.len()]);
+            assert_eq!(
+                first_and_second(&x, &uniform),
+                first_and_second(&x, &given),
+                "output gradient {c}, n = {n}"
+            );
+            assert!(uniform.to_vec().iter().all(|&v| v == c));
+        }
     }
     // And the values are right: c·f′ and c·f″.
+    let x = Tensor::linspace(-3.0, 5.0, 1001);
     let g = Tensor::full_like(&x, 2.5);
     let xr = x.clone().requires_grad_(true);
     let d = grad(&[&f(xr.clone())], &[&xr], &[&g], GradOptions::default())
