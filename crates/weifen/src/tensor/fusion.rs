@@ -417,6 +417,18 @@ pub(super) fn copy<T: Copy>(o: &mut [T], s: &[T]) {
 // The backward kernels take eight lanes on AVX-512, then four, so the same elements go
 // through lanes whatever the machine.
 simd_copies! {
+    fn span_on<T: Element>(
+        plan: &Plan<T>,
+        inputs: &[(&[T], usize)],
+        layouts: &[Layout],
+        g: &[T],
+        range: std::ops::Range<usize>,
+        out: &mut SpanOut<'_, T>,
+        s: &mut Scratch<T>
+    ) {
+        super::span_on(plan, inputs, layouts, g, range, out, s);
+    }
+
     fn forward_block_on<T: Element>(
         inputs: &[(&[T], usize)],
         nodes: &[(Box<dyn Pointwise>, [Operand; 2])],
@@ -670,6 +682,39 @@ fn forward_block_on<T: Element>(
     }
 }
 
+/// [`Plan::span`] compiled for the widest instructions the CPU has, so that its own loops
+/// (the gradients added into the targets, the adjoints filled, the root's sums) are as wide
+/// as the node kernels it calls: compiled for the baseline they were two `f64` wide, and
+/// a fifth of the tensor Rosenbrock's gradient. Every element is computed by the same
+/// operations in the same order on any copy.
+fn span_wide<T: Element>(
+    plan: &Plan<T>,
+    inputs: &[(&[T], usize)],
+    layouts: &[Layout],
+    g: &[T],
+    range: std::ops::Range<usize>,
+    out: &mut SpanOut<'_, T>,
+    s: &mut Scratch<T>,
+) {
+    simd!(
+        lanes::isa(),
+        span_on::<T>(plan, inputs, layouts, g, range, out, s)
+    );
+}
+
+#[inline(always)]
+fn span_on<T: Element>(
+    plan: &Plan<T>,
+    inputs: &[(&[T], usize)],
+    layouts: &[Layout],
+    g: &[T],
+    range: std::ops::Range<usize>,
+    out: &mut SpanOut<'_, T>,
+    s: &mut Scratch<T>,
+) {
+    plan.span(inputs, layouts, g, range, out, s);
+}
+
 impl<T: Element> Plan<T> {
     /// A plan with no inputs or nodes yet.
     pub(super) fn new() -> Plan<T> {
@@ -802,7 +847,7 @@ impl<T: Element> Plan<T> {
         }
         let run = |scratch: &mut Scratch<T>, s: usize, out: &mut SpanOut<'_, T>| {
             let range = s * span..((s + 1) * span).min(len);
-            self.span(&inputs, &layouts, g, range, out, scratch);
+            span_wide(self, &inputs, &layouts, g, range, out, scratch);
         };
         if spans > 1 {
             parts.par_iter_mut().enumerate().for_each_init(
@@ -847,6 +892,7 @@ impl<T: Element> Plan<T> {
     }
 
     /// Elements `range` of the region, block by block, into `out`.
+    #[inline(always)]
     fn span(
         &self,
         inputs: &[(&[T], usize)],
