@@ -332,23 +332,14 @@ struct Region {
 /// `shape`): the root and every element-wise node below it all of whose consumers are in the
 /// region and that has no gradient of its own yet (nor is captured), up to
 /// `fusion::MAX_NODES`; and, on the same terms, the window slices they read (below which the
-/// region does not grow). Returns `None` unless the region reads a window or starts from a
-/// sum's gradient (`broadcast`): without either, its nodes' rules run one by one, their
-/// results pending values (`lazy.rs`), and the gradient's recipe — the table's rules, with
-/// products by ones and by constant partials ±1 skipped — is computed in one pass when read,
-/// which took less time than the region's pass (it recomputes every value and sweeps every
-/// adjoint, `g·∂` for each node): the seed's `grad` with `ones_like` at 10⁶ points, two
-/// threads, 2.25–2.36 ms by the region against 1.97–1.98 ms; `f32` 2.50–2.60 against
-/// 1.76–1.88; at 10⁷ 29.7–35.1 against 23.0–26.3, `f32` 26.3–26.4 against 19.2–22.7; with a
-/// gradient of varied values 2.36–2.47 against 2.27–2.56 at 10⁶. Where it starts from a
-/// sum, the region still took less (the seed's sum at 10⁶: 1.50–1.53 ms against 2.18–2.46),
-/// and the rules cannot read a window in place.
+/// region does not grow). Returns `None` if the root alone would be the region and `alone`
+/// is false.
 fn region<T: Element>(
     i: usize,
     root: &Node<T>,
     shape: &[usize],
     slots: &[Slot<T>],
-    broadcast: bool,
+    alone: bool,
 ) -> Option<Region> {
     if !fusable(root, shape) {
         return None;
@@ -414,7 +405,7 @@ fn region<T: Element>(
         .collect();
     // A node joins only after all its consumers: reversed, producers come first.
     members.reverse();
-    (broadcast || !windows.is_empty()).then_some(Region { members, windows })
+    (alone || members.len() > 1 || !windows.is_empty()).then_some(Region { members, windows })
 }
 
 /// Runs `region` (root last) in one fused pass from the root's gradient `g` (of the root's
@@ -544,21 +535,13 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_function_under_a_sum_is_one_region_unless_the_pass_is_recorded() {
+    fn the_seed_function_is_one_region_unless_the_pass_is_recorded() {
         let seed = |x: Tensor| {
             let x2 = x.clone().powi(2);
             (x2.clone() * -2.0 + x * 4.0 + 1.0) * (x2 * -0.5).exp()
         };
         // powi, ·(−2), ·4, +, +1, ·(−½), exp, ·: eight element-wise nodes.
-        assert_eq!(
-            regions_of(GradOptions::default(), |x| seed(x).sum()),
-            vec![8]
-        );
-        // From an array gradient, no window read: the rules run on pending values.
-        assert_eq!(
-            regions_of(GradOptions::default(), seed),
-            Vec::<usize>::new()
-        );
+        assert_eq!(regions_of(GradOptions::default(), seed), vec![8]);
         let recorded = GradOptions {
             create_graph: true,
             ..Default::default()
@@ -585,12 +568,14 @@ mod tests {
             }),
             vec![2]
         );
-        // A chain under a sum: one region of the most nodes it takes; below it the
-        // gradient is an array and the rules run on pending values.
-        let chain = |x: Tensor| (0..70).fold(x, |h, _| h.sin()).sum();
+        let chain = |x: Tensor| (0..70).fold(x, |h, _| h.sin());
         assert_eq!(
             regions_of(GradOptions::default(), chain),
-            vec![fusion::MAX_NODES]
+            vec![
+                fusion::MAX_NODES,
+                fusion::MAX_NODES,
+                70 - 2 * fusion::MAX_NODES
+            ]
         );
     }
 

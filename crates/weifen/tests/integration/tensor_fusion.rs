@@ -8,11 +8,6 @@
 //! region that reads slices of its inputs in place (windows) and one that starts from a sum's
 //! gradient without expanding it. Regions are fused from 2¹⁴ = 16 384 elements, so every
 //! tensor here is at least that long.
-//!
-//! A region runs only where it reads a window or starts from a sum's gradient; an
-//! element-wise graph whose output gradient is an array runs its rules one by one on pending
-//! values instead. So [`both`] differentiates `Σ g·y` through the sum (a region under it),
-//! and the last tests hold the rules on pending values to the recorded pass.
 
 use weifen::Scalar;
 use weifen::ops::Unary;
@@ -29,26 +24,23 @@ fn recorded() -> GradOptions {
     }
 }
 
-/// ∂(Σ g·y)/∂xs, fused and op by op, for `y = build(xs)` and `g` a fixed weighting: fused
-/// through the sum `Σ g·y` (a region under it, `g·y` its root), op by op as the gradient of
-/// `y` for the output gradient `g`, recorded.
+/// ∂(Σ g·y)/∂xs, fused and op by op, for `y = build(xs)` and `g` a fixed weighting.
 fn both<T: Element>(
     xs: &[Tensor<T>],
     build: impl Fn(&[Tensor<T>]) -> Tensor<T>,
 ) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
-    let run = |options: GradOptions| {
+    let run = |options| {
         let xs: Vec<Tensor<T>> = xs.iter().map(|x| x.detach().requires_grad_(true)).collect();
         let y = build(&xs);
         let g = Tensor::linspace(0.5, 1.5, y.len())
             .reshape(y.shape())
             .cast::<T>();
         let refs: Vec<&Tensor<T>> = xs.iter().collect();
-        let out = if options.create_graph {
-            grad(&[&y], &refs, &[&g], options)
-        } else {
-            grad(&[&(y * g).sum()], &refs, &[], options)
-        };
-        out.unwrap().iter().map(Tensor::to_vec).collect::<Vec<_>>()
+        grad(&[&y], &refs, &[&g], options)
+            .unwrap()
+            .iter()
+            .map(Tensor::to_vec)
+            .collect::<Vec<_>>()
     };
     (run(plain()), run(recorded()))
 }
@@ -121,8 +113,7 @@ fn binary_ops_shared_operands_and_constants_fuse() {
 #[test]
 fn chains_longer_than_one_region_and_nodes_used_outside_it() {
     let x = Tensor::linspace(-1.0, 1.0, 16_384);
-    // 100 ops in a chain: a region of the most nodes one takes under the sum, handing its
-    // input a gradient, then the rules on pending values.
+    // 100 ops in a chain: several regions, each handing its input a gradient.
     let (fused, by_ops) = both(std::slice::from_ref(&x), |x| {
         (0..100).fold(x[0].clone(), |h, k| (h * 0.99 + 0.001 * f64::from(k)).sin())
     });
@@ -152,7 +143,7 @@ fn an_intermediate_asked_for_gets_its_own_gradient() {
 }
 
 #[test]
-fn a_pass_on_pending_values_frees_the_buffers_unless_retained() {
+fn a_fused_pass_frees_the_buffers_unless_retained() {
     let x = Tensor::linspace(0.0, 1.0, 20_000).requires_grad_(true);
     let y = (x.clone().exp() * x.clone()).sin();
     let ones = Tensor::ones_like(&y);
@@ -356,61 +347,5 @@ fn a_broadcast_sum_gradient_frees_buffers_unless_retained_and_means_fuse_too() {
         assert_eq!(first.to_vec(), second.to_vec());
         let err = grad(&[&y], &[&x], &[], plain()).unwrap_err();
         assert!(matches!(err, TensorError::BuffersFreed { .. }), "{err}");
-    }
-}
-
-/// ∂y/∂xs for the output gradient `g` (a weighting) or ones, without and with
-/// `create_graph`: the rules on pending values, and the same rules recorded.
-fn pending_and_recorded<T: Element>(
-    xs: &[Tensor<T>],
-    ones: bool,
-    build: impl Fn(&[Tensor<T>]) -> Tensor<T>,
-) -> (Vec<Vec<T>>, Vec<Vec<T>>) {
-    let run = |options| {
-        let xs: Vec<Tensor<T>> = xs.iter().map(|x| x.detach().requires_grad_(true)).collect();
-        let y = build(&xs);
-        let g = if ones {
-            Tensor::ones_like(&y)
-        } else {
-            Tensor::linspace(0.5, 1.5, y.len())
-                .reshape(y.shape())
-                .cast::<T>()
-        };
-        let refs: Vec<&Tensor<T>> = xs.iter().collect();
-        let out = grad(&[&y], &refs, &[&g], options).unwrap();
-        out.iter().map(Tensor::to_vec).collect::<Vec<_>>()
-    };
-    (run(plain()), run(recorded()))
-}
-
-#[test]
-fn an_element_wise_graph_from_an_array_gradient_runs_its_rules_on_pending_values() {
-    // The same rules in the same order on the same pending values: the same bits, whether
-    // recorded or not, on every op, for ones and for a weighting, f64 and f32, one span and
-    // the parallel blocks.
-    for n in [16_387, 70_001] {
-        let x = Tensor::linspace(0.05, 0.95, n);
-        for op in Unary::all() {
-            for ones in [true, false] {
-                let build = |x: &[Tensor]| {
-                    let u = x[0].clone() * 0.9 + 0.02;
-                    u.clone().unary(op) * u
-                };
-                let (pending, by_ops) = pending_and_recorded(std::slice::from_ref(&x), ones, build);
-                assert_close(&pending, &by_ops, 0.0, &format!("{op:?}, n = {n}"));
-            }
-        }
-        for ones in [true, false] {
-            let x32 = x.cast::<f32>();
-            let (pending, by_ops) = pending_and_recorded(&[x32], ones, |x| seed(x[0].clone()));
-            assert_close(&pending, &by_ops, 0.0, &format!("f32 seed, n = {n}"));
-            let (pending, _) =
-                pending_and_recorded(std::slice::from_ref(&x), ones, |x| seed(x[0].clone()));
-            let (fused, _) = both(std::slice::from_ref(&x), |x| seed(x[0].clone()));
-            if !ones {
-                // The region under `Σ g·y` and the rules from `g`: one gradient.
-                assert_close(&pending, &fused, 1e-15, &format!("seed, n = {n}"));
-            }
-        }
     }
 }
