@@ -684,26 +684,11 @@ fn forward_block_on<T: Element>(
     }
 }
 
-/// [`Plan::span`] compiled for the widest instructions the CPU has, so that its own loops
-/// (the gradients added into the targets, the adjoints filled, the root's sums) are as wide
-/// as the node kernels it calls: compiled for the baseline they were two `f64` wide, and
-/// a fifth of the tensor Rosenbrock's gradient. Every element is computed by the same
-/// operations in the same order on any copy.
-fn span_wide<T: Element>(
-    plan: &Plan<T>,
-    inputs: &[(&[T], usize)],
-    layouts: &[Layout],
-    g: &[T],
-    range: std::ops::Range<usize>,
-    out: &mut SpanOut<'_, T>,
-    s: &mut Scratch<T>,
-) {
-    simd!(
-        lanes::isa(),
-        span_on::<T>(plan, inputs, layouts, g, range, out, s)
-    );
-}
-
+/// [`Plan::span`], for its copies compiled for the widest instructions the CPU has
+/// (`simd_copies!`), so that its own loops (the gradients added into the targets, the
+/// adjoints filled, the root's sums) are as wide as the node kernels it calls: compiled for
+/// the baseline they were two `f64` wide, and a fifth of the tensor Rosenbrock's gradient.
+/// Every element is computed by the same operations in the same order on any copy.
 #[inline(always)]
 fn span_on<T: Element>(
     plan: &Plan<T>,
@@ -849,7 +834,10 @@ impl<T: Element> Plan<T> {
         }
         let run = |scratch: &mut Scratch<T>, s: usize, out: &mut SpanOut<'_, T>| {
             let range = s * span..((s + 1) * span).min(len);
-            span_wide(self, &inputs, &layouts, g, range, out, scratch);
+            simd!(
+                lanes::isa(),
+                span_on::<T>(self, &inputs, &layouts, g, range, out, scratch)
+            );
         };
         if spans > 1 {
             parts.par_iter_mut().enumerate().for_each_init(

@@ -70,8 +70,9 @@ fn written<T: Element>(len: usize, values: impl Iterator<Item = T>) -> Vec<T> {
 }
 
 /// [`map`]'s serial loop on the widest instructions the CPU has (`lanes::isa`): compiled
-/// for the baseline, the compiler's vectors were two `f64` wide, and the seed's forward pass and gradient at 10³ points are a dozen such
-/// loops. The values are the same on every copy: each element's value is `f` of it alone.
+/// for the baseline, the compiler's vectors were two `f64` wide, and the seed's forward
+/// pass and gradient at 10³ points are a dozen such loops. The values are the same on every
+/// copy: each element's value is `f` of it alone.
 fn map_serial_on<T: Element, F: Fn(T) -> T>(s: &[T], f: &F, out: &mut Vec<T>) {
     simd!(lanes::isa(), map_serial::<T, F>(s, f, out));
 }

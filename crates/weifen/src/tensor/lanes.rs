@@ -146,22 +146,23 @@ pub(super) enum Isa {
     Avx512,
 }
 
-/// The widest instructions the CPU has, which every kernel takes at every size. An earlier
-/// stop kept AVX-512 for kernels of at least 2¹⁴ elements, having measured the seed's `grad`
-/// at 10³ slower with `exp` on AVX-512 (11.0 µs against 10.7: the 512-bit instructions
-/// slowing the code around them); on this machine now every kernel on AVX-512 made it
-/// faster: 6.76–6.86 µs against 7.39–7.44 with AVX2 below 2¹⁴ elements (`exp` on 10³
-/// elements 0.65–0.77 against 1.24–1.33; a timing probe, three alternating runs), and 6.84–7.04 with
-/// AVX-512 for the lane kernels alone.
+/// The widest instructions the CPU has, which every kernel takes at every size (an earlier
+/// stop kept AVX2 below 2¹⁴ elements, having measured the seed's `grad` at 10³ slower with
+/// `exp` on AVX-512, 11.0 µs against 10.7; on this machine now AVX-512 at every size made it
+/// faster, 7.13–7.14 → 6.36–6.62 µs, `exp` on 10³ elements 1.22–1.25 → 0.62–0.63). Found
+/// once: the regions and pending values ask for it per block and node.
 #[inline]
 pub(super) fn isa() -> Isa {
-    if avx512() {
-        Isa::Avx512
-    } else if avx2() {
-        Isa::Avx2
-    } else {
-        Isa::Baseline
-    }
+    static ISA: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+    *ISA.get_or_init(|| {
+        if avx512() {
+            Isa::Avx512
+        } else if avx2() {
+            Isa::Avx2
+        } else {
+            Isa::Baseline
+        }
+    })
 }
 
 impl Lanes {
