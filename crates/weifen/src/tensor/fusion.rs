@@ -773,8 +773,17 @@ impl<T: Element> Plan<T> {
     /// root's values if [`sum_root`](Plan::sum_root) asked for it.
     pub(super) fn run(&self, g: &Tensor<T>, shape: &[usize]) -> (Vec<Tensor<T>>, Option<T>) {
         let len: usize = shape.iter().product();
-        let g = g.data.as_standard_layout();
-        let g = g.as_slice().expect("standard layout");
+        // A gradient made as one value repeated (`ones_like`) is read as that value, as a
+        // sum's broadcast one is: its array, filled only when read, is never filled.
+        let one = g.data.uniform_value().map(|c| [c]);
+        let stored;
+        let g: &[T] = match &one {
+            Some(c) => c,
+            None => {
+                stored = g.data.as_standard_layout();
+                stored.as_slice().expect("standard layout")
+            }
+        };
         let inputs: Vec<(&[T], usize)> = self
             .inputs
             .iter()
