@@ -16,10 +16,8 @@
 //! writes one gradient per *target*: an input's, or the sum of the gradients of the slices
 //! of one array, each at its offset.
 //!
-//! Only a pass that is not recorded runs this way (under `create_graph` the rules run as
-//! tensor ops, so that the gradient is a graph of its own), and only a region that reads a
-//! window or starts from a sum's gradient (`engine::region`): elsewhere the rules' results
-//! are pending values, whose recipe computes the gradient in one pass too, and faster.
+//! Only a pass that is not recorded runs this way: under `create_graph` the rules run as
+//! tensor ops, so that the gradient is a graph of its own.
 
 use super::lanes::{self, Lane, Lanes};
 use super::lanes32::{self, Lanes32};
