@@ -5,12 +5,16 @@
 //! where the array is contiguous (which measured faster); the backward rule is the
 //! op's own rule (`derivative`, `partials`) evaluated on tensors, times the incoming gradient,
 //! reduced to each input's shape. Under `create_graph` the rule records like any other
-//! computation, so it can be differentiated again; otherwise it runs under `no_grad`.
-//! Nothing here writes an element-wise derivative by hand.
+//! computation, so it can be differentiated again. Without it the same rule runs on plain
+//! arrays: a linear op's constant derivative is the rule evaluated once, and any other op
+//! whose operands and gradient have one shape takes one pass of the kernel a fused region
+//! runs (`fusion::node_backward`: `g·∂` from the inputs and the output, the rule on lanes)
+//! instead of its derivative as arrays and a product by each. Nothing here writes an
+//! element-wise derivative by hand.
 
-use super::buffer::Buffer;
+use super::buffer::{self, Buffer};
 use super::error::or_panic;
-use super::fusion::{Fusion, PointwiseOp};
+use super::fusion::{self, Fusion, PointwiseOp};
 use super::graph::{BackwardFn, is_grad_enabled, record_node};
 use super::lanes::Lanes;
 use super::shape::broadcast_shape;
@@ -51,13 +55,50 @@ fn unary_node<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O, data: Arc<Buffer<T>>
 fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let x = &inputs[0];
-        let y = if is_grad_enabled() {
-            unary_node(x, op, y.data.clone())
-        } else {
-            y.clone()
-        };
+        if !is_grad_enabled() {
+            return vec![Some(unary_grad(op, x, y, g))];
+        }
+        let y = unary_node(x, op, y.data.clone());
         vec![Some(times(g, &op.derivative(x, &y)))]
     })
+}
+
+/// `g·op′(x, y)` on plain arrays (a pass without `create_graph`). A linear op's derivative
+/// is a constant, the table's rule evaluated once on `f64` (rounded to the element type as
+/// the rule's constant tensor would be), so no constant tensor is made; any other op with
+/// `x`, `y` and `g` of one shape and contiguous takes one pass of the region's kernel
+/// (`fusion::node_backward`) instead of the derivative as an array and a product by it. A
+/// gradient made as one value keeps the rule's products, which skip a product by ones.
+fn unary_grad<T: Element, O: UnaryOp>(
+    op: O,
+    x: &Tensor<T>,
+    y: &Tensor<T>,
+    g: &Tensor<T>,
+) -> Tensor<T> {
+    if op.is_linear() {
+        let x0 = 0.0;
+        let d = T::from_f64(op.derivative(&x0, &op.eval(x0))).to_f64();
+        return times_constant(g, d);
+    }
+    if g.data.uniform_value().is_none()
+        && x.shape() == g.shape()
+        && y.shape() == g.shape()
+        && let (Some(xs), Some(ys), Some(gs)) =
+            (x.data.as_slice(), y.data.as_slice(), g.data.as_slice())
+    {
+        let [d, _] = fusion::node_backward(PointwiseOp::Unary(op.id()), [xs, &[], ys], gs);
+        return Tensor::from_data(buffer::shaped(g.shape(), d));
+    }
+    times(g, &op.derivative(x, y))
+}
+
+/// `g·c` for a constant `c`: `g` itself for 1, its negation for −1.
+fn times_constant<T: Element>(g: &Tensor<T>, c: f64) -> Tensor<T> {
+    match c {
+        1.0 => g.clone(),
+        -1.0 => unary(g, ops::Neg),
+        c => unary(g, ops::MulConst(c)),
+    }
 }
 
 /// `xᴺ` element-wise by the table's kernel, `N` a constant of the loop (a closure type of
@@ -110,17 +151,78 @@ fn binary_node<T: Element, O: BinaryOp>(
 fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let (a, b) = (&inputs[0], &inputs[1]);
-        let y = if is_grad_enabled() {
-            binary_node(a, b, op, y.data.clone())
-        } else {
-            y.clone()
-        };
+        let wanted = [a.requires_grad(), b.requires_grad()];
+        if !is_grad_enabled() {
+            if let Some(grads) = binary_grad(op, a, b, y, g, wanted) {
+                return grads;
+            }
+            let (pa, pb) = op.partials(a, b, y);
+            return products(g, [(a, pa), (b, pb)], wanted);
+        }
+        let y = binary_node(a, b, op, y.data.clone());
         let (pa, pb) = op.partials(a, b, &y);
-        vec![
-            a.requires_grad().then(|| times(g, &pa).sum_to(a.shape())),
-            b.requires_grad().then(|| times(g, &pb).sum_to(b.shape())),
-        ]
+        products(g, [(a, pa), (b, pb)], wanted)
     })
+}
+
+/// `g·∂` for each operand that wants it, reduced to the operand's shape.
+fn products<T: Element>(
+    g: &Tensor<T>,
+    operands: [(&Tensor<T>, Tensor<T>); 2],
+    wanted: [bool; 2],
+) -> Vec<Option<Tensor<T>>> {
+    operands
+        .into_iter()
+        .zip(wanted)
+        .map(|((x, p), w)| w.then(|| times(g, &p).sum_to(x.shape())))
+        .collect()
+}
+
+/// The gradients of a binary node on plain arrays (a pass without `create_graph`), where
+/// the rule's tensors can be skipped: a linear op's partials are constants, the table's
+/// rule evaluated once on `f64` (rounded as its constant tensors would be); any other op
+/// whose operands, output and gradient have one shape and are contiguous, with a gradient
+/// not made as one value, takes one pass of the region's kernel for both operands (a
+/// product only when both want theirs: for one, the rule's product by the other operand
+/// is already one pass). `None` where the rule runs as tensors.
+fn binary_grad<T: Element, O: BinaryOp>(
+    op: O,
+    a: &Tensor<T>,
+    b: &Tensor<T>,
+    y: &Tensor<T>,
+    g: &Tensor<T>,
+    wanted: [bool; 2],
+) -> Option<Vec<Option<Tensor<T>>>> {
+    if op.is_linear() {
+        let (x0, y0) = (0.0, op.eval(0.0, 0.0));
+        let (da, db) = op.partials(&x0, &x0, &y0);
+        let rounded = |d: f64| T::from_f64(d).to_f64();
+        let grads = [(a, da), (b, db)].into_iter().zip(wanted);
+        let grads =
+            grads.map(|((x, d), w)| w.then(|| times_constant(g, rounded(d)).sum_to(x.shape())));
+        return Some(grads.collect());
+    }
+    if g.data.uniform_value().is_some()
+        || (op.is_product() && wanted != [true; 2])
+        || [a, b, y].iter().any(|t| t.shape() != g.shape())
+    {
+        return None;
+    }
+    let (Some(av), Some(bv), Some(yv), Some(gv)) = (
+        a.data.as_slice(),
+        b.data.as_slice(),
+        y.data.as_slice(),
+        g.data.as_slice(),
+    ) else {
+        return None;
+    };
+    let grads = fusion::node_backward(PointwiseOp::Binary(op.id()), [av, bv, yv], gv);
+    let grads = grads.into_iter().zip(wanted);
+    Some(
+        grads
+            .map(|(d, w)| w.then(|| Tensor::from_data(buffer::shaped(g.shape(), d))))
+            .collect(),
+    )
 }
 
 /// `g · p`, skipping the product when `p` is the constant ±1 (the partials of `+` and `−`)
@@ -129,11 +231,7 @@ fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
 /// as one value repeated.
 fn times<T: Element>(g: &Tensor<T>, p: &Tensor<T>) -> Tensor<T> {
     if p.node.is_none() && p.ndim() == 0 {
-        return match p.item().to_f64() {
-            1.0 => g.clone(),
-            -1.0 => unary(g, ops::Neg),
-            c => unary(g, ops::MulConst(c)),
-        };
+        return times_constant(g, p.item().to_f64());
     }
     if let Some(c) = g.data.uniform_value()
         && g.node.is_none()

@@ -38,3 +38,4 @@ mod tensor_fusion;
 mod tensor_gradcheck;
 mod tensor_lazy;
 mod tensor_map_fn;
+mod tensor_rules;
