@@ -38,10 +38,12 @@ mod table;
 pub mod custom;
 mod domain;
 mod notation;
+mod reads;
 pub mod taylor;
 
 pub use custom::{CustomUnary, Recorder};
 pub use domain::Domain;
+pub use reads::{derivative_reads_output, partials_read_output};
 
 use crate::Scalar;
 use std::f64::consts::{FRAC_2_SQRT_PI, LN_2, LN_10};

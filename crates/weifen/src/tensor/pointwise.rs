@@ -55,31 +55,41 @@ fn unary_node<T: Element, O: UnaryOp>(x: &Tensor<T>, op: O, data: Arc<Buffer<T>>
 fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let x = &inputs[0];
+        if op.is_linear() {
+            // Recorded when `g` is (`create_graph`): the product by a constant is an op.
+            return vec![Some(times_constant(g, linear_derivative::<T, O>(op)))];
+        }
         if !is_grad_enabled() {
             return vec![Some(unary_grad(op, x, y, g))];
         }
-        let y = unary_node(x, op, y.data.clone());
+        // The output becomes a node of its own only for a rule that reads it.
+        let y = if ops::derivative_reads_output(op) {
+            unary_node(x, op, y.data.clone())
+        } else {
+            y.clone()
+        };
         vec![Some(times(g, &op.derivative(x, &y)))]
     })
 }
 
-/// `g·op′(x, y)` on plain arrays (a pass without `create_graph`). A linear op's derivative
-/// is a constant, the table's rule evaluated once on `f64` (rounded to the element type as
-/// the rule's constant tensor would be), so no constant tensor is made; any other op with
-/// `x`, `y` and `g` of one shape and contiguous takes one pass of the region's kernel
-/// (`fusion::node_backward`) instead of the derivative as an array and a product by it. A
-/// gradient made as one value keeps the rule's products, which skip a product by ones.
+/// A linear op's derivative, a constant: the table's rule evaluated once on `f64`, rounded
+/// to the element type as the rule's constant tensor would be.
+fn linear_derivative<T: Element, O: UnaryOp>(op: O) -> f64 {
+    let x0 = 0.0;
+    T::from_f64(op.derivative(&x0, &op.eval(x0))).to_f64()
+}
+
+/// `g·op′(x, y)` on plain arrays (a pass without `create_graph`) for an op that is not
+/// linear: with `x`, `y` and `g` of one shape and contiguous, one pass of the region's
+/// kernel (`fusion::node_backward`) instead of the derivative as an array and a product by
+/// it. A gradient made as one value keeps the rule's products, which skip a product by
+/// ones.
 fn unary_grad<T: Element, O: UnaryOp>(
     op: O,
     x: &Tensor<T>,
     y: &Tensor<T>,
     g: &Tensor<T>,
 ) -> Tensor<T> {
-    if op.is_linear() {
-        let x0 = 0.0;
-        let d = T::from_f64(op.derivative(&x0, &op.eval(x0))).to_f64();
-        return times_constant(g, d);
-    }
     if g.data.uniform_value().is_none()
         && x.shape() == g.shape()
         && y.shape() == g.shape()
@@ -152,6 +162,17 @@ fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
     Box::new(move |inputs, y, g| {
         let (a, b) = (&inputs[0], &inputs[1]);
         let wanted = [a.requires_grad(), b.requires_grad()];
+        if op.is_linear() {
+            // Constant partials, the table's rule evaluated once on `f64` and rounded as its
+            // constant tensors would be; recorded when `g` is.
+            let (x0, y0) = (0.0, op.eval(0.0, 0.0));
+            let (da, db) = op.partials(&x0, &x0, &y0);
+            let grads = [(a, da), (b, db)].into_iter().zip(wanted);
+            let rounded = |d: f64| T::from_f64(d).to_f64();
+            let grads =
+                grads.map(|((x, d), w)| w.then(|| times_constant(g, rounded(d)).sum_to(x.shape())));
+            return grads.collect();
+        }
         if !is_grad_enabled() {
             if let Some(grads) = binary_grad(op, a, b, y, g, wanted) {
                 return grads;
@@ -159,7 +180,12 @@ fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
             let (pa, pb) = op.partials(a, b, y);
             return products(g, [(a, pa), (b, pb)], wanted);
         }
-        let y = binary_node(a, b, op, y.data.clone());
+        // The output becomes a node of its own only for partials that read it.
+        let y = if ops::partials_read_output(op) {
+            binary_node(a, b, op, y.data.clone())
+        } else {
+            y.clone()
+        };
         let (pa, pb) = op.partials(a, b, &y);
         products(g, [(a, pa), (b, pb)], wanted)
     })
@@ -178,13 +204,12 @@ fn products<T: Element>(
         .collect()
 }
 
-/// The gradients of a binary node on plain arrays (a pass without `create_graph`), where
-/// the rule's tensors can be skipped: a linear op's partials are constants, the table's
-/// rule evaluated once on `f64` (rounded as its constant tensors would be); any other op
-/// whose operands, output and gradient have one shape and are contiguous, with a gradient
-/// not made as one value, takes one pass of the region's kernel for both operands (a
-/// product only when both want theirs: for one, the rule's product by the other operand
-/// is already one pass). `None` where the rule runs as tensors.
+/// The gradients of a binary node that is not linear on plain arrays (a pass without
+/// `create_graph`), where the rule's tensors can be skipped: with operands, output and
+/// gradient of one shape and contiguous, and a gradient not made as one value, one pass of
+/// the region's kernel for both operands (a product only when both want theirs: for one,
+/// the rule's product by the other operand is already one pass). `None` where the rule
+/// runs as tensors.
 fn binary_grad<T: Element, O: BinaryOp>(
     op: O,
     a: &Tensor<T>,
@@ -193,15 +218,6 @@ fn binary_grad<T: Element, O: BinaryOp>(
     g: &Tensor<T>,
     wanted: [bool; 2],
 ) -> Option<Vec<Option<Tensor<T>>>> {
-    if op.is_linear() {
-        let (x0, y0) = (0.0, op.eval(0.0, 0.0));
-        let (da, db) = op.partials(&x0, &x0, &y0);
-        let rounded = |d: f64| T::from_f64(d).to_f64();
-        let grads = [(a, da), (b, db)].into_iter().zip(wanted);
-        let grads =
-            grads.map(|((x, d), w)| w.then(|| times_constant(g, rounded(d)).sum_to(x.shape())));
-        return Some(grads.collect());
-    }
     if g.data.uniform_value().is_some()
         || (op.is_product() && wanted != [true; 2])
         || [a, b, y].iter().any(|t| t.shape() != g.shape())
