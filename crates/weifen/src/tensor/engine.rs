@@ -43,7 +43,7 @@ struct Slot<T: Element> {
     pending: usize,
     grad: Option<Tensor<T>>,
     /// The slot of each input (`None` where it does not require grad).
-    inputs: Vec<Option<usize>>,
+    inputs: Inputs,
     /// Positions in `capture` that name this node.
     captures: Vec<usize>,
     /// Whether `grad` is one element standing for the same gradient at every element (a
@@ -52,6 +52,44 @@ struct Slot<T: Element> {
     /// That sum's pending value, which the region computes with the gradient (its values
     /// are the ones the region recomputes anyway).
     sum: Option<Arc<Buffer<T>>>,
+}
+
+/// A slot's input slots, held inline for up to two (every element-wise op: no allocation
+/// per node of a small pass) and in a vector beyond.
+#[derive(Default)]
+struct Inputs {
+    few: [Option<usize>; 2],
+    len: usize,
+    many: Vec<Option<usize>>,
+}
+
+impl FromIterator<Option<usize>> for Inputs {
+    fn from_iter<I: IntoIterator<Item = Option<usize>>>(iter: I) -> Inputs {
+        let mut inputs = Inputs::default();
+        for j in iter {
+            if inputs.len < 2 {
+                inputs.few[inputs.len] = j;
+            } else {
+                if inputs.many.is_empty() {
+                    inputs.many.extend_from_slice(&inputs.few);
+                }
+                inputs.many.push(j);
+            }
+            inputs.len += 1;
+        }
+        inputs
+    }
+}
+
+impl std::ops::Deref for Inputs {
+    type Target = [Option<usize>];
+    fn deref(&self) -> &[Option<usize>] {
+        if self.len <= 2 {
+            &self.few[..self.len]
+        } else {
+            &self.many
+        }
+    }
 }
 
 /// Hashes node addresses (multiply and fold: addresses are distinct and aligned, so no
@@ -88,7 +126,7 @@ fn slot_of<T: Element>(
             node: Some(node.clone()),
             pending: 0,
             grad: None,
-            inputs: Vec::new(),
+            inputs: Inputs::default(),
             captures: Vec::new(),
             broadcast: false,
             sum: None,
@@ -116,18 +154,27 @@ pub(super) fn run<T: Element>(
     let retain = options.retain_graph || options.create_graph;
     let _mode = set_grad_enabled(options.create_graph);
 
-    // Sized for a small graph at once, so that one does not grow the table step by step.
-    let mut index = Index::with_capacity_and_hasher(64, Default::default());
-    let mut slots: Vec<Slot<T>> = Vec::with_capacity(64);
+    // The thread's table and slots of the last pass, emptied, so that a small pass
+    // allocates neither (a pass inside a rule finds them taken and makes its own); sized
+    // for a small graph at once otherwise, so that one does not grow them step by step.
+    let mut index = KEPT_INDEX
+        .with_borrow_mut(Option::take)
+        .unwrap_or_else(|| Index::with_capacity_and_hasher(64, Default::default()));
+    let mut slots: Vec<Slot<T>> = KEPT_SLOTS
+        .with_borrow_mut(Option::take)
+        .and_then(|k| k.downcast::<Vec<Slot<T>>>().ok())
+        .map_or_else(|| Vec::with_capacity(64), |k| *k);
     let mut stack = Vec::new();
     for (node, g) in roots {
         let i = slot_of(&node, &mut index, &mut slots, &mut stack);
         add_into(&mut slots[i].grad, g);
     }
     while let Some(i) = stack.pop() {
-        let node = slots[i].node.clone().expect("set on discovery");
+        // Moved out while its inputs are found (no input is the node itself) and put back:
+        // no reference count is touched.
+        let node = slots[i].node.take().expect("set on discovery");
         if let Node::Op { edges, .. } = &*node {
-            let inputs: Vec<Option<usize>> = edges
+            let inputs: Inputs = edges
                 .iter()
                 .map(|e| {
                     e.as_ref().map(|e| {
@@ -139,13 +186,17 @@ pub(super) fn run<T: Element>(
                 .collect();
             slots[i].inputs = inputs;
         }
+        slots[i].node = Some(node);
     }
     for (c, n) in capture.unwrap_or(&[]).iter().enumerate() {
         if let Some(&i) = index.get(&Node::key(n)) {
             slots[i].captures.push(c);
         }
     }
-    drop(index);
+    if index.capacity() <= KEEP_SLOTS {
+        index.clear();
+        KEPT_INDEX.with_borrow_mut(|k| *k = Some(index));
+    }
 
     let mut captured = vec![None; capture.map_or(0, <[_]>::len)];
     let mut ready: Vec<usize> = (0..slots.len())
@@ -233,7 +284,21 @@ pub(super) fn run<T: Element>(
             }
         }
     }
+    if slots.capacity() <= KEEP_SLOTS {
+        slots.clear();
+        KEPT_SLOTS.with_borrow_mut(|k| *k = Some(Box::new(slots)));
+    }
     Ok(captured)
+}
+
+/// The most slots a thread keeps for its next pass (a long chain's are freed with it).
+const KEEP_SLOTS: usize = 1 << 12;
+
+thread_local! {
+    static KEPT_INDEX: std::cell::RefCell<Option<Index>> = const { std::cell::RefCell::new(None) };
+    /// A `Vec<Slot<T>>` for the element type of the last pass.
+    static KEPT_SLOTS: std::cell::RefCell<Option<Box<dyn std::any::Any>>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The slot below slot `i` if `i` is a sum of everything whose operand can be the root of
@@ -476,7 +541,7 @@ fn fused<T: Element>(
         let inputs = take_inputs(&node, retain);
         let edges = std::mem::take(&mut slots[m].inputs);
         let mut operands = [Operand::Input(0); 2];
-        for (k, (t, e)) in inputs.into_iter().zip(&edges).enumerate() {
+        for (k, (t, e)) in inputs.into_iter().zip(edges.iter()).enumerate() {
             operands[k] = match e {
                 Some(j) if node_slot.contains_key(j) => Operand::Node(node_slot[j]),
                 Some(j) => Operand::Input(match input_of.get(j) {
@@ -521,6 +586,48 @@ mod tests {
     use super::*;
     use crate::Scalar;
     use crate::tensor::grad;
+
+    #[test]
+    fn a_slots_inputs_read_back_as_given_inline_or_not() {
+        for n in 0..6 {
+            let given: Vec<Option<usize>> = (0..n).map(|k| (k % 3 != 1).then_some(7 * k)).collect();
+            let inputs: Inputs = given.iter().copied().collect();
+            assert_eq!(&inputs[..], &given[..], "{n} inputs");
+        }
+    }
+
+    #[test]
+    fn passes_of_either_element_type_and_size_follow_each_other_on_one_thread() {
+        // The slots kept from a pass are for its element type; a pass of the other type, or
+        // of more slots than are kept, makes its own, and each gives its closed form.
+        for n in [3, 5_000, 2] {
+            let x = Tensor::linspace(0.5, 1.5, 4).requires_grad_(true);
+            let y = (0..n).fold(x.clone(), |h, _| h * 1.0001);
+            let g = grad(
+                &[&y],
+                &[&x],
+                &[&Tensor::ones_like(&y)],
+                GradOptions::default(),
+            );
+            let expected = 1.0001f64.powi(n);
+            for d in g.unwrap()[0].to_vec() {
+                assert!((d - expected).abs() <= 1e-12 * expected, "n = {n}");
+            }
+            let x32 = Tensor::linspace(0.5, 1.5, 4)
+                .cast::<f32>()
+                .requires_grad_(true);
+            let y32 = x32.clone().sin();
+            let g32 = grad(
+                &[&y32],
+                &[&x32],
+                &[&Tensor::ones_like(&y32)],
+                GradOptions::default(),
+            );
+            for (d, x) in g32.unwrap()[0].to_vec().iter().zip(x32.to_vec()) {
+                assert!((d - x.cos()).abs() <= 1e-6, "f32 after n = {n}");
+            }
+        }
+    }
 
     fn regions_of(options: GradOptions, build: impl Fn(Tensor) -> Tensor) -> Vec<usize> {
         regions_at(fusion::MIN_ELEMENTS + 3, options, build)
