@@ -9,6 +9,7 @@
 //! gradient without expanding it. Regions are fused from 2¹⁴ = 16 384 elements, so every
 //! tensor here is at least that long.
 
+use crate::common::SPECIAL_VALUES;
 use weifen::Scalar;
 use weifen::ops::Unary;
 use weifen::tensor::{Element, GradOptions, Tensor, TensorError, grad};
@@ -171,21 +172,7 @@ fn f32_regions_agree_with_the_op_by_op_pass() {
 fn special_values_give_what_the_op_by_op_pass_gives() {
     // Zeros, infinities, NaN, subnormals and huge values at every position of a long tensor:
     // the fused pass must agree with the op-by-op pass element by element, NaN for NaN.
-    let specials = [
-        0.0,
-        -0.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NAN,
-        5e-324,
-        -1e-310,
-        1e300,
-        -1e300,
-        709.0,
-        -745.0,
-        1.0,
-        -1.0,
-    ];
+    let specials = SPECIAL_VALUES;
     let n = 16_384 + 13;
     let values: Vec<f64> = (0..n)
         .map(|i| specials[i % specials.len()] * (1.0 + (i / 13) as f64 * 1e-3))

@@ -9,6 +9,7 @@
 //! long enough for the parallel blocks. `tensor_gradcheck.rs` holds the plain pass to
 //! central differences; this holds it to the recorded rules element by element.
 
+use crate::common::SPECIAL_VALUES;
 use weifen::Scalar;
 use weifen::ops::{Binary, Unary};
 use weifen::tensor::{Element, GradOptions, Tensor, grad};
@@ -19,25 +20,8 @@ const LENGTHS: [usize; 3] = [1, 1_003, 32_768 + 4_099];
 
 /// Ordinary points of both signs and every special value, cycled to length `n`.
 fn values(n: usize, shift: f64) -> Vec<f64> {
-    let specials = [
-        0.3,
-        -0.7,
-        1.9,
-        -2.4,
-        0.0,
-        -0.0,
-        5e-324,
-        -1e-310,
-        1e300,
-        -1e300,
-        709.0,
-        -745.0,
-        1.0,
-        -1.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NAN,
-    ];
+    let ordinary = [0.3, -0.7, 1.9, -2.4];
+    let specials: Vec<f64> = ordinary.into_iter().chain(SPECIAL_VALUES).collect();
     (0..n)
         .map(|i| specials[(i + shift as usize) % specials.len()] * (1.0 + (i / 17) as f64 * 1e-3))
         .map(|v| v + shift * 0.01)
