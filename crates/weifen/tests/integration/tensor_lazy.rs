@@ -8,6 +8,7 @@
 //! results must equal the pending ones bit for bit: same kernels, same positions, `f32`
 //! rounded after each op.
 
+use crate::common::SPECIAL_VALUES;
 use weifen::Scalar;
 use weifen::ops::{Binary, Unary};
 use weifen::tensor::{Element, Tensor};
@@ -84,16 +85,7 @@ fn long_chains_and_special_values() {
     let chain =
         |x: &[Tensor]| (0..100).fold(x[0].clone(), |h, k| (h * 0.99 + 0.001 * f64::from(k)).sin());
     check(std::slice::from_ref(&x), &chain, "chain");
-    let specials = [
-        0.0,
-        -0.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NAN,
-        5e-324,
-        1e300,
-        -745.0,
-    ];
+    let specials = SPECIAL_VALUES;
     let v: Vec<f64> = (0..20_000).map(|i| specials[i % specials.len()]).collect();
     let x = Tensor::from(v);
     let f = |x: &[Tensor]| (x[0].clone().exp() * x[0].clone()).ln() + x[0].clone().sqrt();
