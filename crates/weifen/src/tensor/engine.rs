@@ -43,7 +43,7 @@ struct Slot<T: Element> {
     pending: usize,
     grad: Option<Tensor<T>>,
     /// The slot of each input (`None` where it does not require grad).
-    inputs: Inputs,
+    inputs: Vec<Option<usize>>,
     /// Positions in `capture` that name this node.
     captures: Vec<usize>,
     /// Whether `grad` is one element standing for the same gradient at every element (a
@@ -52,44 +52,6 @@ struct Slot<T: Element> {
     /// That sum's pending value, which the region computes with the gradient (its values
     /// are the ones the region recomputes anyway).
     sum: Option<Arc<Buffer<T>>>,
-}
-
-/// A slot's input slots, held inline for up to two (every element-wise op: no allocation
-/// per node of a small pass) and in a vector beyond.
-#[derive(Default)]
-struct Inputs {
-    few: [Option<usize>; 2],
-    len: usize,
-    many: Vec<Option<usize>>,
-}
-
-impl FromIterator<Option<usize>> for Inputs {
-    fn from_iter<I: IntoIterator<Item = Option<usize>>>(iter: I) -> Inputs {
-        let mut inputs = Inputs::default();
-        for j in iter {
-            if inputs.len < 2 {
-                inputs.few[inputs.len] = j;
-            } else {
-                if inputs.many.is_empty() {
-                    inputs.many.extend_from_slice(&inputs.few);
-                }
-                inputs.many.push(j);
-            }
-            inputs.len += 1;
-        }
-        inputs
-    }
-}
-
-impl std::ops::Deref for Inputs {
-    type Target = [Option<usize>];
-    fn deref(&self) -> &[Option<usize>] {
-        if self.len <= 2 {
-            &self.few[..self.len]
-        } else {
-            &self.many
-        }
-    }
 }
 
 /// Hashes node addresses (multiply and fold: addresses are distinct and aligned, so no
@@ -126,7 +88,7 @@ fn slot_of<T: Element>(
             node: Some(node.clone()),
             pending: 0,
             grad: None,
-            inputs: Inputs::default(),
+            inputs: Vec::new(),
             captures: Vec::new(),
             broadcast: false,
             sum: None,
@@ -174,7 +136,7 @@ pub(super) fn run<T: Element>(
         // no reference count is touched.
         let node = slots[i].node.take().expect("set on discovery");
         if let Node::Op { edges, .. } = &*node {
-            let inputs: Inputs = edges
+            let inputs: Vec<Option<usize>> = edges
                 .iter()
                 .map(|e| {
                     e.as_ref().map(|e| {
@@ -541,7 +503,7 @@ fn fused<T: Element>(
         let inputs = take_inputs(&node, retain);
         let edges = std::mem::take(&mut slots[m].inputs);
         let mut operands = [Operand::Input(0); 2];
-        for (k, (t, e)) in inputs.into_iter().zip(edges.iter()).enumerate() {
+        for (k, (t, e)) in inputs.into_iter().zip(&edges).enumerate() {
             operands[k] = match e {
                 Some(j) if node_slot.contains_key(j) => Operand::Node(node_slot[j]),
                 Some(j) => Operand::Input(match input_of.get(j) {
@@ -586,15 +548,6 @@ mod tests {
     use super::*;
     use crate::Scalar;
     use crate::tensor::grad;
-
-    #[test]
-    fn a_slots_inputs_read_back_as_given_inline_or_not() {
-        for n in 0..6 {
-            let given: Vec<Option<usize>> = (0..n).map(|k| (k % 3 != 1).then_some(7 * k)).collect();
-            let inputs: Inputs = given.iter().copied().collect();
-            assert_eq!(&inputs[..], &given[..], "{n} inputs");
-        }
-    }
 
     #[test]
     fn passes_of_either_element_type_and_size_follow_each_other_on_one_thread() {
