@@ -83,26 +83,45 @@ impl PointwiseOp {
         }
     }
 
-    /// The op's kernel on blocks.
+    /// The op's kernel on blocks, boxed (a region's plan keeps one per node).
     pub(super) fn kernel(self) -> Box<dyn Pointwise> {
-        struct Make;
-        impl ops::UnaryVisitor for Make {
+        struct Boxed;
+        impl KernelVisitor for Boxed {
             type Output = Box<dyn Pointwise>;
-            fn visit<O: UnaryOp>(self, op: O) -> Box<dyn Pointwise> {
-                Box::new(UnaryNode(op))
+            fn visit<P: Pointwise + 'static>(self, kernel: P) -> Box<dyn Pointwise> {
+                Box::new(kernel)
             }
         }
-        impl ops::BinaryVisitor for Make {
-            type Output = Box<dyn Pointwise>;
-            fn visit<O: BinaryOp>(self, op: O) -> Box<dyn Pointwise> {
-                Box::new(BinaryNode(op))
+        self.with_kernel(Boxed)
+    }
+
+    /// Runs `v` on the op's kernel, compiled for the op's type (found from its id by one
+    /// `match`).
+    fn with_kernel<V: KernelVisitor>(self, v: V) -> V::Output {
+        struct Visit<V>(V);
+        impl<V: KernelVisitor> ops::UnaryVisitor for Visit<V> {
+            type Output = V::Output;
+            fn visit<O: UnaryOp>(self, op: O) -> V::Output {
+                self.0.visit(UnaryNode(op))
+            }
+        }
+        impl<V: KernelVisitor> ops::BinaryVisitor for Visit<V> {
+            type Output = V::Output;
+            fn visit<O: BinaryOp>(self, op: O) -> V::Output {
+                self.0.visit(BinaryNode(op))
             }
         }
         match self {
-            PointwiseOp::Unary(op) => op.visit(Make),
-            PointwiseOp::Binary(op) => op.visit(Make),
+            PointwiseOp::Unary(op) => op.visit(Visit(v)),
+            PointwiseOp::Binary(op) => op.visit(Visit(v)),
         }
     }
+}
+
+/// Code generic over an element-wise op's kernel type, run by [`PointwiseOp::with_kernel`].
+trait KernelVisitor {
+    type Output;
+    fn visit<P: Pointwise + 'static>(self, kernel: P) -> Self::Output;
 }
 
 /// An element-wise op as the fused pass runs it: on blocks of `f64` values.
@@ -158,30 +177,21 @@ fn backward_on<T: Element>(
 /// (and `g·∂y/∂b` for a binary op) from the inputs and the output (`x = [a, b, y]`, `b`
 /// empty for a unary op, all of `g`'s length and contiguous), by the kernels a region runs
 /// on its blocks — one pass instead of the rule's partials as arrays and a product by each.
-/// The op's type is found from its id (one `match`), so the kernel is the one compiled for
-/// that op, as a region's. Large arrays are cut into blocks of [`kernel::BLOCK`] on all
-/// cores (lanes stay at the same positions: a block starts at a multiple of eight).
+/// The kernel is the one compiled for the op's type, as a region's, lent rather than boxed.
+/// Large arrays are cut into blocks of [`kernel::BLOCK`] on all cores (lanes stay at the
+/// same positions: a block starts at a multiple of eight).
 pub(super) fn node_backward<T: Element>(op: PointwiseOp, x: [&[T]; 3], g: &[T]) -> [Vec<T>; 2] {
     struct Run<'a, T> {
         x: [&'a [T]; 3],
         g: &'a [T],
     }
-    impl<T: Element> ops::UnaryVisitor for Run<'_, T> {
+    impl<T: Element> KernelVisitor for Run<'_, T> {
         type Output = [Vec<T>; 2];
-        fn visit<O: UnaryOp>(self, op: O) -> [Vec<T>; 2] {
-            arrays_backward(&UnaryNode(op), self.x, self.g)
+        fn visit<P: Pointwise + 'static>(self, kernel: P) -> [Vec<T>; 2] {
+            arrays_backward(&kernel, self.x, self.g)
         }
     }
-    impl<T: Element> ops::BinaryVisitor for Run<'_, T> {
-        type Output = [Vec<T>; 2];
-        fn visit<O: BinaryOp>(self, op: O) -> [Vec<T>; 2] {
-            arrays_backward(&BinaryNode(op), self.x, self.g)
-        }
-    }
-    match op {
-        PointwiseOp::Unary(op) => op.visit(Run { x, g }),
-        PointwiseOp::Binary(op) => op.visit(Run { x, g }),
-    }
+    op.with_kernel(Run { x, g })
 }
 
 /// [`node_backward`] for the op's kernel.
