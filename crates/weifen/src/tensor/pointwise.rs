@@ -76,30 +76,60 @@ fn unary_rule<T: Element, O: UnaryOp>(op: O) -> BackwardFn<T> {
 /// to the element type as the rule's constant tensor would be.
 fn linear_derivative<T: Element, O: UnaryOp>(op: O) -> f64 {
     let x0 = 0.0;
-    T::from_f64(op.derivative(&x0, &op.eval(x0))).to_f64()
+    rounded::<T>(op.derivative(&x0, &op.eval(x0)))
 }
 
 /// `g·op′(x, y)` on plain arrays (a pass without `create_graph`) for an op that is not
-/// linear: with `x`, `y` and `g` of one shape and contiguous, one pass of the region's
-/// kernel (`fusion::node_backward`) instead of the derivative as an array and a product by
-/// it. A gradient made as one value keeps the rule's products, which skip a product by
-/// ones.
+/// linear: one pass of the region's kernel where it can ([`in_one_pass`]), else the rule's
+/// derivative as an array times `g` (which skips a product by ones).
 fn unary_grad<T: Element, O: UnaryOp>(
     op: O,
     x: &Tensor<T>,
     y: &Tensor<T>,
     g: &Tensor<T>,
 ) -> Tensor<T> {
-    if g.data.uniform_value().is_none()
-        && x.shape() == g.shape()
-        && y.shape() == g.shape()
-        && let (Some(xs), Some(ys), Some(gs)) =
-            (x.data.as_slice(), y.data.as_slice(), g.data.as_slice())
-    {
-        let [d, _] = fusion::node_backward(PointwiseOp::Unary(op.id()), [xs, &[], ys], gs);
-        return Tensor::from_data(buffer::shaped(g.shape(), d));
+    match in_one_pass(PointwiseOp::Unary(op.id()), &[x], y, g) {
+        Some(mut d) => d.swap_remove(0),
+        None => times(g, &op.derivative(x, y)),
     }
-    times(g, &op.derivative(x, y))
+}
+
+/// The gradients of an element-wise node for each of its operands, by one pass of the
+/// kernel a region runs (`fusion::node_backward`: `g·∂` from the operands and the output)
+/// instead of the rule's partials as arrays and a product by each. `None` unless operands,
+/// output and gradient have one shape and are contiguous, and the gradient was not made as
+/// one value (the rule's products skip a product by ones).
+fn in_one_pass<T: Element>(
+    op: PointwiseOp,
+    operands: &[&Tensor<T>],
+    y: &Tensor<T>,
+    g: &Tensor<T>,
+) -> Option<Vec<Tensor<T>>> {
+    let shaped_like_g = |t: &Tensor<T>| t.shape() == g.shape();
+    if g.data.uniform_value().is_some()
+        || !operands.iter().all(|t| shaped_like_g(t))
+        || !shaped_like_g(y)
+    {
+        return None;
+    }
+    let a = operands[0].data.as_slice()?;
+    let b = match operands.get(1) {
+        Some(b) => b.data.as_slice()?,
+        None => &[],
+    };
+    let grads = fusion::node_backward(op, [a, b, y.data.as_slice()?], g.data.as_slice()?);
+    let grads = grads.into_iter().take(operands.len());
+    Some(
+        grads
+            .map(|d| Tensor::from_data(buffer::shaped(g.shape(), d)))
+            .collect(),
+    )
+}
+
+/// A constant of a rule evaluated on `f64`, rounded to the element type as the rule's
+/// constant tensor would be.
+fn rounded<T: Element>(c: f64) -> f64 {
+    T::from_f64(c).to_f64()
 }
 
 /// `g·c` for a constant `c`: `g` itself for 1, its negation for −1.
@@ -168,9 +198,8 @@ fn binary_rule<T: Element, O: BinaryOp>(op: O) -> BackwardFn<T> {
             let (x0, y0) = (0.0, op.eval(0.0, 0.0));
             let (da, db) = op.partials(&x0, &x0, &y0);
             let grads = [(a, da), (b, db)].into_iter().zip(wanted);
-            let rounded = |d: f64| T::from_f64(d).to_f64();
-            let grads =
-                grads.map(|((x, d), w)| w.then(|| times_constant(g, rounded(d)).sum_to(x.shape())));
+            let grads = grads
+                .map(|((x, d), w)| w.then(|| times_constant(g, rounded::<T>(d)).sum_to(x.shape())));
             return grads.collect();
         }
         if !is_grad_enabled() {
@@ -205,11 +234,9 @@ fn products<T: Element>(
 }
 
 /// The gradients of a binary node that is not linear on plain arrays (a pass without
-/// `create_graph`), where the rule's tensors can be skipped: with operands, output and
-/// gradient of one shape and contiguous, and a gradient not made as one value, one pass of
-/// the region's kernel for both operands (a product only when both want theirs: for one,
-/// the rule's product by the other operand is already one pass). `None` where the rule
-/// runs as tensors.
+/// `create_graph`): one pass of the region's kernel for both operands where it can
+/// ([`in_one_pass`]; a product only when both want theirs: for one, the rule's product by
+/// the other operand is already one pass). `None` where the rule runs as tensors.
 fn binary_grad<T: Element, O: BinaryOp>(
     op: O,
     a: &Tensor<T>,
@@ -218,25 +245,15 @@ fn binary_grad<T: Element, O: BinaryOp>(
     g: &Tensor<T>,
     wanted: [bool; 2],
 ) -> Option<Vec<Option<Tensor<T>>>> {
-    if g.data.uniform_value().is_some()
-        || (op.is_product() && wanted != [true; 2])
-        || [a, b, y].iter().any(|t| t.shape() != g.shape())
-    {
+    if op.is_product() && wanted != [true; 2] {
         return None;
     }
-    let (Some(av), Some(bv), Some(yv), Some(gv)) = (
-        a.data.as_slice(),
-        b.data.as_slice(),
-        y.data.as_slice(),
-        g.data.as_slice(),
-    ) else {
-        return None;
-    };
-    let grads = fusion::node_backward(PointwiseOp::Binary(op.id()), [av, bv, yv], gv);
-    let grads = grads.into_iter().zip(wanted);
+    let grads = in_one_pass(PointwiseOp::Binary(op.id()), &[a, b], y, g)?;
     Some(
         grads
-            .map(|(d, w)| w.then(|| Tensor::from_data(buffer::shaped(g.shape(), d))))
+            .into_iter()
+            .zip(wanted)
+            .map(|(d, w)| w.then_some(d))
             .collect(),
     )
 }
